@@ -1,0 +1,41 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { AppConfig } from '@app/config';
+import { AnalyticsModule } from '@app/analytics';
+import { AuthModule } from '@app/auth';
+import { DomainErrorFilter, formatGraphQLError } from '@app/errors';
+import { IngestApiModule } from '@app/ingest';
+import { HealthController } from './health.controller';
+import { PlatformModule } from './platform.module';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** GraphQL (code first) and the REST endpoints of API.md. */
+export const API_FEATURE_MODULES = [
+  AuthModule,
+  GraphQLModule.forRoot<ApolloDriverConfig>({
+    driver: ApolloDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: true,
+    context: ({ req }: { req: unknown }) => ({ req }),
+    formatError: formatGraphQLError,
+  }),
+  IngestApiModule,
+  AnalyticsModule,
+];
+
+@Module({})
+export class ApiModule {
+  static register(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.register(config), ...API_FEATURE_MODULES],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+    };
+  }
+}

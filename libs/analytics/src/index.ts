@@ -1,0 +1,3 @@
+export * from './analytics.module';
+export * from './usage-summary.query';
+export * from './time-range';

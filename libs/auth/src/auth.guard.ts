@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { AuthService } from './auth.service';
+import { UnauthenticatedError } from './auth.errors';
+import type { Principal } from './principal';
+
+const IS_PUBLIC = 'auth:isPublic';
+/** Marks a route that needs no token (health, metrics). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+export function requestOf(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<GqlContextType>() === 'graphql') {
+    return GqlExecutionContext.create(context).getContext<{ req: AuthenticatedRequest }>().req;
+  }
+  return context.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
+  return match?.[1];
+}
+
+/** Global guard: every REST route and GraphQL operation needs a valid bearer token unless @Public. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const req = requestOf(context);
+    if (req.principal) return true;
+    const principal = await this.auth.authenticate(bearerToken(req.headers.authorization));
+    if (!principal) throw new UnauthenticatedError();
+    req.principal = principal;
+    return true;
+  }
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext) => requestOf(context).principal);

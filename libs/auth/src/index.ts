@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './auth.service';
+export * from './auth.guard';
+export * from './auth.errors';
+export * from './auth.module';

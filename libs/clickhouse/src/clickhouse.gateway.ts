@@ -1,0 +1,109 @@
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import type { AppConfig } from '@app/config';
+import { createClickHouseClient } from './clickhouse-client.factory';
+import { ReadWriteLock } from './rw-lock';
+
+export type QueryParams = Record<string, unknown>;
+
+export interface RequestOptions {
+  params?: QueryParams;
+  settings?: ClickHouseSettings;
+}
+
+/**
+ * All ClickHouse access goes through this gateway.
+ *
+ * Per-request settings must apply to that request only. Over HTTP they are URL parameters
+ * and are naturally scoped. The embedded engine applies them as session-level `SET`s that
+ * would stick to every later statement (an insert after one carrying an
+ * `insert_deduplication_token` was silently dropped), so in embedded mode a request with
+ * settings runs exclusively and resets each setting to its default afterwards; requests
+ * without settings share the session concurrently.
+ */
+export class ClickHouseGateway {
+  private readonly lock = new ReadWriteLock();
+  private closed = false;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    readonly mode: 'server' | 'embedded',
+    readonly database: string,
+  ) {}
+
+  static async connect(config: AppConfig['clickhouse']): Promise<ClickHouseGateway> {
+    if (config.mode === 'server') {
+      // The server client is bound to its database, which must exist before it is used.
+      const bootstrap = createClickHouseClient({ ...config, database: 'default' });
+      try {
+        await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.database)}` });
+      } finally {
+        await bootstrap.close();
+      }
+      return new ClickHouseGateway(createClickHouseClient(config), 'server', config.database);
+    }
+    const client = createClickHouseClient(config);
+    const db = quoteIdentifier(config.database);
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+    await client.command({ query: `USE ${db}` });
+    return new ClickHouseGateway(client, 'embedded', config.database);
+  }
+
+  async query<T>(query: string, options: RequestOptions = {}): Promise<T[]> {
+    return this.run(options.settings, async () => {
+      const result = await this.client.query({
+        query,
+        format: 'JSONEachRow',
+        query_params: options.params,
+        clickhouse_settings: options.settings,
+      });
+      return result.json<T>();
+    });
+  }
+
+  async command(query: string, options: RequestOptions = {}): Promise<void> {
+    await this.run(options.settings, () =>
+      this.client.command({ query, query_params: options.params, clickhouse_settings: options.settings }),
+    );
+  }
+
+  async insert<T extends object>(table: string, rows: readonly T[], settings?: ClickHouseSettings): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(settings, () =>
+      this.client.insert({ table, values: rows as T[], format: 'JSONEachRow', clickhouse_settings: settings }),
+    );
+  }
+
+  async ping(): Promise<boolean> {
+    const result = await this.client.ping();
+    return result.success;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.withExclusive(() => this.client.close());
+  }
+
+  private run<R>(settings: ClickHouseSettings | undefined, fn: () => Promise<R>): Promise<R> {
+    const keys = settings ? Object.keys(settings) : [];
+    if (this.mode === 'server' || keys.length === 0) {
+      return this.mode === 'server' ? fn() : this.lock.withShared(fn);
+    }
+    return this.lock.withExclusive(async () => {
+      try {
+        return await fn();
+      } finally {
+        for (const key of keys) {
+          await this.client.command({ query: `SET ${quoteIdentifier(key)} = DEFAULT` });
+        }
+      }
+    });
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new Error(`not a plain identifier: ${JSON.stringify(name)}`);
+  }
+  return name;
+}

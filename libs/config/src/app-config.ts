@@ -1,0 +1,148 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  getMetadataStorage,
+  validateSync,
+} from 'class-validator';
+import * as path from 'node:path';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * Every environment variable the services read. Read and validated once at start
+ * (`loadConfig`); the rest of the code receives the typed `AppConfig` object.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'test', 'production']) NODE_ENV?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+
+  @IsOptional() @IsString() DATABASE_URL?: string;
+
+  @IsOptional() @IsString() CLICKHOUSE_URL?: string;
+  @IsOptional() @IsString() CLICKHOUSE_USER?: string;
+  @IsOptional() @IsString() CLICKHOUSE_PASSWORD?: string;
+  @IsOptional() @IsString() CLICKHOUSE_PATH?: string;
+  @IsOptional() @IsString() @MinLength(1) CLICKHOUSE_DATABASE?: string;
+
+  @IsOptional() @IsString() KAFKA_BROKERS?: string;
+  @IsOptional() @IsString() KAFKA_CLIENT_ID?: string;
+  @IsOptional() @IsString() KAFKA_CALLS_TOPIC?: string;
+  @IsOptional() @IsString() KAFKA_CONSUMER_GROUP?: string;
+  @IsOptional() @IsString() KAFKA_TEAM_EVENTS_TOPIC?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) INGEST_BATCH_MAX_EVENTS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60_000) INGEST_BATCH_MAX_WAIT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) INGEST_MAX_EVENTS_PER_REQUEST?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) INGEST_MAX_BODY_BYTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
+
+  @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
+  @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
+}
+
+export interface AppConfig {
+  env: string;
+  http: { host: string; port: number };
+  postgres: { url: string };
+  clickhouse:
+    | { mode: 'server'; url: string; username?: string; password?: string; database: string }
+    | { mode: 'embedded'; path: string; database: string };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    callsTopic: string;
+    callsDlqTopic: string;
+    teamEventsTopic: string;
+    consumerGroup: string;
+    topicPartitions: number;
+  };
+  ingest: {
+    batchMaxEvents: number;
+    batchMaxWaitMs: number;
+    maxEventsPerRequest: number;
+    maxBodyBytes: number;
+  };
+  pricing: { creditsPerUnit: number };
+  auth: { serviceToken?: string };
+  logLevel: string;
+  runMigrations: boolean;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** The environment variables the configuration reads (used to check deploy files against it). */
+export function configEnvKeys(): string[] {
+  const metas = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
+  return [...new Set(metas.map((m) => m.propertyName))].sort();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length) {
+    throw new ConfigValidationError(
+      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`),
+    );
+  }
+  const repoRoot = path.resolve(__dirname, '../../..');
+  const database = vars.CLICKHOUSE_DATABASE ?? 'usage';
+  const clickhouse: AppConfig['clickhouse'] = vars.CLICKHOUSE_URL
+    ? {
+        mode: 'server',
+        url: vars.CLICKHOUSE_URL,
+        username: vars.CLICKHOUSE_USER,
+        password: vars.CLICKHOUSE_PASSWORD,
+        database,
+      }
+    : {
+        mode: 'embedded',
+        path: path.resolve(vars.CLICKHOUSE_PATH ?? path.join(repoRoot, '.data/clickhouse')),
+        database,
+      };
+  const callsTopic = vars.KAFKA_CALLS_TOPIC ?? 'calls.v1';
+  return {
+    env: vars.NODE_ENV ?? 'development',
+    http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT ?? 3000 },
+    postgres: { url: vars.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/usage_analytics' },
+    clickhouse,
+    kafka: {
+      brokers: (vars.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+      clientId: vars.KAFKA_CLIENT_ID ?? 'usage-analytics',
+      callsTopic,
+      callsDlqTopic: `${callsTopic}.dlq`,
+      teamEventsTopic: vars.KAFKA_TEAM_EVENTS_TOPIC ?? 'team-events.v1',
+      consumerGroup: vars.KAFKA_CONSUMER_GROUP ?? 'usage-ingest',
+      topicPartitions: vars.KAFKA_TOPIC_PARTITIONS ?? 3,
+    },
+    ingest: {
+      batchMaxEvents: vars.INGEST_BATCH_MAX_EVENTS ?? 5000,
+      batchMaxWaitMs: vars.INGEST_BATCH_MAX_WAIT_MS ?? 250,
+      maxEventsPerRequest: vars.INGEST_MAX_EVENTS_PER_REQUEST ?? 5000,
+      maxBodyBytes: vars.INGEST_MAX_BODY_BYTES ?? 5 * 1024 * 1024,
+    },
+    pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
+    auth: { serviceToken: vars.SERVICE_TOKEN },
+    logLevel: vars.LOG_LEVEL ?? 'info',
+    runMigrations: vars.RUN_MIGRATIONS ?? true,
+  };
+}

@@ -1,0 +1,40 @@
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RANGE_TOO_LARGE'
+  | 'PAYLOAD_TOO_LARGE';
+
+/** Base of every error a caller may see; its code is the GraphQL `extensions.code`. */
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadUserInputError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+}
+
+export class RangeTooLargeError extends DomainError {
+  readonly code = 'RANGE_TOO_LARGE';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}

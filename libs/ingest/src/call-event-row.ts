@@ -1,0 +1,81 @@
+import type { CallEventV1 } from './generated/call-event.v1';
+
+export const PERSONAL_SPACE_TEAM_ID = '00000000-0000-0000-0000-000000000000';
+
+export interface Pricing {
+  cost: string;
+  credits: string;
+  priceId: string;
+  priced: boolean;
+}
+
+export interface KafkaPosition {
+  partition: number;
+  offset: string;
+}
+
+/** The call_events row of one validated, priced event. */
+export interface CallEventRow {
+  event_id: string;
+  occurred_at: string;
+  team_id: string;
+  user_id: string;
+  api_key_id: string;
+  service: string;
+  model: string;
+  model_type: string;
+  source: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: string;
+  http_status: number | null;
+  error_code: string | null;
+  tags: string[];
+  request_id: string | null;
+  cost: string;
+  credits: string;
+  price_id: string;
+  priced: boolean;
+  kafka_partition: number;
+  kafka_offset: string;
+}
+
+/** ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any offset. */
+export function toClickHouseDateTime(iso: string | number | Date): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: KafkaPosition): CallEventRow {
+  return {
+    event_id: event.event_id,
+    occurred_at: toClickHouseDateTime(event.occurred_at),
+    team_id: event.team_id ?? PERSONAL_SPACE_TEAM_ID,
+    user_id: event.user_id,
+    api_key_id: event.api_key_id,
+    service: event.service,
+    model: event.model,
+    model_type: event.model_type,
+    source: event.source,
+    input_tokens: event.input_tokens,
+    output_tokens: event.output_tokens,
+    cache_read_tokens: event.cache_read_tokens,
+    cache_write_tokens: event.cache_write_tokens,
+    latency_ms: event.latency_ms,
+    ttft_ms: event.ttft_ms ?? null,
+    status: event.status,
+    http_status: event.http_status ?? null,
+    error_code: event.error_code ?? null,
+    tags: event.tags ?? [],
+    request_id: event.request_id ?? null,
+    cost: pricing.cost,
+    credits: pricing.credits,
+    price_id: pricing.priceId,
+    priced: pricing.priced,
+    kafka_partition: position.partition,
+    kafka_offset: position.offset,
+  };
+}

@@ -1,0 +1,51 @@
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
+import { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import type { Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ClickHouseGateway } from '@app/clickhouse';
+import { IdempotentProducer } from '@app/kafka';
+import { ModelPrice, PriceBook } from '@app/pricing';
+import { CallEventIntakeService } from './call-event-intake.service';
+import { CallEventWriter } from './call-event.writer';
+import { CallEventsConsumer } from './call-events.consumer';
+import { EventsController } from './events.controller';
+import { IngestMetrics } from './ingest.metrics';
+
+/** HTTP intake: POST /v1/events → calls.v1. */
+@Module({
+  controllers: [EventsController],
+  providers: [CallEventIntakeService],
+})
+export class IngestApiModule {}
+
+/** The consumer group that turns calls.v1 into call_events rows. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ModelPrice])],
+  providers: [
+    { provide: IngestMetrics, inject: [Registry], useFactory: (registry: Registry) => new IngestMetrics(registry) },
+    { provide: CallEventWriter, inject: [ClickHouseGateway], useFactory: (ch: ClickHouseGateway) => new CallEventWriter(ch) },
+    {
+      provide: PriceBook,
+      inject: [getRepositoryToken(ModelPrice)],
+      useFactory: (repo: Repository<ModelPrice>) => new PriceBook(repo),
+    },
+    {
+      provide: CallEventsConsumer,
+      inject: [Kafka, APP_CONFIG, CallEventWriter, PriceBook, IdempotentProducer, IngestMetrics],
+      useFactory: (...deps: ConstructorParameters<typeof CallEventsConsumer>) => new CallEventsConsumer(...deps),
+    },
+  ],
+})
+export class IngestWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(CallEventsConsumer) private readonly consumer: CallEventsConsumer) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

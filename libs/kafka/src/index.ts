@@ -1,0 +1,4 @@
+export * from './kafka.factory';
+export * from './topics';
+export * from './idempotent-producer';
+export * from './kafka.module';

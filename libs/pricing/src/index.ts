@@ -1,0 +1,3 @@
+export * from './model-price.entity';
+export * from './cost-calculator';
+export * from './price-book';

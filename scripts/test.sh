@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, the event-type generator check, then unit and integration
+# tests (jest). Integration tests take services from KAFKA_BROKERS / DATABASE_URL /
+# CLICKHOUSE_URL, else testcontainers when Docker answers, else the local launchers: the
+# project's Kafka script (started here if nothing listens on 127.0.0.1:9092), the machine's
+# Postgres and the embedded ClickHouse engine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v kcat >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing kcat (an independent Kafka client the e2e tests use)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null
+  else
+    echo "kcat is missing: install it (Debian: apt-get install kcat)" >&2
+    exit 1
+  fi
+fi
+
+echo "== type check"
+npx tsc -p tsconfig.json --noEmit
+echo "== generated event types are current"
+npx ts-node scripts/generate-event-types.ts --check
+echo "== jest (unit + integration)"
+exec npx jest --maxWorkers=2 "$@"

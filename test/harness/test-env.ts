@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { AppConfig, loadConfig } from '@app/config';
+
+export const SERVICE_TOKEN = `test-service-token-${randomBytes(12).toString('hex')}`;
+
+/**
+ * A configuration isolated for one test file: its own Postgres database, ClickHouse database,
+ * Kafka topics and consumer group, on the services the global setup resolved. The embedded
+ * engine admits one data directory per process, so a jest worker keeps one directory and
+ * test files are separated by ClickHouse database instead.
+ */
+export function isolatedConfig(name: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
+  const id = `${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const pgUrl = new URL(required('TEST_DATABASE_URL'));
+  pgUrl.pathname = `/t_${id}`;
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: pgUrl.toString(),
+    KAFKA_BROKERS: required('TEST_KAFKA_BROKERS'),
+    KAFKA_CALLS_TOPIC: `calls.v1.${id}`,
+    KAFKA_TEAM_EVENTS_TOPIC: `team-events.v1.${id}`,
+    KAFKA_CONSUMER_GROUP: `ingest.${id}`,
+    KAFKA_CLIENT_ID: `test-${id}`,
+    ...(process.env.TEST_CLICKHOUSE_URL
+      ? { CLICKHOUSE_URL: process.env.TEST_CLICKHOUSE_URL }
+      : { CLICKHOUSE_PATH: embeddedPathForThisProcess() }),
+    CLICKHOUSE_DATABASE: `t_${id}`,
+    SERVICE_TOKEN,
+    INGEST_BATCH_MAX_WAIT_MS: '100',
+    ...overrides,
+  });
+}
+
+export function embeddedPathForThisProcess(): string {
+  return path.join(os.tmpdir(), `usage-analytics-chdb-${process.pid}`);
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests through jest's integration project (npm test)`);
+  return value;
+}
+
+/** Drops the per-test Postgres database. */
+export async function dropDatabase(config: AppConfig): Promise<void> {
+  const url = new URL(config.postgres.url);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}

@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ClickHouseGateway, ClickHouseMigrator, MigrationError } from '@app/clickhouse';
+import { isolatedConfig } from '../harness/test-env';
+
+describe('ClickHouse gateway on the real engine', () => {
+  let ch: ClickHouseGateway;
+
+  beforeAll(async () => {
+    ch = await ClickHouseGateway.connect(isolatedConfig('clickhouse').clickhouse);
+  });
+  afterAll(async () => {
+    await ch.command(`DROP DATABASE IF EXISTS ${ch.database}`);
+    await ch.close();
+  });
+
+  describe('per-request settings stay with their request', () => {
+    beforeEach(async () => {
+      await ch.command('DROP TABLE IF EXISTS dedup_probe');
+      await ch.command(
+        'CREATE TABLE dedup_probe (id UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100',
+      );
+    });
+
+    it('an insert after one with a deduplication token is not dropped', async () => {
+      await ch.insert('dedup_probe', [{ id: 1 }], { insert_deduplication_token: 'batch-a' });
+      await ch.insert('dedup_probe', [{ id: 2 }]);
+      await ch.insert('dedup_probe', [{ id: 3 }]);
+      // the same token again is a retry and must be dropped
+      await ch.insert('dedup_probe', [{ id: 1 }], { insert_deduplication_token: 'batch-a' });
+      const rows = await ch.query<{ id: number }>('SELECT id FROM dedup_probe ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    });
+
+    it('a setting given to one query is not seen by the next', async () => {
+      const [withSetting] = await ch.query<{ v: string }>("SELECT getSetting('max_threads') AS v", { settings: { max_threads: 1 } });
+      const [after] = await ch.query<{ v: string }>("SELECT getSetting('max_threads') AS v");
+      expect(Number(withSetting.v)).toBe(1);
+      expect(Number(after.v)).not.toBe(1);
+    });
+
+    it('holds under concurrency: tokened and plain inserts interleaved', async () => {
+      const work = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? ch.insert('dedup_probe', [{ id: 1000 + i }], { insert_deduplication_token: `t-${i}` })
+          : ch.insert('dedup_probe', [{ id: 1000 + i }]),
+      );
+      await Promise.all(work);
+      const [{ c }] = await ch.query<{ c: string }>('SELECT count() AS c FROM dedup_probe');
+      expect(Number(c)).toBe(40);
+    });
+
+    it('resets the settings even when the request fails', async () => {
+      await expect(
+        ch.insert('no_such_table', [{ id: 1 }], { insert_deduplication_token: 'failed' }),
+      ).rejects.toThrow();
+      await ch.insert('dedup_probe', [{ id: 7 }]);
+      const [{ v }] = await ch.query<{ v: string }>("SELECT getSetting('insert_deduplication_token') AS v");
+      expect(v).toBe('');
+      const [{ c }] = await ch.query<{ c: string }>('SELECT count() AS c FROM dedup_probe');
+      expect(Number(c)).toBe(1);
+    });
+  });
+
+  describe('migration runner', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-migrations-'));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('applies pending files once, records them, and refuses a changed applied file', async () => {
+      fs.writeFileSync(path.join(dir, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS mig_a (x UInt8) ENGINE = Memory');
+      const migrator = new ClickHouseMigrator(ch, dir);
+      // the runner's own table lives in the test database; reuse it across the checks below
+      expect(await migrator.migrate()).toEqual({ applied: ['0001_first.sql'] });
+      fs.writeFileSync(path.join(dir, '0002_second.sql'), 'CREATE TABLE IF NOT EXISTS mig_b (x UInt8) ENGINE = Memory;\n');
+      expect(await migrator.migrate()).toEqual({ applied: ['0002_second.sql'] });
+      expect(await migrator.migrate()).toEqual({ applied: [] });
+
+      fs.writeFileSync(path.join(dir, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS mig_a (x UInt16) ENGINE = Memory');
+      fs.writeFileSync(path.join(dir, '0003_third.sql'), 'CREATE TABLE IF NOT EXISTS mig_c (x UInt8) ENGINE = Memory');
+      await expect(migrator.migrate()).rejects.toThrow(MigrationError);
+      await expect(migrator.migrate()).rejects.toThrow(/0001_first.sql was changed after it was applied/);
+      // nothing after the refusal was applied
+      const tables = await ch.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE {p:String}', {
+        params: { p: 'mig_%' },
+      });
+      expect(tables.map((t) => t.name).sort()).toEqual(['mig_a', 'mig_b']);
+    });
+
+    it('refuses when an applied file disappeared', async () => {
+      fs.rmSync(path.join(dir, '0002_second.sql'));
+      fs.writeFileSync(path.join(dir, '0001_first.sql'), 'CREATE TABLE IF NOT EXISTS mig_a (x UInt8) ENGINE = Memory');
+      await expect(new ClickHouseMigrator(ch, dir).migrate()).rejects.toThrow(/0002_second.sql is missing/);
+    });
+
+    it('applies the project migrations', async () => {
+      const fresh = await ClickHouseGateway.connect({ ...isolatedConfig('clickhouse_project').clickhouse });
+      try {
+        const result = await new ClickHouseMigrator(fresh).migrate();
+        expect(result.applied).toContain('0001_call_events.sql');
+        const tables = await fresh.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()');
+        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['call_events', 'event_ids', 'usage_1m', 'usage_1m_mv']));
+      } finally {
+        await fresh.command(`DROP DATABASE IF EXISTS ${fresh.database}`);
+        await fresh.close();
+      }
+    });
+  });
+});
