@@ -8,7 +8,7 @@ const common = {
   rootDir: __dirname,
   moduleNameMapper: {
     ...pathsToModuleNameMapper(
-      Object.fromEntries(Object.entries(compilerOptions.paths).filter(([k]) => k !== 'chdb/connection')),
+      compilerOptions.paths,
       { prefix: '<rootDir>/' },
     ),
   },

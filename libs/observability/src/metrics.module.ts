@@ -1,10 +1,12 @@
 import { Controller, Get, Global, Header, Inject, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Public } from '@app/auth';
 
 @Controller()
 export class MetricsController {
   constructor(@Inject(Registry) private readonly registry: Registry) {}
 
+  @Public()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {

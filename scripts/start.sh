@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Brings the whole service up on this machine: Kafka by scripts/kafka.sh, the machine's Postgres,
+# the embedded ClickHouse engine (data in .data/clickhouse), and the standalone process (API +
+# ingest worker). Ctrl-C stops the service; `npm run kafka -- stop` stops the broker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/kafka.sh start
+
+node -e "
+const { Client } = require('pg');
+const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/usage_analytics');
+url.pathname = '/postgres';
+const c = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
+c.connect().then(() => c.end()).catch((e) => { console.error('Postgres does not answer at ' + url.host + ': ' + e.message); process.exit(1); });
+"
+
+mkdir -p .data
+if [ -z "${SERVICE_TOKEN:-}" ]; then
+  # a local service token for the gateway and scripts, created once, readable by this user only
+  if [ ! -s .data/service-token ]; then
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" > .data/service-token)
+  fi
+  SERVICE_TOKEN="$(cat .data/service-token)"
+  export SERVICE_TOKEN
+  echo "service token: in .data/service-token (Authorization: Bearer \$(cat .data/service-token))"
+fi
+
+exec node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/standalone/src/main.ts
