@@ -13,10 +13,15 @@ export const SERVICE_TOKEN = `test-service-token-${randomBytes(12).toString('hex
  * test files are separated by ClickHouse database instead.
  */
 export function isolatedConfig(name: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
+  return loadConfig(isolatedEnv(name, overrides));
+}
+
+/** The environment of an isolated configuration, for child processes. */
+export function isolatedEnv(name: string, overrides: NodeJS.ProcessEnv = {}): Record<string, string> {
   const id = `${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const pgUrl = new URL(required('TEST_DATABASE_URL'));
   pgUrl.pathname = `/t_${id}`;
-  return loadConfig({
+  const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: pgUrl.toString(),
@@ -31,8 +36,10 @@ export function isolatedConfig(name: string, overrides: NodeJS.ProcessEnv = {}):
     CLICKHOUSE_DATABASE: `t_${id}`,
     SERVICE_TOKEN,
     INGEST_BATCH_MAX_WAIT_MS: '100',
+    INGEST_FETCH_MIN_BYTES: '1',
     ...overrides,
-  });
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 export function embeddedPathForThisProcess(): string {

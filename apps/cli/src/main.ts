@@ -2,11 +2,16 @@ import 'reflect-metadata';
 import { loadConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
+import { DlqReplayCommand } from '@app/ingest';
+import { createKafka, IdempotentProducer } from '@app/kafka';
 
-const HELP = `usage: npm run cli -- <command>
+const HELP = `usage: npm run cli -- <command> [args]
 
 commands:
-  migrate     apply pending ClickHouse and Postgres migrations, then exit
+  migrate            apply pending ClickHouse and Postgres migrations, then exit
+  dlq-replay         re-validate calls.v1.dlq and re-publish the messages that now pass
+  sql "<SELECT …>"   run a read-only query on ClickHouse and print JSON rows (for the
+                     embedded engine, run it while the service is stopped: one process per data dir)
 `;
 
 async function migrate(): Promise<void> {
@@ -28,17 +33,45 @@ async function migrate(): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, () => Promise<void>> = { migrate };
+async function dlqReplay(): Promise<void> {
+  const config = loadConfig();
+  const kafka = createKafka(config.kafka, '-dlq-replay');
+  const producer = new IdempotentProducer(kafka);
+  try {
+    const report = await new DlqReplayCommand(kafka, config, producer, (r) =>
+      process.stderr.write(`\rread ${r.read}, replayed ${r.replayed}`),
+    ).execute();
+    process.stderr.write('\n');
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
+
+async function sql(query?: string): Promise<void> {
+  if (!query || !READ_ONLY.test(query)) throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
+  const config = loadConfig();
+  const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
+  try {
+    for (const row of await clickhouse.query(query)) console.log(JSON.stringify(row));
+  } finally {
+    await clickhouse.close();
+  }
+}
+
+const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = { migrate, 'dlq-replay': dlqReplay, sql };
 
 async function main(argv: string[]): Promise<void> {
-  const [name] = argv;
+  const [name, ...args] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
     process.stdout.write(HELP);
     process.exitCode = name ? 2 : 0;
     return;
   }
-  await command();
+  await command(...args);
 }
 
 main(process.argv.slice(2)).catch((error) => {

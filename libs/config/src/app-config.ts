@@ -47,6 +47,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60_000) INGEST_BATCH_MAX_WAIT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) INGEST_MAX_EVENTS_PER_REQUEST?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) INGEST_MAX_BODY_BYTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64 * 1024 * 1024) INGEST_FETCH_MIN_BYTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) INGEST_FAULT_WRITE_FAILURE_MS?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
 
@@ -76,6 +78,8 @@ export interface AppConfig {
     batchMaxWaitMs: number;
     maxEventsPerRequest: number;
     maxBodyBytes: number;
+    fetchMinBytes: number;
+    faultWriteFailureMs: number;
   };
   pricing: { creditsPerUnit: number };
   auth: { serviceToken?: string };
@@ -139,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       batchMaxWaitMs: vars.INGEST_BATCH_MAX_WAIT_MS ?? 250,
       maxEventsPerRequest: vars.INGEST_MAX_EVENTS_PER_REQUEST ?? 5000,
       maxBodyBytes: vars.INGEST_MAX_BODY_BYTES ?? 5 * 1024 * 1024,
+      fetchMinBytes: vars.INGEST_FETCH_MIN_BYTES ?? 1024 * 1024,
+      faultWriteFailureMs: vars.INGEST_FAULT_WRITE_FAILURE_MS ?? 0,
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
     auth: { serviceToken: vars.SERVICE_TOKEN },

@@ -1,34 +1,25 @@
 import { ClickHouseGateway } from '@app/clickhouse';
 import type { CallEventRow } from './call-event-row';
 
-export interface WriteResult {
-  inserted: number;
-  duplicates: number;
-}
-
 /**
- * Writes priced events to call_events exactly once in effect:
- * 1. ids already recorded in event_ids (filled by a materialized view of call_events, kept
- *    8 days) and repeats within the batch are dropped;
- * 2. the insert carries a deduplication token derived from the Kafka offsets it covers, with
- *    deduplication in the dependent materialized views, so a retried insert of the same batch
- *    is discarded by ClickHouse in the raw table and every rollup alike.
+ * Writes priced events to call_events exactly once in effect, in two steps the consumer
+ * retries separately:
+ * 1. `dropKnown`: ids already recorded in event_ids (filled by a materialized view of
+ *    call_events in the same insert, kept 8 days) and repeats within the batch are dropped.
+ *    This catches redeliveries after a crash or rebalance, whatever the batch boundaries.
+ * 2. `insert`: the remaining rows carry a deduplication token derived from the Kafka offsets
+ *    they cover, deduplicated in the dependent materialized views too, so retrying the same
+ *    rows after an ambiguous failure counts them once in the raw table and every rollup.
  */
 export class CallEventWriter {
-  constructor(private readonly clickhouse: ClickHouseGateway) {}
+  constructor(
+    private readonly clickhouse: ClickHouseGateway,
+    private readonly faults: WriteFaultInjector = WriteFaultInjector.off(),
+  ) {}
 
-  async write(rows: CallEventRow[], dedupToken: string): Promise<WriteResult> {
-    const fresh = await this.dropKnown(rows);
-    await this.clickhouse.insert('call_events', fresh, {
-      insert_deduplicate: 1,
-      insert_deduplication_token: dedupToken,
-      deduplicate_blocks_in_dependent_materialized_views: 1,
-    });
-    return { inserted: fresh.length, duplicates: rows.length - fresh.length };
-  }
-
-  private async dropKnown(rows: CallEventRow[]): Promise<CallEventRow[]> {
+  async dropKnown(rows: CallEventRow[]): Promise<CallEventRow[]> {
     if (rows.length === 0) return rows;
+    this.faults.check();
     const ids = [...new Set(rows.map((r) => r.event_id))];
     const known = await this.clickhouse.query<{ event_id: string }>(
       'SELECT DISTINCT event_id FROM event_ids WHERE event_id IN {ids:Array(String)}',
@@ -42,5 +33,41 @@ export class CallEventWriter {
       fresh.push(row);
     }
     return fresh;
+  }
+
+  async insert(rows: CallEventRow[], dedupToken: string): Promise<void> {
+    if (rows.length === 0) return;
+    this.faults.check();
+    await this.clickhouse.insert('call_events', rows, {
+      insert_deduplicate: 1,
+      insert_deduplication_token: dedupToken,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    });
+  }
+}
+
+export class InjectedWriteFault extends Error {
+  override name = 'InjectedWriteFault';
+}
+
+/**
+ * Makes ClickHouse writes fail for a while after the first attempt (INGEST_FAULT_WRITE_FAILURE_MS),
+ * for fault tests of the retry path. Off by default.
+ */
+export class WriteFaultInjector {
+  private firstAttemptAt?: number;
+
+  constructor(private readonly failForMs: number) {}
+
+  static off(): WriteFaultInjector {
+    return new WriteFaultInjector(0);
+  }
+
+  check(now = Date.now()): void {
+    if (this.failForMs <= 0) return;
+    this.firstAttemptAt ??= now;
+    if (now - this.firstAttemptAt < this.failForMs) {
+      throw new InjectedWriteFault(`injected ClickHouse write failure (${this.failForMs} ms window)`);
+    }
   }
 }

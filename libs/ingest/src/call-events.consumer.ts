@@ -1,21 +1,36 @@
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { AppConfig } from '@app/config';
-import { IdempotentProducer } from '@app/kafka';
+import { IdempotentProducer, MAX_REQUEST_BYTES } from '@app/kafka';
+import { logger } from '@app/observability';
 import { computeCost, PriceBook } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
 import { CallEventRow, toCallEventRow } from './call-event-row';
 import { CallEventWriter } from './call-event.writer';
 import { IngestMetrics } from './ingest.metrics';
-import { logger } from '@app/observability';
 
 const RETRY_BASE_MS = 200;
-const RETRY_MAX_MS = 10_000;
+const RETRY_MAX_MS = 5_000;
+const DLQ_MAX_VALUE_BYTES = MAX_REQUEST_BYTES - 16 * 1024;
+
+export interface RejectedMessage {
+  message: KafkaMessage;
+  reason: string;
+}
+
+interface BatchControl {
+  resolveOffset: (offset: string) => void;
+  heartbeat: () => Promise<void>;
+  isRunning: () => boolean;
+  isStale: () => boolean;
+}
 
 /**
- * The ingest worker: consumes calls.v1 in batches, sends invalid messages to the DLQ,
- * prices and writes the valid ones, and commits the offsets only after ClickHouse has
- * them. A ClickHouse failure is retried with backoff for as long as the consumer owns the
- * partition; nothing is skipped and nothing is committed ahead of what was written.
+ * The ingest worker: consumes calls.v1 in batches (the broker returns a fetch once
+ * INGEST_FETCH_MIN_BYTES are there or INGEST_BATCH_MAX_WAIT_MS passed; each fetch is written
+ * in chunks of at most INGEST_BATCH_MAX_EVENTS), sends invalid messages to the DLQ, prices
+ * and writes the valid ones, and commits a chunk's offsets only after ClickHouse has it.
+ * A failing step is retried with backoff for as long as this consumer owns the partition:
+ * nothing is skipped and nothing is committed ahead of what was written.
  */
 export class CallEventsConsumer {
   private readonly consumer: Consumer;
@@ -30,10 +45,13 @@ export class CallEventsConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: config.kafka.consumerGroup,
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      minBytes: config.ingest.fetchMinBytes,
       maxWaitTimeInMs: config.ingest.batchMaxWaitMs,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+      // a crashed worker's partitions move to the others after 10 s, not the default 30
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
   }
 
@@ -48,17 +66,52 @@ export class CallEventsConsumer {
     });
   }
 
+  /** Stops fetching, lets the batch in hand finish (written and committed, or not committed), leaves the group. */
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition, messages } = batch;
-    if (messages.length === 0) return;
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const control = { resolveOffset, heartbeat, isRunning, isStale };
+    const size = this.config.ingest.batchMaxEvents;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      await this.handleChunk(batch, batch.messages.slice(start, start + size), control);
+      await heartbeat();
+    }
+  }
+
+  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchControl): Promise<void> {
+    const { topic, partition } = batch;
     await this.prices.refreshIfStale();
+    const { rows, rejected } = this.priceAndValidate(messages, partition);
+    const first = messages[0].offset;
+    const last = messages[messages.length - 1].offset;
+
+    const started = process.hrtime.bigint();
+    await this.retrying('dlq', control, () => this.sendToDlq(topic, partition, rejected));
+    const fresh = await this.retrying('dedup', control, () => this.writer.dropKnown(rows));
+    await this.retrying('insert', control, () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    // the next fetch starts after what was written (without it kafkajs fetches the batch again)
+    control.resolveOffset(last);
+
+    this.metrics.observeChunk({
+      partition,
+      read: messages.length,
+      written: fresh.length,
+      duplicates: rows.length - fresh.length,
+      rejected,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      lag: Number(batch.highWatermark) - Number(last) - 1,
+    });
+  }
+
+  private priceAndValidate(messages: KafkaMessage[], partition: number): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
     const rows: CallEventRow[] = [];
-    const rejected: Array<{ message: KafkaMessage; reason: string }> = [];
+    const rejected: RejectedMessage[] = [];
     const now = Date.now();
+    const creditsPerUnit = this.config.pricing.creditsPerUnit;
     for (const message of messages) {
       const decoded = decodeCallEvent(message.value, now);
       if (!decoded.ok) {
@@ -67,65 +120,48 @@ export class CallEventsConsumer {
       }
       const event = decoded.event;
       const price = this.prices.priceAt(event.model, Date.parse(event.occurred_at));
-      const money = price
-        ? computeCost(event, price, this.config.pricing.creditsPerUnit)
-        : { cost: '0', credits: '0' };
+      const money = price ? computeCost(event, price, creditsPerUnit) : { cost: '0', credits: '0' };
       rows.push(
-        toCallEventRow(
-          event,
-          { ...money, priceId: price?.id ?? '', priced: price !== undefined },
-          { partition, offset: message.offset },
-        ),
+        toCallEventRow(event, { ...money, priceId: price?.id ?? '', priced: price !== undefined }, { partition, offset: message.offset }),
       );
     }
-
-    const first = messages[0].offset;
-    const last = messages[messages.length - 1].offset;
-    await this.untilDone(`dlq ${topic}/${partition}`, isRunning, isStale, heartbeat, () => this.sendToDlq(topic, partition, rejected));
-    const started = process.hrtime.bigint();
-    const result = await this.untilDone(`insert ${topic}/${partition}`, isRunning, isStale, heartbeat, () =>
-      this.writer.write(rows, `${topic}:${partition}:${first}-${last}`),
-    );
-    this.metrics.observeBatch(partition, rows.length, Number(process.hrtime.bigint() - started) / 1e9, result, rejected);
-
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+    return { rows, rejected };
   }
 
-  private async sendToDlq(topic: string, partition: number, rejected: Array<{ message: KafkaMessage; reason: string }>) {
+  private async sendToDlq(topic: string, partition: number, rejected: RejectedMessage[]): Promise<void> {
     await this.dlqProducer.send(
       this.config.kafka.callsDlqTopic,
-      rejected.map(({ message, reason }) => ({
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...message.headers,
-          'dlq-reason': reason,
-          'dlq-source-topic': topic,
-          'dlq-source-partition': String(partition),
-          'dlq-source-offset': message.offset,
-        },
-      })),
+      rejected.map(({ message, reason }) => {
+        // keep the DLQ writable whatever arrived: a message near the broker's size limit is cut
+        const value = message.value;
+        const truncated = value !== null && value.length > DLQ_MAX_VALUE_BYTES;
+        return {
+          key: message.key,
+          value: truncated ? value.subarray(0, DLQ_MAX_VALUE_BYTES) : value,
+          headers: {
+            ...message.headers,
+            ...(truncated ? { 'dlq-truncated-from-bytes': String(value.length) } : {}),
+            'dlq-reason': reason,
+            'dlq-source-topic': topic,
+            'dlq-source-partition': String(partition),
+            'dlq-source-offset': message.offset,
+          },
+        };
+      }),
     );
   }
 
-  /** Retries `fn` with capped exponential backoff while this consumer still owns the batch. */
-  private async untilDone<T>(
-    what: string,
-    isRunning: () => boolean,
-    isStale: () => boolean,
-    heartbeat: () => Promise<void>,
-    fn: () => Promise<T>,
-  ): Promise<T> {
+  /** Retries `step` with capped exponential backoff while this consumer still owns the batch. */
+  private async retrying<T>(stage: string, control: BatchControl, step: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await fn();
+        return await step();
       } catch (error) {
-        this.metrics.writeFailures.inc({ stage: what.split(' ')[0] });
-        logger.warn('ingest step failed, will retry', { step: what, attempt, error: String(error) });
-        if (!isRunning() || isStale()) throw error;
+        this.metrics.stepFailures.inc({ stage });
+        if (!control.isRunning() || control.isStale()) throw error;
+        logger.warn('ingest step failed; retrying', { stage, attempt, error: String(error) });
         await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt)));
-        await heartbeat().catch(() => undefined);
-        if (!isRunning() || isStale()) throw error;
+        await control.heartbeat().catch(() => undefined);
       }
     }
   }

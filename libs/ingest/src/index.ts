@@ -6,3 +6,4 @@ export * from './call-event-intake.service';
 export * from './call-events.consumer';
 export * from './ingest.metrics';
 export * from './ingest.module';
+export * from './dlq-replay.command';

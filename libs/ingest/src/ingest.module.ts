@@ -1,4 +1,4 @@
-import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -8,7 +8,7 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import { IdempotentProducer } from '@app/kafka';
 import { ModelPrice, PriceBook } from '@app/pricing';
 import { CallEventIntakeService } from './call-event-intake.service';
-import { CallEventWriter } from './call-event.writer';
+import { CallEventWriter, WriteFaultInjector } from './call-event.writer';
 import { CallEventsConsumer } from './call-events.consumer';
 import { EventsController } from './events.controller';
 import { IngestMetrics } from './ingest.metrics';
@@ -25,7 +25,12 @@ export class IngestApiModule {}
   imports: [TypeOrmModule.forFeature([ModelPrice])],
   providers: [
     { provide: IngestMetrics, inject: [Registry], useFactory: (registry: Registry) => new IngestMetrics(registry) },
-    { provide: CallEventWriter, inject: [ClickHouseGateway], useFactory: (ch: ClickHouseGateway) => new CallEventWriter(ch) },
+    {
+      provide: CallEventWriter,
+      inject: [ClickHouseGateway, APP_CONFIG],
+      useFactory: (ch: ClickHouseGateway, config: AppConfig) =>
+        new CallEventWriter(ch, new WriteFaultInjector(config.ingest.faultWriteFailureMs)),
+    },
     {
       provide: PriceBook,
       inject: [getRepositoryToken(ModelPrice)],
@@ -38,14 +43,15 @@ export class IngestApiModule {}
     },
   ],
 })
-export class IngestWorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IngestWorkerModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(@Inject(CallEventsConsumer) private readonly consumer: CallEventsConsumer) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // before ClickHouse and Kafka clients close: the batch in hand is finished first
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
 }
