@@ -49,6 +49,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) INGEST_MAX_BODY_BYTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64 * 1024 * 1024) INGEST_FETCH_MIN_BYTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) INGEST_FAULT_WRITE_FAILURE_MS?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() INGEST_DEDUP_BY_EVENT_ID?: boolean;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
 
@@ -80,6 +81,7 @@ export interface AppConfig {
     maxBodyBytes: number;
     fetchMinBytes: number;
     faultWriteFailureMs: number;
+    dedupByEventId: boolean;
   };
   pricing: { creditsPerUnit: number };
   auth: { serviceToken?: string };
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBodyBytes: vars.INGEST_MAX_BODY_BYTES ?? 5 * 1024 * 1024,
       fetchMinBytes: vars.INGEST_FETCH_MIN_BYTES ?? 1024 * 1024,
       faultWriteFailureMs: vars.INGEST_FAULT_WRITE_FAILURE_MS ?? 0,
+      dedupByEventId: vars.INGEST_DEDUP_BY_EVENT_ID ?? true,
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
     auth: { serviceToken: vars.SERVICE_TOKEN },

@@ -1,0 +1,188 @@
+/**
+ * End-to-end ingest benchmark (not a test):
+ *   npm run bench:ingest -- --events 200000 [--dedup off] [--soak-minutes 30 --rate 2000]
+ *
+ * Starts the standalone app (API + worker, embedded ClickHouse in a fresh data dir) as a child
+ * process, produces N events to calls.v1 as fast as it can, and reports end-to-end events/s
+ * (until all are visible in the minute rollup), freshness p50/p99 (produce ack → visible in
+ * usageSummary, from the two timelines), and the worker's peak RSS. In soak mode it produces
+ * at a steady rate and prints ClickHouse active parts per table every 30 s.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Kafka, CompressionTypes, Partitioners } from 'kafkajs';
+import { loadConfig } from '@app/config';
+import { createKafka } from '@app/kafka';
+import { ChildApp, freePort, runCli } from '../test/harness/child-app';
+import { makeEvent } from '../test/harness/events';
+import { REPO_ROOT } from '../test/harness/services';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const EVENTS = Number(arg('events', '200000'));
+const DEDUP = arg('dedup', 'on') !== 'off';
+const SOAK_MINUTES = Number(arg('soak-minutes', '0'));
+const RATE = Number(arg('rate', '2000'));
+const BATCH = Number(arg('batch', '2000'));
+const IN_FLIGHT = 4;
+const TOKEN = `bench-${randomUUID()}`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function main() {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/kafka.sh'), 'start'], { stdio: 'inherit' });
+  const id = `bench_${Date.now()}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-chdb-'));
+  const env: Record<string, string> = {
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${id}`,
+    KAFKA_BROKERS: '127.0.0.1:9092',
+    KAFKA_CALLS_TOPIC: `calls.v1.${id}`,
+    KAFKA_TEAM_EVENTS_TOPIC: `team-events.v1.${id}`,
+    KAFKA_CONSUMER_GROUP: `ingest.${id}`,
+    CLICKHOUSE_PATH: dataDir,
+    SERVICE_TOKEN: TOKEN,
+    INGEST_BATCH_MAX_EVENTS: arg('worker-batch', '20000'),
+    INGEST_BATCH_MAX_WAIT_MS: arg('worker-wait-ms', '200'),
+    INGEST_DEDUP_BY_EVENT_ID: DEDUP ? 'true' : 'false',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(env);
+  await runCli(env, 'migrate');
+  const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
+  await app.start();
+  const kafka: Kafka = createKafka(config.kafka, '-bench');
+  // the producer is not what is measured: plain acks=all sends, a few in flight, each batch under the broker's 1 MiB limit
+  const producer = kafka.producer({ maxInFlightRequests: IN_FLIGHT, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+
+  const count = async (): Promise<number> => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query: '{ usageSummary(filter: { range: { preset: LAST_1_DAY } }) { requests } }' }),
+    });
+    const body = (await res.json()) as { data: { usageSummary: { requests: number } } };
+    return body.data.usageSummary.requests;
+  };
+
+  let peakRss = 0;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb(app.pid!))), 250);
+  const teams = Array.from({ length: 200 }, () => randomUUID());
+
+  try {
+    if (SOAK_MINUTES > 0) {
+      await soak(producer, config.kafka.callsTopic, teams, app, count);
+    } else {
+      await throughput(producer, config.kafka.callsTopic, teams, count);
+    }
+    process.stdout.write(`worker (standalone) peak RSS: ${peakRss.toFixed(0)} MB\n`);
+  } finally {
+    clearInterval(rssTimer);
+    await producer.disconnect();
+    await app.stop('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function throughput(producer: import('kafkajs').Producer, topic: string, teams: string[], count: () => Promise<number>) {
+  process.stdout.write(`generating ${EVENTS} events…\n`);
+  const payloads = Array.from({ length: EVENTS }, (_, i) => {
+    const team = teams[Math.floor(Math.random() ** 2 * teams.length)];
+    return { key: team, value: JSON.stringify(makeEvent({ team_id: team, tags: [`b${i % 7}`] })) };
+  });
+  const acked: Array<[number, number]> = [];
+  const visible: Array<[number, number]> = [];
+  let stop = false;
+  const started = Date.now();
+  const poller = (async () => {
+    while (!stop) {
+      const n = await count();
+      visible.push([Date.now(), n]);
+      if (n >= EVENTS) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  let sent = 0;
+  let next = 0;
+  const sender = async () => {
+    while (next < EVENTS) {
+      const from = next;
+      next += BATCH;
+      const messages = payloads.slice(from, from + BATCH);
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      sent += messages.length;
+      acked.push([Date.now(), sent]);
+      process.stdout.write(`\rproduced ${sent}/${EVENTS}, visible ${visible.at(-1)?.[1] ?? 0}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
+  const produceSeconds = (Date.now() - started) / 1000;
+  const deadline = Date.now() + 15 * 60_000;
+  while ((visible.at(-1)?.[1] ?? 0) < EVENTS && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    process.stdout.write(`\rproduced ${sent}/${EVENTS}, visible ${visible.at(-1)?.[1] ?? 0}   `);
+  }
+  stop = true;
+  await poller;
+  const last = visible.at(-1)!;
+  const e2eSeconds = (last[0] - started) / 1000;
+  // freshness of the k-th event: when the visible count first reached k minus when it was acked
+  const freshness: number[] = [];
+  for (const [ackAt, k] of acked) {
+    const seen = visible.find(([, n]) => n >= k);
+    if (seen) freshness.push(seen[0] - ackAt);
+  }
+  freshness.sort((a, b) => a - b);
+  process.stdout.write(
+    `\n\nevents ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}\n` +
+      `produce: ${(EVENTS / produceSeconds).toFixed(0)} events/s (${produceSeconds.toFixed(1)} s)\n` +
+      `end to end: ${(last[1] / e2eSeconds).toFixed(0)} events/s (${e2eSeconds.toFixed(1)} s until ${last[1]} visible in usage_1m)\n` +
+      `freshness (ack → visible, per produced batch of ${BATCH}): p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms\n`,
+  );
+}
+
+async function soak(producer: import('kafkajs').Producer, topic: string, teams: string[], app: ChildApp, count: () => Promise<number>) {
+  const end = Date.now() + SOAK_MINUTES * 60_000;
+  let produced = 0;
+  let nextReport = Date.now();
+  process.stdout.write(`soak: ${RATE} events/s for ${SOAK_MINUTES} min\n`);
+  while (Date.now() < end) {
+    const tickStart = Date.now();
+    const messages = Array.from({ length: Math.max(1, Math.round(RATE / 10)) }, () => {
+      const team = teams[Math.floor(Math.random() * teams.length)];
+      return { key: team, value: JSON.stringify(makeEvent({ team_id: team })) };
+    });
+    await producer.send({ topic, acks: -1, messages });
+    produced += messages.length;
+    if (Date.now() >= nextReport) {
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      const parts = [...metrics.matchAll(/^clickhouse_active_parts\{table="([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]}=${m[2]}`);
+      const minutes = ((Date.now() - (end - SOAK_MINUTES * 60_000)) / 60_000).toFixed(1);
+      process.stdout.write(`[${minutes} min] produced ${produced}, visible ${await count()}, active parts: ${parts.join(' ')}\n`);
+      nextReport = Date.now() + 30_000;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tickStart))));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
