@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, CompressionTypes, Partitioners } from 'kafkajs';
+import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ChildApp, freePort, runCli } from '../test/harness/child-app';
@@ -65,6 +66,14 @@ async function main() {
   };
   const config = loadConfig(env);
   await runCli(env, 'migrate');
+  // every event is priced, as in production
+  const pg = new Client({ connectionString: config.postgres.url });
+  await pg.connect();
+  await pg.query(
+    `INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cache_read_per_million)
+     VALUES ('deepseek-r1-distill-llama-70b', '2020-01-01', '0.55', '2.19', '0.14')`,
+  );
+  await pg.end();
   const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
   await app.start();
   const kafka: Kafka = createKafka(config.kafka, '-bench');

@@ -73,6 +73,20 @@ export class ClickHouseGateway {
     );
   }
 
+  /** Rows as arrays in `columns` order (JSONCompactEachRow): less to serialize and parse than objects. */
+  async insertColumns(table: string, columns: readonly string[], rows: unknown[][], settings?: ClickHouseSettings): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(settings, () =>
+      this.client.insert({
+        table,
+        values: rows,
+        format: 'JSONCompactEachRow',
+        columns: columns as [string, ...string[]],
+        clickhouse_settings: settings,
+      }),
+    );
+  }
+
   async ping(): Promise<boolean> {
     const result = await this.client.ping();
     return result.success;

@@ -79,3 +79,13 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     kafka_offset: position.offset,
   };
 }
+
+export const CALL_EVENT_COLUMNS = [
+  'event_id', 'occurred_at', 'team_id', 'user_id', 'api_key_id', 'service', 'model', 'model_type', 'source',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'latency_ms', 'ttft_ms', 'status',
+  'http_status', 'error_code', 'tags', 'request_id', 'cost', 'credits', 'price_id', 'priced', 'kafka_partition', 'kafka_offset',
+] as const satisfies ReadonlyArray<keyof CallEventRow>;
+
+export function toColumnValues(row: CallEventRow): unknown[] {
+  return CALL_EVENT_COLUMNS.map((column) => row[column]);
+}

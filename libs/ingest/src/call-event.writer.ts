@@ -1,5 +1,5 @@
 import { ClickHouseGateway } from '@app/clickhouse';
-import type { CallEventRow } from './call-event-row';
+import { CALL_EVENT_COLUMNS, CallEventRow, toColumnValues } from './call-event-row';
 
 /**
  * Writes priced events to call_events exactly once in effect, in two steps the consumer
@@ -40,7 +40,7 @@ export class CallEventWriter {
   async insert(rows: CallEventRow[], dedupToken: string): Promise<void> {
     if (rows.length === 0) return;
     this.faults.check();
-    await this.clickhouse.insert('call_events', rows, {
+    await this.clickhouse.insertColumns('call_events', CALL_EVENT_COLUMNS, rows.map(toColumnValues), {
       insert_deduplicate: 1,
       insert_deduplication_token: dedupToken,
       deduplicate_blocks_in_dependent_materialized_views: 1,
