@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { configEnvKeys, loadConfig } from '@app/config';
 
 const root = path.resolve(__dirname, '..');
@@ -33,5 +33,17 @@ describe('docker-compose.yml', () => {
   it('rejects a configuration with a bad value, naming it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ KAFKA_TOPIC_PARTITIONS: '0' })).toThrow(/KAFKA_TOPIC_PARTITIONS/);
+  });
+});
+
+describe('deploy/kubernetes', () => {
+  it('sets only variables the configuration reads', () => {
+    const docs = parseAllDocuments(fs.readFileSync(path.join(root, 'deploy/kubernetes/usage-analytics.yaml'), 'utf8')).map((d) => d.toJS());
+    const known = new Set(configEnvKeys());
+    const names = docs.flatMap((doc) =>
+      (doc.spec?.template?.spec?.containers ?? []).flatMap((c: { env?: Array<{ name: string }> }) => (c.env ?? []).map((e) => e.name)),
+    );
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.filter((n: string) => !known.has(n))).toEqual([]);
   });
 });
