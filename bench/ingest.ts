@@ -1,11 +1,13 @@
 /**
  * End-to-end ingest benchmark (not a test):
- *   npm run bench:ingest -- --events 200000 [--dedup off] [--soak-minutes 30 --rate 2000]
+ *   npm run bench:ingest -- --events 200000 [--dedup off] [--worker-batch 20000] [--preload]
+ *   npm run bench:ingest -- --soak-minutes 30 --rate 1000
  *
  * Starts the standalone app (API + worker, embedded ClickHouse in a fresh data dir) as a child
  * process, produces N events to calls.v1 as fast as it can, and reports end-to-end events/s
  * (until all are visible in the minute rollup), freshness p50/p99 (produce ack → visible in
- * usageSummary, from the two timelines), and the worker's peak RSS. In soak mode it produces
+ * usageSummary, from the two timelines), and the worker's peak RSS. With --preload the events
+ * are produced before the app starts, so the drain rate is the worker's alone. In soak mode it produces
  * at a steady rate and prints ClickHouse active parts per table every 30 s.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import * as path from 'node:path';
 import { Kafka, CompressionTypes, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { loadConfig } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { applicationTopics, createKafka, ensureTopics } from '@app/kafka';
 import { ChildApp, freePort, runCli } from '../test/harness/child-app';
 import { makeEvent } from '../test/harness/events';
 import { REPO_ROOT } from '../test/harness/services';
@@ -29,6 +31,7 @@ const arg = (name: string, fallback: string) => {
 const EVENTS = Number(arg('events', '200000'));
 const DEDUP = arg('dedup', 'on') !== 'off';
 const SOAK_MINUTES = Number(arg('soak-minutes', '0'));
+const PRELOAD = args.includes('--preload');
 const RATE = Number(arg('rate', '2000'));
 const BATCH = Number(arg('batch', '2000'));
 const IN_FLIGHT = 4;
@@ -75,8 +78,13 @@ async function main() {
   );
   await pg.end();
   const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
-  await app.start();
   const kafka: Kafka = createKafka(config.kafka, '-bench');
+  const teams = Array.from({ length: 200 }, () => randomUUID());
+  if (PRELOAD) {
+    await ensureTopics(kafka, applicationTopics(config.kafka));
+  } else {
+    await app.start();
+  }
   // the producer is not what is measured: plain acks=all sends, a few in flight, each batch under the broker's 1 MiB limit
   const producer = kafka.producer({ maxInFlightRequests: IN_FLIGHT, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -92,12 +100,23 @@ async function main() {
   };
 
   let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb(app.pid!))), 250);
-  const teams = Array.from({ length: 200 }, () => randomUUID());
+  const rssTimer = setInterval(() => app.pid && (peakRss = Math.max(peakRss, rssMb(app.pid))), 250);
 
   try {
     if (SOAK_MINUTES > 0) {
       await soak(producer, config.kafka.callsTopic, teams, app, count);
+    } else if (PRELOAD) {
+      await produceAll(producer, config.kafka.callsTopic, payloadsFor(teams), () => undefined);
+      await app.start();
+      const started = Date.now();
+      let seen = 0;
+      while (seen < EVENTS) {
+        await new Promise((r) => setTimeout(r, 200));
+        seen = await count();
+        process.stdout.write(`\rvisible ${seen}/${EVENTS}`);
+      }
+      const seconds = (Date.now() - started) / 1000;
+      process.stdout.write(`\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: worker drained ${(EVENTS / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s after the app was healthy)\n`);
     } else {
       await throughput(producer, config.kafka.callsTopic, teams, count);
     }
@@ -110,12 +129,34 @@ async function main() {
   }
 }
 
-async function throughput(producer: import('kafkajs').Producer, topic: string, teams: string[], count: () => Promise<number>) {
+function payloadsFor(teams: string[]) {
   process.stdout.write(`generating ${EVENTS} events…\n`);
-  const payloads = Array.from({ length: EVENTS }, (_, i) => {
+  return Array.from({ length: EVENTS }, (_, i) => {
     const team = teams[Math.floor(Math.random() ** 2 * teams.length)];
     return { key: team, value: JSON.stringify(makeEvent({ team_id: team, tags: [`b${i % 7}`] })) };
   });
+}
+
+/** Sends with IN_FLIGHT concurrent requests; `onAck(total)` after each acknowledged batch. */
+async function produceAll(producer: import('kafkajs').Producer, topic: string, payloads: Array<{ key: string; value: string }>, onAck: (total: number) => void) {
+  let sent = 0;
+  let next = 0;
+  const sender = async () => {
+    while (next < payloads.length) {
+      const from = next;
+      next += BATCH;
+      const messages = payloads.slice(from, from + BATCH);
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      sent += messages.length;
+      onAck(sent);
+      process.stdout.write(`\rproduced ${sent}/${payloads.length}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
+}
+
+async function throughput(producer: import('kafkajs').Producer, topic: string, teams: string[], count: () => Promise<number>) {
+  const payloads = payloadsFor(teams);
   const acked: Array<[number, number]> = [];
   const visible: Array<[number, number]> = [];
   let stop = false;
@@ -128,20 +169,8 @@ async function throughput(producer: import('kafkajs').Producer, topic: string, t
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  let sent = 0;
-  let next = 0;
-  const sender = async () => {
-    while (next < EVENTS) {
-      const from = next;
-      next += BATCH;
-      const messages = payloads.slice(from, from + BATCH);
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
-      sent += messages.length;
-      acked.push([Date.now(), sent]);
-      process.stdout.write(`\rproduced ${sent}/${EVENTS}, visible ${visible.at(-1)?.[1] ?? 0}`);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
+  await produceAll(producer, topic, payloads, (total) => acked.push([Date.now(), total]));
+  const sent = acked.at(-1)?.[1] ?? 0;
   const produceSeconds = (Date.now() - started) / 1000;
   const deadline = Date.now() + 15 * 60_000;
   while ((visible.at(-1)?.[1] ?? 0) < EVENTS && Date.now() < deadline) {
