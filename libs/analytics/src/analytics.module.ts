@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CallLogsQuery } from './call-logs.query';
+import { LabelDirectory } from './label-directory';
+import { UsageAccessPolicy } from './usage-access.policy';
+import { UsageAggregator } from './usage-aggregator';
+import { UsageQueries } from './usage-queries';
 import { UsageResolver } from './usage.resolver';
-import { UsageSummaryQuery } from './usage-summary.query';
 
 @Module({
-  providers: [UsageSummaryQuery, UsageResolver],
-  exports: [UsageSummaryQuery],
+  providers: [UsageAggregator, UsageQueries, CallLogsQuery, LabelDirectory, UsageAccessPolicy, UsageResolver],
+  exports: [UsageQueries, UsageAggregator, UsageAccessPolicy],
 })
 export class AnalyticsModule {}

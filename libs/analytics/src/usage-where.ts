@@ -1,10 +1,5 @@
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { ResolvedRange } from './time-range';
-
-export type Source = 'raw' | 'usage_1m';
-
-/** Columns each source can filter on; anything else needs the raw table. */
-const ROLLUP_1M_FILTERS = new Set(['teamIds', 'services', 'models', 'modelTypes', 'sources']);
+import type { UsageSource } from './usage-source';
 
 const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
   teamIds: { column: 'team_id', type: 'Array(UUID)' },
@@ -16,45 +11,46 @@ const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
   sources: { column: 'source', type: 'Array(String)' },
 };
 
+/** The time column of each source, as a DateTime. */
+export const TIME_COLUMN: Record<UsageSource, string> = {
+  call_events: 'occurred_at',
+  usage_1m: 'minute',
+  usage_1h: 'hour',
+  usage_1d: "toDateTime(day, 'UTC')",
+};
+
 export interface WhereClause {
   sql: string;
   params: Record<string, unknown>;
 }
 
-function activeFilters(filter: UsageFilterInput): string[] {
-  return [...Object.keys(FILTER_COLUMNS), 'tags'].filter((k) => {
-    const v = (filter as unknown as Record<string, unknown[] | undefined>)[k];
-    return Array.isArray(v) && v.length > 0;
-  });
-}
-
-export function rollupCanFilter(filter: UsageFilterInput): boolean {
-  return activeFilters(filter).every((k) => ROLLUP_1M_FILTERS.has(k));
-}
-
-/** A parameterised WHERE for the given source: values travel as query parameters only. */
-export function buildWhere(filter: UsageFilterInput, range: ResolvedRange, source: Source): WhereClause {
+/** A parameterised WHERE for [from, to) on the given source: values travel as query parameters only. */
+export function buildWhere(filter: UsageFilterInput, from: number, to: number, source: UsageSource): WhereClause {
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
-  if (source === 'raw') {
-    conditions.push('occurred_at >= {from:DateTime64(3)}', 'occurred_at < {to:DateTime64(3)}');
-    params.from = range.from.getTime() / 1000;
-    params.to = range.to.getTime() / 1000;
+  if (source === 'call_events') {
+    conditions.push('occurred_at >= fromUnixTimestamp64Milli({from:Int64})', 'occurred_at < fromUnixTimestamp64Milli({to:Int64})');
+    params.from = from;
+    params.to = to;
+  } else if (source === 'usage_1d') {
+    conditions.push("day >= toDate(fromUnixTimestamp({from:Int64}), 'UTC')", "day < toDate(fromUnixTimestamp({to:Int64}), 'UTC')");
+    params.from = Math.floor(from / 1000);
+    params.to = Math.floor(to / 1000);
   } else {
-    conditions.push('minute >= {from:DateTime}', 'minute < {to:DateTime}');
-    params.from = Math.floor(range.from.getTime() / 1000);
-    params.to = Math.ceil(range.to.getTime() / 1000);
+    const column = TIME_COLUMN[source];
+    conditions.push(`${column} >= fromUnixTimestamp({from:Int64})`, `${column} < fromUnixTimestamp({to:Int64})`);
+    params.from = Math.floor(from / 1000);
+    params.to = Math.floor(to / 1000);
   }
-  for (const key of activeFilters(filter)) {
-    const values = (filter as unknown as Record<string, unknown[]>)[key];
-    if (key === 'tags') {
-      conditions.push('hasAny(tags, {tags:Array(String)})');
-      params.tags = values;
-      continue;
-    }
-    const { column, type } = FILTER_COLUMNS[key];
+  for (const [key, { column, type }] of Object.entries(FILTER_COLUMNS)) {
+    const values = (filter as unknown as Record<string, unknown[] | undefined>)[key];
+    if (!values?.length) continue;
     conditions.push(`${column} IN {${key}:${type}}`);
     params[key] = values;
+  }
+  if (filter.tags?.length) {
+    conditions.push('hasAny(tags, {tags:Array(String)})');
+    params.tags = filter.tags;
   }
   return { sql: conditions.join(' AND '), params };
 }

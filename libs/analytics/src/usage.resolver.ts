@@ -1,14 +1,86 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Principal } from '@app/auth';
+import { CallLogsQuery } from './call-logs.query';
+import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
+import { BreakdownConnection, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
-import { UsageSummaryQuery } from './usage-summary.query';
+import { UsageAccessPolicy } from './usage-access.policy';
+import { UsageQueries } from './usage-queries';
 
+/** Thin: scope the filter to what the caller may see, then ask the query layer. */
 @Resolver()
 export class UsageResolver {
-  constructor(private readonly summary: UsageSummaryQuery) {}
+  constructor(
+    private readonly queries: UsageQueries,
+    private readonly callLogQuery: CallLogsQuery,
+    private readonly access: UsageAccessPolicy,
+  ) {}
 
   @Query(() => UsageSummary)
-  usageSummary(@Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
-    return this.summary.execute(filter);
+  async usageSummary(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
+    return this.queries.summary(await this.access.scope(principal, filter, 'aggregates'));
+  }
+
+  @Query(() => [Series])
+  async usageTrend(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Args('granularity', { type: () => Granularity }) granularity: Granularity,
+    @Args('metrics', { type: () => [UsageMetric] }) metrics: UsageMetric[],
+    @Args('splitBy', { type: () => UsageDimension, nullable: true }) splitBy?: UsageDimension,
+  ): Promise<Series[]> {
+    return this.queries.trend(await this.access.scope(principal, filter, 'aggregates'), granularity, metrics, splitBy ?? undefined);
+  }
+
+  @Query(() => [RankingEntry])
+  async usageRanking(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Args('dimension', { type: () => UsageDimension }) dimension: UsageDimension,
+    @Args('metric', { type: () => UsageMetric }) metric: UsageMetric,
+    @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number,
+    @Args('granularity', { type: () => Granularity, nullable: true }) granularity?: Granularity,
+  ): Promise<RankingEntry[]> {
+    return this.queries.ranking(await this.access.scope(principal, filter, 'aggregates'), dimension, metric, limit, granularity ?? undefined);
+  }
+
+  @Query(() => BreakdownConnection)
+  async usageBreakdown(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Args('view', { type: () => UsageDimension }) view: UsageDimension,
+    @Args('orderBy', { type: () => UsageMetric, defaultValue: UsageMetric.REQUESTS }) orderBy: UsageMetric,
+    @Args('descending', { type: () => Boolean, defaultValue: true }) descending: boolean,
+    @Args('search', { type: () => String, nullable: true }) search: string | undefined,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<BreakdownConnection> {
+    const scoped = await this.access.scope(principal, filter, 'aggregates');
+    return this.queries.breakdown(scoped, { view, orderBy, descending, search: search ?? undefined, first, after: after ?? undefined });
+  }
+
+  @Query(() => CallLogConnection)
+  async callLogs(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Args('statuses', { type: () => [String], nullable: true }) statuses?: string[],
+    @Args('minLatencyMs', { type: () => Int, nullable: true }) minLatencyMs?: number,
+    @Args('maxLatencyMs', { type: () => Int, nullable: true }) maxLatencyMs?: number,
+    @Args('minTokens', { type: () => Int, nullable: true }) minTokens?: number,
+    @Args('maxTokens', { type: () => Int, nullable: true }) maxTokens?: number,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first = 50,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<CallLogConnection> {
+    const scoped = await this.access.scope(principal, filter, 'callLogs');
+    return this.callLogQuery.execute(scoped, {
+      statuses: statuses ?? undefined,
+      minLatencyMs: minLatencyMs ?? undefined,
+      maxLatencyMs: maxLatencyMs ?? undefined,
+      minTokens: minTokens ?? undefined,
+      maxTokens: maxTokens ?? undefined,
+      first,
+      after: after ?? undefined,
+    });
   }
 }

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { ClickHouseGateway } from '@app/clickhouse';
+import { BadUserInputError } from '@app/errors';
+import { UsageFilterInput } from './dto/usage-filter.input';
+import { CallLog, CallLogConnection } from './dto/usage-types';
+import { resolveRange } from './time-range';
+import { normalizeDecimal } from './usage-aggregator';
+import { buildWhere } from './usage-where';
+import { PERSONAL_SPACE_ID } from './label-directory';
+
+export interface CallLogArgs {
+  statuses?: string[];
+  minLatencyMs?: number;
+  maxLatencyMs?: number;
+  minTokens?: number;
+  maxTokens?: number;
+  first: number;
+  after?: string;
+}
+
+interface CallLogRow {
+  event_id: string;
+  occurred_ms: string;
+  team_id: string;
+  user_id: string;
+  api_key_id: string;
+  service: string;
+  model: string;
+  model_type: string;
+  source: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: string;
+  http_status: number | null;
+  error_code: string | null;
+  cost: string;
+  tags: string[];
+  request_id: string | null;
+}
+
+/** Cursor = the (occurred_at, event_id) of the last row seen: newer events never shift a page. */
+function encodeCursor(ms: number, eventId: string): string {
+  return Buffer.from(JSON.stringify([ms, eventId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { ms: number; eventId: string } {
+  try {
+    const [ms, eventId] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Number.isSafeInteger(ms) && typeof eventId === 'string') return { ms, eventId };
+  } catch {
+    // fall through
+  }
+  throw new BadUserInputError('after: not a cursor of this list');
+}
+
+/** Raw events, newest first, for the SRE's log view. */
+@Injectable()
+export class CallLogsQuery {
+  constructor(private readonly clickhouse: ClickHouseGateway) {}
+
+  async execute(filter: UsageFilterInput, args: CallLogArgs, now = Date.now()): Promise<CallLogConnection> {
+    if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
+    const range = resolveRange(filter.range, now);
+    const where = buildWhere(filter, range.from.getTime(), range.to.getTime(), 'call_events');
+    const conditions = [where.sql];
+    const params: Record<string, unknown> = { ...where.params };
+    if (args.statuses?.length) {
+      conditions.push('status IN {statuses:Array(String)}');
+      params.statuses = args.statuses;
+    }
+    if (args.minLatencyMs !== undefined) {
+      conditions.push('latency_ms >= {minLatency:UInt32}');
+      params.minLatency = args.minLatencyMs;
+    }
+    if (args.maxLatencyMs !== undefined) {
+      conditions.push('latency_ms <= {maxLatency:UInt32}');
+      params.maxLatency = args.maxLatencyMs;
+    }
+    if (args.minTokens !== undefined) {
+      conditions.push('input_tokens + output_tokens >= {minTokens:UInt64}');
+      params.minTokens = args.minTokens;
+    }
+    if (args.maxTokens !== undefined) {
+      conditions.push('input_tokens + output_tokens <= {maxTokens:UInt64}');
+      params.maxTokens = args.maxTokens;
+    }
+    const [{ total }] = await this.clickhouse.query<{ total: string }>(`SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`, { params });
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      conditions.push('(occurred_at, event_id) < (fromUnixTimestamp64Milli({cursorMs:Int64}), {cursorId:String})');
+      params.cursorMs = cursor.ms;
+      params.cursorId = cursor.eventId;
+    }
+    params.limit = args.first + 1;
+    const rows = await this.clickhouse.query<CallLogRow>(
+      `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_id, toString(user_id) AS user_id,
+         toString(api_key_id) AS api_key_id, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
+         cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost, tags, request_id
+       FROM call_events WHERE ${conditions.join(' AND ')}
+       ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
+      { params },
+    );
+    const page = rows.slice(0, args.first);
+    return {
+      totalCount: Number(total),
+      pageInfo: {
+        hasNextPage: rows.length > args.first,
+        endCursor: page.length ? encodeCursor(Number(page.at(-1)!.occurred_ms), page.at(-1)!.event_id) : null,
+      },
+      edges: page.map((r) => ({ cursor: encodeCursor(Number(r.occurred_ms), r.event_id), node: toCallLog(r) })),
+    };
+  }
+}
+
+function toCallLog(r: CallLogRow): CallLog {
+  return {
+    eventId: r.event_id,
+    occurredAt: new Date(Number(r.occurred_ms)),
+    teamId: r.team_id === PERSONAL_SPACE_ID ? null : r.team_id,
+    userId: r.user_id,
+    apiKeyId: r.api_key_id,
+    service: r.service,
+    model: r.model,
+    modelType: r.model_type,
+    source: r.source,
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    cacheReadTokens: r.cache_read_tokens,
+    cacheWriteTokens: r.cache_write_tokens,
+    latencyMs: r.latency_ms,
+    ttftMs: r.ttft_ms,
+    status: r.status,
+    httpStatus: r.http_status,
+    errorCode: r.error_code,
+    cost: normalizeDecimal(r.cost),
+    tags: r.tags,
+    requestId: r.request_id,
+  };
+}

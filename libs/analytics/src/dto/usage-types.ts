@@ -1,0 +1,99 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { UsageMetric } from './usage-enums';
+
+@ObjectType()
+export class Point {
+  @Field(() => Date) t: Date;
+  @Field(() => Float, { nullable: true }) value: number | null;
+}
+
+@ObjectType()
+export class Series {
+  @Field(() => UsageMetric) metric: UsageMetric;
+  @Field(() => String, { nullable: true, description: 'the splitBy value (id or name), null when not split' }) key: string | null;
+  @Field(() => String, { nullable: true }) label: string | null;
+  @Field(() => [Point]) points: Point[];
+  @Field(() => Float, { nullable: true }) min: number | null;
+  @Field(() => Float, { nullable: true }) max: number | null;
+  @Field(() => Float, { nullable: true }) avg: number | null;
+}
+
+@ObjectType()
+export class RankingEntry {
+  @Field(() => String) key: string;
+  @Field(() => String) label: string;
+  @Field(() => Float) value: number;
+  @Field(() => Float, { description: 'value / total over every key of the dimension (0 when the total is 0)' }) share: number;
+  @Field(() => [Point]) points: Point[];
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+@ObjectType()
+export class BreakdownRow {
+  @Field(() => String) key: string;
+  @Field(() => String) label: string;
+  @Field(() => String, { nullable: true }) email: string | null;
+  @Field(() => [Float], { description: 'requests per bucket across the range' }) sparkline: number[];
+  @Field(() => [String], { description: 'the three most used models' }) models: string[];
+  @Field(() => Int) moreModels: number;
+  @Field(() => Float) requests: number;
+  @Field(() => Float) inputTokens: number;
+  @Field(() => Float) outputTokens: number;
+  @Field(() => String) cost: string;
+}
+
+@ObjectType()
+export class BreakdownEdge {
+  @Field(() => BreakdownRow) node: BreakdownRow;
+  @Field(() => String) cursor: string;
+}
+
+@ObjectType()
+export class BreakdownConnection {
+  @Field(() => [BreakdownEdge]) edges: BreakdownEdge[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
+}
+
+@ObjectType()
+export class CallLog {
+  @Field(() => ID) eventId: string;
+  @Field(() => Date) occurredAt: Date;
+  @Field(() => ID, { nullable: true }) teamId: string | null;
+  @Field(() => ID) userId: string;
+  @Field(() => ID) apiKeyId: string;
+  @Field(() => String) service: string;
+  @Field(() => String) model: string;
+  @Field(() => String) modelType: string;
+  @Field(() => String) source: string;
+  @Field(() => Int) inputTokens: number;
+  @Field(() => Int) outputTokens: number;
+  @Field(() => Int) cacheReadTokens: number;
+  @Field(() => Int) cacheWriteTokens: number;
+  @Field(() => Int) latencyMs: number;
+  @Field(() => Int, { nullable: true }) ttftMs: number | null;
+  @Field(() => String) status: string;
+  @Field(() => Int, { nullable: true }) httpStatus: number | null;
+  @Field(() => String, { nullable: true }) errorCode: string | null;
+  @Field(() => String) cost: string;
+  @Field(() => [String]) tags: string[];
+  @Field(() => String, { nullable: true }) requestId: string | null;
+}
+
+@ObjectType()
+export class CallLogEdge {
+  @Field(() => CallLog) node: CallLog;
+  @Field(() => String) cursor: string;
+}
+
+@ObjectType()
+export class CallLogConnection {
+  @Field(() => [CallLogEdge]) edges: CallLogEdge[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int, { description: 'events matching the filter' }) totalCount: number;
+}

@@ -1,0 +1,249 @@
+import { Injectable } from '@nestjs/common';
+import { BadUserInputError, RangeTooLargeError } from '@app/errors';
+import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { UsageFilterInput } from './dto/usage-filter.input';
+import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
+import { UsageSummary } from './dto/usage-summary.type';
+import { resolveRange } from './time-range';
+import { EMPTY_TOTALS, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
+import { ADDITIVE_METRICS, metricValue } from './usage-metrics';
+import { bucketMinutes, bucketStarts, planUsageSource } from './usage-source';
+import { LabelDirectory } from './label-directory';
+
+export const MAX_BUCKETS = 2000;
+const MAX_SERIES = 50;
+
+export interface BreakdownArgs {
+  view: UsageDimension;
+  orderBy: UsageMetric;
+  descending: boolean;
+  search?: string;
+  first: number;
+  after?: string;
+}
+
+function decodeOffsetCursor(after: string | undefined): number {
+  if (!after) return 0;
+  const match = /^o:(\d+)$/.exec(Buffer.from(after, 'base64url').toString());
+  if (!match) throw new BadUserInputError('after: not a cursor of this list');
+  return Number(match[1]);
+}
+
+const encodeOffsetCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+
+/** Picks a bucket size for charts that did not ask for one (ranking bars, sparklines). */
+export function autoGranularity(from: number, to: number): Granularity {
+  const hours = (to - from) / 3_600_000;
+  if (hours <= 2) return Granularity.MINUTE;
+  if (hours <= 6) return Granularity.FIVE_MINUTES;
+  if (hours <= 72) return Granularity.HOUR;
+  return Granularity.DAY;
+}
+
+/** The usage views of the seeds, over the aggregator and the source planner. */
+@Injectable()
+export class UsageQueries {
+  constructor(
+    private readonly aggregator: UsageAggregator,
+    private readonly labels: LabelDirectory,
+  ) {}
+
+  async totals(filter: UsageFilterInput, now = Date.now()): Promise<UsageTotals> {
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, now });
+    const [row] = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone });
+    return row ?? EMPTY_TOTALS;
+  }
+
+  async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
+    const t = await this.totals(filter, now);
+    return {
+      requests: t.requests,
+      successes: t.successes,
+      errors: t.errors,
+      successRate: t.requests > 0 ? t.successes / t.requests : null,
+      inputTokens: t.inputTokens,
+      outputTokens: t.outputTokens,
+      cacheReadTokens: t.cacheReadTokens,
+      cacheWriteTokens: t.cacheWriteTokens,
+      totalTokens: t.inputTokens + t.outputTokens,
+      cost: t.cost,
+      credits: t.credits,
+      activeUsers: t.activeUsers,
+      avgRequestsPerUser: t.activeUsers > 0 ? t.requests / t.activeUsers : null,
+      latencyP50: t.latency?.[0] ?? null,
+      latencyP95: t.latency?.[1] ?? null,
+      latencyP99: t.latency?.[2] ?? null,
+      businessCalls: t.businessCalls,
+      internalCalls: t.internalCalls,
+    };
+  }
+
+  /** Buckets of a range, checked against the limit. */
+  private buckets(from: number, to: number, granularity: Granularity, timeZone: string): number[] {
+    const approx = (to - from) / (granularity === Granularity.DAY ? 86_400_000 : { MINUTE: 60_000, FIVE_MINUTES: 300_000, HOUR: 3_600_000 }[granularity]);
+    if (approx > MAX_BUCKETS) {
+      throw new RangeTooLargeError(`range: ${Math.ceil(approx)} buckets of ${granularity}, at most ${MAX_BUCKETS}; choose a coarser granularity or a shorter range`, {
+        limit: MAX_BUCKETS,
+      });
+    }
+    return bucketStarts(from, to, granularity, timeZone);
+  }
+
+  private async grouped(filter: UsageFilterInput, granularity: Granularity, dimension: UsageDimension | undefined, now: number) {
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const buckets = this.buckets(from, to, granularity, range.timeZone);
+    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, granularity, dimension, now });
+    const rows = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone, granularity, dimension });
+    return { range, buckets, rows };
+  }
+
+  private points(buckets: number[], rows: UsageGroup[], metric: UsageMetric, granularity: Granularity, timeZone: string): Point[] {
+    const byBucket = new Map(rows.map((r) => [r.bucket!, r]));
+    return buckets.map((b) => ({
+      t: new Date(b),
+      value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, bucketMinutes(b, granularity, timeZone)),
+    }));
+  }
+
+  async trend(filter: UsageFilterInput, granularity: Granularity, metrics: UsageMetric[], splitBy?: UsageDimension, now = Date.now()): Promise<Series[]> {
+    if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
+    const { range, buckets, rows } = await this.grouped(filter, granularity, splitBy, now);
+    const groups = new Map<string | null, UsageGroup[]>();
+    for (const row of rows) {
+      const key = splitBy ? row.key! : null;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    if (!splitBy && groups.size === 0) groups.set(null, []);
+    const keys = [...groups.entries()]
+      .sort((a, b) => b[1].reduce((s, r) => s + r.requests, 0) - a[1].reduce((s, r) => s + r.requests, 0))
+      .slice(0, MAX_SERIES)
+      .map(([k]) => k);
+    const labels = splitBy ? await this.labels.labelsFor(splitBy, keys as string[]) : new Map<string, string>();
+    const series: Series[] = [];
+    for (const metric of metrics) {
+      for (const key of keys) {
+        const points = this.points(buckets, groups.get(key)!, metric, granularity, range.timeZone);
+        const values = points.map((p) => p.value).filter((v): v is number => v !== null);
+        series.push({
+          metric,
+          key,
+          label: key === null ? null : (labels.get(key) ?? key),
+          points,
+          min: values.length ? Math.min(...values) : null,
+          max: values.length ? Math.max(...values) : null,
+          avg: values.length ? values.reduce((s, v) => s + v, 0) / values.length : null,
+        });
+      }
+    }
+    return series;
+  }
+
+  async ranking(filter: UsageFilterInput, dimension: UsageDimension, metric: UsageMetric, limit: number, granularity: Granularity | undefined, now = Date.now()): Promise<RankingEntry[]> {
+    if (limit < 1 || limit > 1000) throw new BadUserInputError('limit: between 1 and 1000');
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const minutes = (to - from) / 60_000;
+    const totalsSource = planUsageSource({ filter, from, to, timeZone: range.timeZone, dimension, now });
+    const totals = await this.aggregator.aggregate({ filter, from, to, source: totalsSource, timeZone: range.timeZone, dimension });
+    const ranked = totals
+      .map((r) => ({ key: r.key!, value: metricValue(r, metric, minutes) ?? 0 }))
+      .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
+    const top = ranked.slice(0, limit);
+    if (top.length === 0) return [];
+    const whole = ADDITIVE_METRICS.has(metric) ? ranked.reduce((s, r) => s + r.value, 0) : 0;
+    const bucketSize = granularity ?? autoGranularity(from, to);
+    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key)) }, bucketSize, dimension, now);
+    const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key));
+    return top.map((t) => ({
+      key: t.key,
+      label: labels.get(t.key) ?? t.key,
+      value: t.value,
+      share: whole > 0 ? t.value / whole : 0,
+      points: this.points(buckets, rows.filter((r) => r.key === t.key), metric, bucketSize, range.timeZone),
+    }));
+  }
+
+  async breakdown(filter: UsageFilterInput, args: BreakdownArgs, now = Date.now()): Promise<BreakdownConnection> {
+    if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
+    const offset = decodeOffsetCursor(args.after);
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const minutes = (to - from) / 60_000;
+    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, dimension: args.view, now });
+    const groups = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone, dimension: args.view });
+    const people = await this.labels.describe(args.view, groups.map((g) => g.key!));
+    const needle = args.search?.trim().toLowerCase();
+    const matching = groups.filter((g) => {
+      if (!needle) return true;
+      const who = people.get(g.key!);
+      return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) => s?.toLowerCase().includes(needle));
+    });
+    const direction = args.descending ? -1 : 1;
+    matching.sort((a, b) => direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) || a.key!.localeCompare(b.key!));
+    const page = matching.slice(offset, offset + args.first);
+    const keys = page.map((g) => g.key!);
+
+    const sparkGranularity = autoGranularity(from, to);
+    const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
+    const [spark, models] = keys.length
+      ? await Promise.all([
+          this.grouped(narrowed, sparkGranularity, args.view, now),
+          this.aggregator.aggregate({
+            filter: narrowed,
+            from,
+            to,
+            source: planUsageSource({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, now }),
+            timeZone: range.timeZone,
+            dimension: args.view,
+            secondDimension: UsageDimension.MODEL,
+          }),
+        ])
+      : [{ buckets: [], rows: [] as UsageGroup[] }, [] as UsageGroup[]];
+
+    return {
+      totalCount: matching.length,
+      pageInfo: { hasNextPage: offset + args.first < matching.length, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
+      edges: page.map((g, i) => {
+        const used = models.filter((m) => m.key === g.key).sort((a, b) => b.requests - a.requests || a.secondKey!.localeCompare(b.secondKey!));
+        const who = people.get(g.key!);
+        return {
+          cursor: encodeOffsetCursor(offset + i + 1),
+          node: {
+            key: g.key!,
+            label: who?.label ?? g.key!,
+            email: who?.email ?? null,
+            sparkline: this.points(spark.buckets, spark.rows.filter((r) => r.key === g.key), UsageMetric.REQUESTS, sparkGranularity, range.timeZone).map((p) => p.value ?? 0),
+            models: used.slice(0, 3).map((m) => m.secondKey!),
+            moreModels: Math.max(0, used.length - 3),
+            requests: g.requests,
+            inputTokens: g.inputTokens,
+            outputTokens: g.outputTokens,
+            cost: g.cost,
+          },
+        };
+      }),
+    };
+  }
+}
+
+const DIMENSION_FILTER: Record<UsageDimension, keyof UsageFilterInput> = {
+  [UsageDimension.TEAM]: 'teamIds',
+  [UsageDimension.USER]: 'userIds',
+  [UsageDimension.API_KEY]: 'apiKeyIds',
+  [UsageDimension.SERVICE]: 'services',
+  [UsageDimension.MODEL]: 'models',
+  [UsageDimension.MODEL_TYPE]: 'modelTypes',
+  [UsageDimension.SOURCE]: 'sources',
+};
+
+/** Narrows a filter to keys of a dimension that came from that filter's own answer (so a subset of it). */
+export function dimensionFilter(dimension: UsageDimension, keys: string[]): Partial<UsageFilterInput> {
+  return { [DIMENSION_FILTER[dimension]]: keys };
+}

@@ -1,0 +1,115 @@
+import { Granularity, UsageDimension } from './dto/usage-enums';
+import { UsageFilterInput } from './dto/usage-filter.input';
+import { zoneOffsetMs } from './time-range';
+
+export type UsageSource = 'usage_1d' | 'usage_1h' | 'usage_1m' | 'call_events';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, number> = {
+  [Granularity.MINUTE]: MINUTE,
+  [Granularity.FIVE_MINUTES]: 5 * MINUTE,
+  [Granularity.HOUR]: HOUR,
+};
+
+/** Retention per DESIGN.md; a source answers only inside it (with a minute of slack at the edge). */
+export const RETENTION_MS: Record<UsageSource, number> = {
+  usage_1m: 14 * DAY,
+  usage_1h: 400 * DAY,
+  usage_1d: Number.POSITIVE_INFINITY,
+  call_events: 90 * DAY,
+};
+
+const GRAIN_MS: Record<UsageSource, number> = { usage_1d: DAY, usage_1h: HOUR, usage_1m: MINUTE, call_events: 1 };
+
+/** Which filters and dimensions each source can answer. */
+const DIMENSIONS: Record<UsageSource, ReadonlySet<UsageDimension>> = {
+  usage_1m: new Set([UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE]),
+  usage_1h: new Set(Object.values(UsageDimension)),
+  usage_1d: new Set(Object.values(UsageDimension)),
+  call_events: new Set(Object.values(UsageDimension)),
+};
+
+const FILTER_DIMENSION: Record<string, UsageDimension> = {
+  teamIds: UsageDimension.TEAM,
+  userIds: UsageDimension.USER,
+  apiKeyIds: UsageDimension.API_KEY,
+  services: UsageDimension.SERVICE,
+  models: UsageDimension.MODEL,
+  modelTypes: UsageDimension.MODEL_TYPE,
+  sources: UsageDimension.SOURCE,
+};
+
+export interface PlanRequest {
+  filter: UsageFilterInput;
+  from: number;
+  to: number;
+  timeZone: string;
+  /** bucketing of the answer, if any */
+  granularity?: Granularity;
+  dimension?: UsageDimension;
+  now: number;
+}
+
+/** Every instant the answer splits at: range edges and bucket starts. */
+function splitPoints(req: PlanRequest): number[] {
+  const points = [req.from, req.to];
+  if (!req.granularity) return points;
+  for (const start of bucketStarts(req.from, req.to, req.granularity, req.timeZone)) points.push(start);
+  return points;
+}
+
+/**
+ * The coarsest source that answers exactly: every split point (range edges, bucket starts in
+ * the caller's zone) falls on its grain, it keeps the whole range, and it holds every filtered
+ * or grouped dimension. Tags live only in the raw table.
+ */
+export function planUsageSource(req: PlanRequest): UsageSource {
+  const dims = Object.entries(FILTER_DIMENSION)
+    .filter(([key]) => ((req.filter as unknown as Record<string, unknown[] | undefined>)[key]?.length ?? 0) > 0)
+    .map(([, d]) => d);
+  if (req.dimension) dims.push(req.dimension);
+  const needsTags = (req.filter.tags?.length ?? 0) > 0;
+  const points = splitPoints(req);
+  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_1d', 'usage_1h', 'usage_1m', 'call_events'];
+  for (const source of order) {
+    if (!dims.every((d) => DIMENSIONS[source].has(d))) continue;
+    if (req.from < req.now - RETENTION_MS[source] + MINUTE) continue;
+    if (!points.every((p) => p % GRAIN_MS[source] === 0)) continue;
+    return source;
+  }
+  return 'call_events';
+}
+
+/** Bucket start instants (UTC ms) covering [from, to) in `timeZone`; the first may start before `from`. */
+export function bucketStarts(from: number, to: number, granularity: Granularity, timeZone: string): number[] {
+  const starts: number[] = [];
+  let b = bucketStart(from, granularity, timeZone);
+  while (b < to) {
+    starts.push(b);
+    b = nextBucket(b, granularity, timeZone);
+  }
+  return starts;
+}
+
+export function bucketStart(at: number, granularity: Granularity, timeZone: string): number {
+  const offset = zoneOffsetMs(timeZone, at);
+  if (granularity === Granularity.DAY) {
+    const localMidnight = Math.floor((at + offset) / DAY) * DAY;
+    return localMidnight - zoneOffsetMs(timeZone, localMidnight - offset);
+  }
+  const size = GRANULARITY_MS[granularity];
+  return at - (((at + offset) % size) + size) % size;
+}
+
+function nextBucket(start: number, granularity: Granularity, timeZone: string): number {
+  if (granularity !== Granularity.DAY) return start + GRANULARITY_MS[granularity];
+  // a local day lasts 23 to 25 hours; the next midnight is the start of the day 30 hours on
+  return bucketStart(start + 30 * HOUR, Granularity.DAY, timeZone);
+}
+
+export function bucketMinutes(start: number, granularity: Granularity, timeZone: string): number {
+  return (nextBucket(start, granularity, timeZone) - start) / MINUTE;
+}

@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
+import {
+  Granularity,
+  RangePreset,
+  UsageAggregator,
+  UsageDimension,
+  UsageFilterInput,
+  UsageMetric,
+  UsageQueries,
+  resolveRange,
+} from '@app/analytics';
+import { CALL_EVENT_COLUMNS, CallEventRow, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
+import type { LabelDirectory } from '../../libs/analytics/src/label-directory';
+import { isolatedConfig } from '../harness/test-env';
+
+/**
+ * Property test of the query layer on the real engine: random events go into call_events (the
+ * materialized views fill the rollups), and every answer for random filters, ranges,
+ * granularities and zones must equal the same aggregate computed here from the events.
+ */
+const EVENTS = 24_000;
+const CASES = 200;
+const DAY = 86_400_000;
+const ZONES = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Eucla', 'Europe/Berlin', 'America/New_York'];
+
+let seed = 20261122;
+function random(): number {
+  // mulberry32: reproducible runs
+  seed |= 0;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+
+interface Ev {
+  row: CallEventRow;
+  at: number;
+  costUnits: bigint;
+}
+
+const teams = [PERSONAL_SPACE_TEAM_ID, ...Array.from({ length: 5 }, () => randomUUID())];
+const users = Array.from({ length: 40 }, () => ({ id: randomUUID(), team: pick(teams) }));
+const keys = Array.from({ length: 60 }, () => {
+  const user = pick(users);
+  return { id: randomUUID(), user };
+});
+const models = [
+  ['deepseek-r1-distill-llama-70b', 'text'],
+  ['glm-5', 'text'],
+  ['kimi-k2.5', 'text'],
+  ['minimax-m2.5', 'text'],
+  ['qwen-vl', 'vision'],
+  ['gpt-image', 'image'],
+  ['bge-m3', 'embedding'],
+  ['whisper', 'audio'],
+] as const;
+const services = ['chat', 'batch', 'agent', 'search'];
+const tagPool = ['prod', 'staging', 'eval', 'ci', 'nightly'];
+
+function formatUnits(units: bigint): string {
+  const digits = units.toString().padStart(16, '0');
+  return `${digits.slice(0, -15)}.${digits.slice(-15)}`;
+}
+
+function normalize(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') || '0' : text;
+}
+
+function makeEvents(now: number): Ev[] {
+  return Array.from({ length: EVENTS }, (_, i) => {
+    const key = pick(keys);
+    const [model, modelType] = pick(models);
+    // more recent events are denser, and some fall on exact hour and day boundaries
+    const age = random() < 0.05 ? Math.floor(random() * 40) * DAY : Math.floor(random() ** 1.5 * 40 * DAY);
+    const align = random() < 0.1 ? 3_600_000 : 1;
+    const at = Math.floor((now - 60_000 - age) / align) * align;
+    const input = int(0, 20_000);
+    const cacheRead = int(0, input);
+    const cacheWrite = int(0, input - cacheRead);
+    const costUnits = BigInt(int(0, 2_000_000)) * 1_000_000_007n;
+    const row: CallEventRow = {
+      event_id: randomUUID(),
+      occurred_at: toClickHouseDateTime(at),
+      team_id: key.user.team,
+      user_id: key.user.id,
+      api_key_id: key.id,
+      service: pick(services),
+      model,
+      model_type: modelType,
+      source: random() < 0.8 ? 'business' : 'internal',
+      input_tokens: input,
+      output_tokens: int(0, 8_000),
+      cache_read_tokens: cacheRead,
+      cache_write_tokens: cacheWrite,
+      latency_ms: Math.floor(20 + random() ** 3 * 30_000),
+      ttft_ms: null,
+      status: random() < 0.9 ? 'success' : 'error',
+      http_status: 200,
+      error_code: null,
+      tags: tagPool.filter(() => random() < 0.25),
+      request_id: null,
+      cost: formatUnits(costUnits),
+      credits: formatUnits(costUnits * 100n),
+      price_id: 'p',
+      priced: true,
+      kafka_partition: 0,
+      kafka_offset: String(i),
+    };
+    return { row, at, costUnits };
+  });
+}
+
+const FILTER_FIELDS: Array<[keyof UsageFilterInput, (e: CallEventRow) => string, () => string[]]> = [
+  ['teamIds', (e) => e.team_id, () => [pick(teams)]],
+  ['userIds', (e) => e.user_id, () => [pick(users).id, pick(users).id]],
+  ['apiKeyIds', (e) => e.api_key_id, () => [pick(keys).id]],
+  ['services', (e) => e.service, () => [pick(services)]],
+  ['models', (e) => e.model, () => [pick(models)[0], pick(models)[0]]],
+  ['modelTypes', (e) => e.model_type, () => [pick(models)[1]]],
+  ['sources', (e) => e.source, () => [pick(['business', 'internal'])]],
+];
+
+function matches(e: Ev, filter: UsageFilterInput, from: number, to: number): boolean {
+  if (e.at < from || e.at >= to) return false;
+  for (const [field, get] of FILTER_FIELDS) {
+    const values = filter[field] as string[] | undefined;
+    if (values?.length && !values.includes(get(e.row))) return false;
+  }
+  if (filter.tags?.length && !filter.tags.some((t) => e.row.tags.includes(t))) return false;
+  return true;
+}
+
+function expectedTotals(events: Ev[]) {
+  const sum = (f: (r: CallEventRow) => number) => events.reduce((s, e) => s + f(e.row), 0);
+  const cost = events.reduce((s, e) => s + e.costUnits, 0n);
+  return {
+    requests: events.length,
+    successes: events.filter((e) => e.row.status === 'success').length,
+    errors: events.filter((e) => e.row.status === 'error').length,
+    inputTokens: sum((r) => r.input_tokens),
+    outputTokens: sum((r) => r.output_tokens),
+    cacheReadTokens: sum((r) => r.cache_read_tokens),
+    cacheWriteTokens: sum((r) => r.cache_write_tokens),
+    cost: normalize(formatUnits(cost)),
+    credits: normalize(formatUnits(cost * 100n)),
+    activeUsers: new Set(events.map((e) => e.row.user_id)).size,
+    businessCalls: events.filter((e) => e.row.source === 'business').length,
+    internalCalls: events.filter((e) => e.row.source === 'internal').length,
+  };
+}
+
+/** Local calendar parts in a zone, computed by Intl (independently of the code under test). */
+function localKey(at: number, zone: string, granularity: Granularity): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  if (granularity === Granularity.DAY) return day;
+  if (granularity === Granularity.HOUR) return `${day} ${parts.hour}`;
+  const minute = Number(parts.minute);
+  return `${day} ${parts.hour}:${granularity === Granularity.FIVE_MINUTES ? minute - (minute % 5) : minute}`;
+}
+
+describe('analytics answers equal aggregates of the raw events (property test)', () => {
+  let ch: ClickHouseGateway;
+  let queries: UsageQueries;
+  let events: Ev[];
+  const sourcesUsed: Record<string, number> = {};
+  const now = Date.now();
+
+  beforeAll(async () => {
+    ch = await ClickHouseGateway.connect(isolatedConfig('analytics_property').clickhouse);
+    await new ClickHouseMigrator(ch).migrate();
+    events = makeEvents(now);
+    for (let i = 0; i < events.length; i += 6_000) {
+      await ch.insertColumns('call_events', CALL_EVENT_COLUMNS, events.slice(i, i + 6_000).map((e) => toColumnValues(e.row)));
+    }
+    const labels = { labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])), describe: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])) };
+    const aggregator = new UsageAggregator(ch);
+    const aggregate = aggregator.aggregate.bind(aggregator);
+    aggregator.aggregate = (req) => {
+      sourcesUsed[req.source] = (sourcesUsed[req.source] ?? 0) + 1;
+      return aggregate(req);
+    };
+    queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory);
+  });
+  afterAll(async () => {
+    await ch.command(`DROP DATABASE IF EXISTS ${ch.database}`);
+    await ch.close();
+  });
+
+  function randomCase() {
+    const zone = pick(ZONES);
+    const filter: UsageFilterInput = { range: { timeZone: zone } };
+    for (const [field, , values] of FILTER_FIELDS) if (random() < 0.15) (filter as unknown as Record<string, string[]>)[field] = values();
+    if (random() < 0.1) filter.tags = [pick(tagPool)];
+    const shape = random();
+    if (shape < 0.3) {
+      filter.range.preset = pick(Object.values(RangePreset));
+    } else {
+      const span = pick([3_600_000, 6 * 3_600_000, DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 39 * DAY]);
+      const alignTo = pick([1, 60_000, 3_600_000, DAY]);
+      const to = Math.floor((now - int(0, 20) * DAY * random()) / alignTo) * alignTo;
+      filter.range.from = new Date(Math.max(now - 40 * DAY, to - span));
+      filter.range.to = new Date(to);
+    }
+    return filter;
+  }
+
+  function granularityFor(from: number, to: number): Granularity {
+    const hours = (to - from) / 3_600_000;
+    const options = [Granularity.DAY];
+    if (hours <= 1900) options.push(Granularity.HOUR);
+    if (hours <= 150) options.push(Granularity.FIVE_MINUTES);
+    if (hours <= 30) options.push(Granularity.MINUTE);
+    return pick(options);
+  }
+
+  it(`holds for ${CASES} random queries over ${EVENTS} events`, async () => {
+    const checked = { summaries: 0, buckets: 0, rankings: 0, nonEmpty: 0 };
+    for (let c = 0; c < CASES; c++) {
+      const filter = randomCase();
+      const zone = filter.range.timeZone!;
+      const summary = await queries.summary(filter, now);
+      const { from, to } = rangeOf(filter, now);
+      const inRange = events.filter((e) => matches(e, filter, from, to));
+      const expected = expectedTotals(inRange);
+      const context = `case ${c}: ${JSON.stringify(filter)}`;
+      expect({ context, ...pickKeys(summary, Object.keys(expected)) }).toEqual({ context, ...expected });
+      if (inRange.length >= 50) checkLatency(summary.latencyP50, summary.latencyP99, inRange, context);
+      checked.summaries++;
+      if (inRange.length) checked.nonEmpty++;
+
+      const granularity = granularityFor(from, to);
+      const [requestsSeries, tokensSeries, costSeries] = await queries.trend(filter, granularity, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS, UsageMetric.COST], undefined, now);
+      // compare per local bucket label: a repeated local hour (DST) sums both of its UTC hours
+      const expectedPer = new Map<string, { requests: number; tokens: number; cost: bigint }>();
+      for (const e of inRange) {
+        const k = localKey(e.at, zone, granularity);
+        const b = expectedPer.get(k) ?? { requests: 0, tokens: 0, cost: 0n };
+        b.requests++;
+        b.tokens += e.row.input_tokens + e.row.output_tokens;
+        b.cost += e.costUnits;
+        expectedPer.set(k, b);
+      }
+      const answeredPer = new Map<string, { requests: number; tokens: number; cost: number }>();
+      requestsSeries.points.forEach((p, i) => {
+        const k = localKey(Math.max(p.t.getTime(), from), zone, granularity);
+        const b = answeredPer.get(k) ?? { requests: 0, tokens: 0, cost: 0 };
+        b.requests += p.value ?? 0;
+        b.tokens += tokensSeries.points[i].value ?? 0;
+        b.cost += costSeries.points[i].value ?? 0;
+        answeredPer.set(k, b);
+        checked.buckets++;
+      });
+      for (const [k, b] of expectedPer) {
+        const got = answeredPer.get(k);
+        expect({ context, k, requests: got?.requests, tokens: got?.tokens }).toEqual({ context, k, requests: b.requests, tokens: b.tokens });
+        expect(got!.cost).toBeCloseTo(Number(formatUnits(b.cost)), 6);
+      }
+      for (const [k, got] of answeredPer) if (!expectedPer.has(k)) expect({ context, k, requests: got.requests }).toEqual({ context, k, requests: 0 });
+
+      if (c % 2 === 0) {
+        const dimension = pick(Object.values(UsageDimension));
+        const ranking = await queries.ranking(filter, dimension, UsageMetric.TOTAL_TOKENS, 5, undefined, now);
+        const per = new Map<string, number>();
+        const column = { TEAM: 'team_id', USER: 'user_id', API_KEY: 'api_key_id', SERVICE: 'service', MODEL: 'model', MODEL_TYPE: 'model_type', SOURCE: 'source' }[dimension] as keyof CallEventRow;
+        for (const e of inRange) per.set(String(e.row[column]), (per.get(String(e.row[column])) ?? 0) + e.row.input_tokens + e.row.output_tokens);
+        const whole = [...per.values()].reduce((s, v) => s + v, 0);
+        const top = [...per.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+        expect({ context, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ context, ranking: top });
+        ranking.forEach((r) => {
+          expect(r.share).toBeCloseTo(whole ? r.value / whole : 0, 12);
+          expect(r.points.reduce((s, p) => s + (p.value ?? 0), 0)).toBe(r.value);
+        });
+        checked.rankings++;
+      }
+    }
+    process.stdout.write(`property test: ${JSON.stringify(checked)}, queries per source: ${JSON.stringify(sourcesUsed)}\n`);
+    expect(checked.nonEmpty).toBeGreaterThan(CASES / 2);
+    // every source was exercised, so each rollup was checked against the raw events
+    expect(Object.keys(sourcesUsed).sort()).toEqual(['call_events', 'usage_1d', 'usage_1h', 'usage_1m']);
+  });
+
+  it('day totals in every zone equal the events of that local day', async () => {
+    for (const zone of ZONES) {
+      const filter: UsageFilterInput = { range: { from: new Date(now - 35 * DAY), to: new Date(now), timeZone: zone } };
+      const [series] = await queries.trend(filter, Granularity.DAY, [UsageMetric.REQUESTS], undefined, now);
+      const perDay = new Map<string, number>();
+      for (const e of events) if (e.at >= now - 35 * DAY && e.at < now) perDay.set(localKey(e.at, zone, Granularity.DAY), (perDay.get(localKey(e.at, zone, Granularity.DAY)) ?? 0) + 1);
+      const answered = new Map(series.points.map((p) => [localKey(Math.max(p.t.getTime(), now - 35 * DAY), zone, Granularity.DAY), p.value]));
+      for (const [day, count] of perDay) expect({ zone, day, count: answered.get(day) }).toEqual({ zone, day, count });
+    }
+  });
+
+  it('refuses too many buckets with RANGE_TOO_LARGE and the limit', async () => {
+    await expect(queries.trend({ range: { preset: RangePreset.LAST_30_DAYS } }, Granularity.MINUTE, [UsageMetric.REQUESTS], undefined, now)).rejects.toMatchObject({
+      code: 'RANGE_TOO_LARGE',
+      details: { limit: 2000 },
+    });
+  });
+});
+
+function pickKeys(o: object, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
+}
+
+function rangeOf(filter: UsageFilterInput, now: number): { from: number; to: number } {
+  const r = resolveRange(filter.range, now);
+  return { from: r.from.getTime(), to: r.to.getTime() };
+}
+
+function checkLatency(p50: number | null, p99: number | null, events: Ev[], context: string) {
+  const sorted = events.map((e) => e.row.latency_ms).sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
+  // t-digest: within a few percent of rank around the exact quantile
+  expect({ context, p50: p50! >= at(0.45) * 0.98 && p50! <= at(0.55) * 1.02 }).toEqual({ context, p50: true });
+  expect({ context, p99: p99! >= at(0.97) * 0.98 && p99! <= sorted[sorted.length - 1] * 1.001 }).toEqual({ context, p99: true });
+}
