@@ -7,6 +7,8 @@ import { AnalyticsModule } from '@app/analytics';
 import { AuthModule } from '@app/auth';
 import { DomainErrorFilter, formatGraphQLError } from '@app/errors';
 import { IngestApiModule } from '@app/ingest';
+import { PricingModule } from '@app/pricing';
+import { TeamsModule } from '@app/teams';
 import { HealthController } from './health.controller';
 import { PlatformModule } from './platform.module';
 
@@ -26,6 +28,8 @@ export const API_FEATURE_MODULES = [
   }),
   IngestApiModule,
   AnalyticsModule,
+  TeamsModule,
+  PricingModule,
 ];
 
 @Module({})

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { IngestWorkerModule } from '@app/ingest';
+import { TeamEventsSinkModule } from '@app/teams';
 import { PlatformModule } from '@app/api/platform.module';
 
-export const WORKER_FEATURE_MODULES = [IngestWorkerModule];
+export const WORKER_FEATURE_MODULES = [IngestWorkerModule, TeamEventsSinkModule];
 
 /** The ingest worker process: calls.v1 → ClickHouse, with /metrics on its own port. */
 @Module({})

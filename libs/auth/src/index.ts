@@ -3,3 +3,4 @@ export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.errors';
 export * from './auth.module';
+export * from './access-token.resolver';

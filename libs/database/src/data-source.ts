@@ -11,7 +11,8 @@ export function dataSourceOptions(config: AppConfig['postgres'], entities: DataS
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // expected failures (unique violations turned into CONFLICT) would be noise; unexpected ones reach the error mapping
+    logging: false,
     extra: { max: 20 },
   };
 }

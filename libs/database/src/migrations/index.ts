@@ -1,4 +1,5 @@
 import { ModelPrices1000000000001 } from './1000000000001-ModelPrices';
+import { TeamLifecycle1000000000002 } from './1000000000002-TeamLifecycle';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
-export const POSTGRES_MIGRATIONS = [ModelPrices1000000000001];
+export const POSTGRES_MIGRATIONS = [ModelPrices1000000000001, TeamLifecycle1000000000002];

@@ -1,0 +1,135 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum TeamRoleEnum {
+  OWNER = 'OWNER',
+  ADMIN = 'ADMIN',
+  MEMBER = 'MEMBER',
+}
+registerEnumType(TeamRoleEnum, { name: 'TeamRole' });
+
+export enum PlatformRoleEnum {
+  ADMIN = 'ADMIN',
+  FINANCE = 'FINANCE',
+  SRE = 'SRE',
+}
+registerEnumType(PlatformRoleEnum, { name: 'PlatformRole' });
+
+@ObjectType('User')
+export class UserType {
+  @Field(() => ID) id: string;
+  @Field() username: string;
+  @Field() email: string;
+  @Field(() => [PlatformRoleEnum]) platformRoles: PlatformRoleEnum[];
+}
+
+@ObjectType('Team')
+export class TeamType {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+}
+
+@ObjectType('Membership')
+export class MembershipType {
+  teamId: string;
+  userId: string;
+  @Field(() => TeamRoleEnum) role: TeamRoleEnum;
+  @Field(() => Date) joinedAt: Date;
+}
+
+@ObjectType('Invitation')
+export class InvitationType {
+  teamId: string;
+  @Field(() => ID) id: string;
+  @Field(() => TeamRoleEnum) role: TeamRoleEnum;
+  @Field({ description: 'PENDING, ACCEPTED, REVOKED or EXPIRED' }) status: string;
+  @Field(() => Date) expiresAt: Date;
+  @Field(() => String, { nullable: true, description: "only in inviteMember's answer: the link token to send to the invitee" }) token: string | null;
+}
+
+@ObjectType('Plan')
+export class PlanType {
+  teamId: string;
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field(() => Int) seats: number;
+  @Field(() => Date) endsAt: Date;
+}
+
+@ObjectType('Seat')
+export class SeatType {
+  planId: string;
+  userId: string | null;
+  @Field(() => ID) id: string;
+  @Field({ description: 'ASSIGNED, UNASSIGNED or EXPIRED' }) status: string;
+}
+
+@ObjectType('ApiKey')
+export class ApiKeyType {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field() prefix: string;
+  @Field() last4: string;
+  @Field(() => ID, { nullable: true }) teamId: string | null;
+  @Field(() => ID) userId: string;
+  @Field({ description: 'ACTIVE or REVOKED' }) status: string;
+  @Field(() => String, { nullable: true }) revokedReason: string | null;
+  @Field(() => Date, { nullable: true }) expiresAt: Date | null;
+  @Field() test: boolean;
+}
+
+@ObjectType('CreatedApiKey')
+export class CreatedApiKeyType {
+  @Field(() => ApiKeyType) apiKey: ApiKeyType;
+  @Field({ description: 'shown once; only its hash is stored' }) secret: string;
+}
+
+@ObjectType('CreatedAccessToken')
+export class CreatedAccessTokenType {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field({ description: 'shown once; only its hash is stored' }) token: string;
+}
+
+@ObjectType('CreatedUser')
+export class CreatedUserType {
+  @Field(() => UserType) user: UserType;
+  @Field({ description: 'shown once' }) accessToken: string;
+}
+
+@ObjectType('Quota')
+export class QuotaType {
+  @Field(() => ID) id: string;
+  @Field(() => ID) teamId: string;
+  @Field(() => ID, { nullable: true }) userId: string | null;
+  @Field(() => ID, { nullable: true }) apiKeyId: string | null;
+  @Field({ description: 'TOKENS or CREDITS' }) unit: string;
+  @Field({ description: 'DAY or MONTH' }) period: string;
+  @Field(() => Float) limit: number;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const toUser = (r: any): UserType => ({ id: r.id, username: r.username, email: r.email, platformRoles: r.platform_roles });
+export const toTeam = (r: any): TeamType => ({ id: r.id, name: r.name });
+export const toMembership = (r: any): MembershipType => ({ teamId: r.team_id, userId: r.user_id, role: r.role, joinedAt: r.joined_at });
+export const toInvitation = (r: any): InvitationType => ({
+  id: r.id,
+  teamId: r.team_id,
+  role: r.role,
+  status: r.status === 'PENDING' && new Date(r.expires_at).getTime() <= Date.now() ? 'EXPIRED' : r.status,
+  expiresAt: r.expires_at,
+  token: r.token ?? null,
+});
+export const toPlan = (r: any): PlanType => ({ id: r.id, teamId: r.team_id, name: r.name, seats: r.seats, endsAt: r.ends_at });
+export const toApiKey = (r: any): ApiKeyType => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  last4: r.last4,
+  teamId: r.team_id,
+  userId: r.user_id,
+  status: r.status,
+  revokedReason: r.revoked_reason,
+  expiresAt: r.expires_at,
+  test: r.test,
+});
+export const toQuota = (r: any): QuotaType => ({ id: r.id, teamId: r.team_id, userId: r.user_id, apiKeyId: r.api_key_id, unit: r.unit, period: r.period, limit: Number(r.limit) });
