@@ -4,12 +4,18 @@ import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
+import { ModelPrice } from '@app/pricing';
+import { buildCommand, CreateUserCommand, rebuildAndCompare, UsersService } from '@app/teams';
 
 const HELP = `usage: npm run cli -- <command> [args]
 
 commands:
   migrate            apply pending ClickHouse and Postgres migrations, then exit
   dlq-replay         re-validate calls.v1.dlq and re-publish the messages that now pass
+  bootstrap --username NAME --email EMAIL
+                     create the first platform ADMIN on an empty database and print its
+                     access token (shown once)
+  rebuild            replay team_events and report where the state tables differ
   sql "<SELECT …>"   run a read-only query on ClickHouse and print JSON rows (for the
                      embedded engine, run it while the service is stopped: one process per data dir)
 `;
@@ -24,7 +30,7 @@ async function migrate(): Promise<void> {
     await clickhouse.close();
   }
   await ensureDatabase(config.postgres.url);
-  const pg = await openDataSource(config.postgres, [], false);
+  const pg = await openDataSource(config.postgres, [ModelPrice], false);
   try {
     const applied = await pg.runMigrations({ transaction: 'each' });
     console.log(`postgres: ${applied.length ? applied.map((m) => m.name).join(', ') : 'up to date'}`);
@@ -48,6 +54,36 @@ async function dlqReplay(): Promise<void> {
   }
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function withPostgres<T>(work: (pg: Awaited<ReturnType<typeof openDataSource>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await ensureDatabase(config.postgres.url);
+  const pg = await openDataSource(config.postgres, [ModelPrice]);
+  try {
+    return await work(pg);
+  } finally {
+    await pg.destroy();
+  }
+}
+
+async function bootstrap(...args: string[]): Promise<void> {
+  const command = buildCommand(CreateUserCommand, { username: option(args, 'username') ?? 'admin', email: option(args, 'email') ?? 'admin@localhost.localdomain', platformRoles: ['ADMIN'] });
+  const { user, accessToken } = await withPostgres((pg) => new UsersService(pg).bootstrap(command));
+  console.log(`created platform ADMIN ${user.username} (${user.id})`);
+  console.log(`access token (shown once, store it now): ${accessToken}`);
+}
+
+async function rebuild(): Promise<void> {
+  const report = await withPostgres((pg) => rebuildAndCompare(pg));
+  console.log(`replayed ${report.events} team events: ${report.differences.length ? `${report.differences.length} differences` : 'state tables equal the replay'}`);
+  for (const d of report.differences) console.log(`  ${d}`);
+  if (report.differences.length) process.exitCode = 3;
+}
+
 const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
 
 async function sql(query?: string): Promise<void> {
@@ -61,7 +97,7 @@ async function sql(query?: string): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = { migrate, 'dlq-replay': dlqReplay, sql };
+const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = { migrate, bootstrap, rebuild, 'dlq-replay': dlqReplay, sql };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;

@@ -5,3 +5,4 @@ export * from './key-verification.service';
 export * from './outbox-relay';
 export * from './team-event-store';
 export * from './teams.module';
+export * from './team-state-rebuild';
