@@ -83,7 +83,8 @@ describe('teams through GraphQL and REST', () => {
     expect((await request(app.getHttpServer()).post('/v1/keys/verify').set('Authorization', `Bearer ${member.token}`).send({ key: key.secret })).status).toBe(403);
 
     // usage access: a member sees only their own usage, never another team's
-    const events = [makeEvent({ team_id: team.id, user_id: member.id }), makeEvent({ team_id: team.id, user_id: owner.id })];
+    const now = new Date().toISOString();
+    const events = [makeEvent({ team_id: team.id, user_id: member.id, occurred_at: now }), makeEvent({ team_id: team.id, user_id: owner.id, occurred_at: now })];
     await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(events).expect(202);
     const summary = `query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`;
     const teamFilter = { range: { preset: 'LAST_1_DAY' }, teamIds: [team.id] };
@@ -94,16 +95,23 @@ describe('teams through GraphQL and REST', () => {
     const logs = await graphql(app, `query($f: UsageFilter!) { callLogs(filter: $f) { totalCount } }`, { f: teamFilter }, outsider.token);
     expect(logs.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
+    // the personal view: own usage against own quotas
+    await ok(`mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit: 1000000) { id } }`, { t: team.id, u: member.id }, owner.token);
+    const mine = (await ok(`query($t: ID) { myUsage(range: { preset: TODAY }, teamId: $t) { usage { requests inputTokens outputTokens } quotas { used remaining percentUsed quota { unit period limit } } } }`, { t: team.id }, member.token)).myUsage;
+    const tokens = events[0].input_tokens + events[0].output_tokens;
+    expect(mine.usage).toEqual({ requests: 1, inputTokens: events[0].input_tokens, outputTokens: events[0].output_tokens });
+    expect(mine.quotas).toEqual([{ used: tokens, remaining: 1_000_000 - tokens, percentUsed: tokens / 10_000, quota: { unit: 'TOKENS', period: 'DAY', limit: 1_000_000 } }]);
+
     // the audit trail reaches ClickHouse through the outbox and team-events.v1
     const ch = await ClickHouseGateway.connect(config.clickhouse);
     try {
       const types = await waitFor(
         'team events in membership_events',
         async () => (await ch.query<{ type: string }>('SELECT type FROM membership_events FINAL WHERE team_id = {t:UUID} ORDER BY seq', { params: { t: team.id } })).map((r) => r.type),
-        (t) => t.length >= 6,
+        (t) => t.length >= 8,
         30_000,
       );
-      expect(types).toEqual(['TeamCreated', 'MemberInvited', 'InvitationAccepted', 'PlanCreated', 'SeatAssigned', 'ApiKeyCreated', 'SeatReclaimed']);
+      expect(types).toEqual(['TeamCreated', 'MemberInvited', 'InvitationAccepted', 'PlanCreated', 'SeatAssigned', 'ApiKeyCreated', 'SeatReclaimed', 'QuotaSet']);
     } finally {
       await ch.close();
     }

@@ -4,7 +4,7 @@ import type { AppConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { ModelPrice } from '@app/pricing';
-import { buildCommand, CreateUserCommand, KeyVerificationService, TeamLifecycleService, UsersService } from '@app/teams';
+import { buildCommand, CreateUserCommand, KeyVerificationService, QuotaUseReader, TeamLifecycleService, UsersService } from '@app/teams';
 import { dropDatabase, isolatedConfig } from './test-env';
 
 /** The team services on a fresh Postgres database (and ClickHouse database, for key verification). */
@@ -25,7 +25,7 @@ export class TeamsFixture {
     await new ClickHouseMigrator(f.clickhouse).migrate();
     f.lifecycle = new TeamLifecycleService(f.postgres, f.config);
     f.users = new UsersService(f.postgres);
-    f.verification = new KeyVerificationService(f.postgres, f.clickhouse);
+    f.verification = new KeyVerificationService(f.postgres, new QuotaUseReader(f.clickhouse));
     return f;
   }
 

@@ -5,3 +5,5 @@ export * from './usage-source';
 export * from './time-range';
 export * from './dto/usage-enums';
 export * from './dto/usage-filter.input';
+export * from './dto/usage-summary.type';
+export * from './dto/usage-types';

@@ -6,3 +6,4 @@ export * from './outbox-relay';
 export * from './team-event-store';
 export * from './teams.module';
 export * from './team-state-rebuild';
+export * from './quota-use.reader';

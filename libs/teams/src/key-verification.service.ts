@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sha256 } from '@app/auth';
-import { ClickHouseGateway } from '@app/clickhouse';
+import { QuotaUseReader } from './quota-use.reader';
 
 export type VerifyReason = 'ok' | 'unknown' | 'revoked' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
 
@@ -15,9 +15,6 @@ export interface VerifyResult {
   quota: { limit: number; used: number; remaining: number; unit: string; period: string } | null;
 }
 
-/** How long quota use read from ClickHouse is reused: a key can exceed its quota by at most this much traffic. */
-export const QUOTA_USE_CACHE_MS = 5_000;
-
 /**
  * The gateway's question "may this key call a model now?": key state and seat state from
  * Postgres (always fresh, so a revocation or reclaim applies on the very next call), quota use
@@ -25,11 +22,9 @@ export const QUOTA_USE_CACHE_MS = 5_000;
  */
 @Injectable()
 export class KeyVerificationService {
-  private readonly usageCache = new Map<string, { at: number; used: number }>();
-
   constructor(
     @InjectDataSource() private readonly postgres: DataSource,
-    private readonly clickhouse: ClickHouseGateway,
+    private readonly quotaUse: QuotaUseReader,
   ) {}
 
   async verify(secret: string, now = Date.now()): Promise<VerifyResult> {
@@ -64,27 +59,11 @@ export class KeyVerificationService {
     );
     let tightest: VerifyResult['quota'] = null;
     for (const q of quotas) {
-      const used = await this.used(key.team_id, q.user_id ? 'user_id' : 'api_key_id', q.user_id ?? q.api_key_id!, q.unit, q.period, now);
+      const used = await this.quotaUse.used(key.team_id, q.user_id ? 'user_id' : 'api_key_id', q.user_id ?? q.api_key_id!, q.unit, q.period, now);
       const limit = Number(q.limit);
       const remaining = limit - used;
       if (!tightest || remaining < tightest.remaining) tightest = { limit, used, remaining, unit: q.unit, period: q.period };
     }
     return tightest;
-  }
-
-  private async used(teamId: string, column: 'user_id' | 'api_key_id', id: string, unit: string, period: string, now: number): Promise<number> {
-    const cacheKey = `${teamId}|${column}|${id}|${unit}|${period}`;
-    const cached = this.usageCache.get(cacheKey);
-    if (cached && now - cached.at < QUOTA_USE_CACHE_MS) return cached.used;
-    const d = new Date(now);
-    const start = period === 'DAY' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    const measure = unit === 'TOKENS' ? 'sum(input_tokens) + sum(output_tokens)' : 'toFloat64(sum(credits))';
-    const [row] = await this.clickhouse.query<{ used: string }>(
-      `SELECT ${measure} AS used FROM usage_1h WHERE team_id = {team:UUID} AND ${column} = {id:UUID} AND hour >= fromUnixTimestamp({start:Int64})`,
-      { params: { team: teamId, id, start: Math.floor(start / 1000) } },
-    );
-    const used = Number(row?.used ?? 0);
-    this.usageCache.set(cacheKey, { at: now, used });
-    return used;
   }
 }
