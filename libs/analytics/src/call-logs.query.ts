@@ -21,9 +21,9 @@ export interface CallLogArgs {
 interface CallLogRow {
   event_id: string;
   occurred_ms: string;
-  team_id: string;
-  user_id: string;
-  api_key_id: string;
+  team_text: string;
+  user_text: string;
+  api_key_text: string;
   service: string;
   model: string;
   model_type: string;
@@ -37,7 +37,7 @@ interface CallLogRow {
   status: string;
   http_status: number | null;
   error_code: string | null;
-  cost: string;
+  cost_text: string;
   tags: string[];
   request_id: string | null;
 }
@@ -57,7 +57,10 @@ function decodeCursor(cursor: string): { ms: number; eventId: string } {
   throw new BadUserInputError('after: not a cursor of this list');
 }
 
-/** Raw events, newest first, for the SRE's log view. */
+/**
+ * Raw events, newest first, for the SRE's log view. Output aliases never reuse a column name:
+ * ClickHouse resolves WHERE identifiers to SELECT aliases first.
+ */
 @Injectable()
 export class CallLogsQuery {
   constructor(private readonly clickhouse: ClickHouseGateway) {}
@@ -97,9 +100,9 @@ export class CallLogsQuery {
     }
     params.limit = args.first + 1;
     const rows = await this.clickhouse.query<CallLogRow>(
-      `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_id, toString(user_id) AS user_id,
-         toString(api_key_id) AS api_key_id, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost, tags, request_id
+      `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
+         toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
+         cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
        FROM call_events WHERE ${conditions.join(' AND ')}
        ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
       { params },
@@ -120,9 +123,9 @@ function toCallLog(r: CallLogRow): CallLog {
   return {
     eventId: r.event_id,
     occurredAt: new Date(Number(r.occurred_ms)),
-    teamId: r.team_id === PERSONAL_SPACE_ID ? null : r.team_id,
-    userId: r.user_id,
-    apiKeyId: r.api_key_id,
+    teamId: r.team_text === PERSONAL_SPACE_ID ? null : r.team_text,
+    userId: r.user_text,
+    apiKeyId: r.api_key_text,
     service: r.service,
     model: r.model,
     modelType: r.model_type,
@@ -136,7 +139,7 @@ function toCallLog(r: CallLogRow): CallLog {
     status: r.status,
     httpStatus: r.http_status,
     errorCode: r.error_code,
-    cost: normalizeDecimal(r.cost),
+    cost: normalizeDecimal(r.cost_text),
     tags: r.tags,
     requestId: r.request_id,
   };

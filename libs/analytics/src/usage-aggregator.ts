@@ -37,6 +37,8 @@ export interface AggregateRequest {
   granularity?: Granularity;
   dimension?: UsageDimension;
   secondDimension?: UsageDimension;
+  /** a stable slice of the groups (ordered by the grouping keys), for exports */
+  page?: { limit: number; offset: number };
 }
 
 const RAW = `count() AS requests, countIf(status = 'success') AS successes, countIf(status = 'error') AS errors,
@@ -118,7 +120,12 @@ export class UsageAggregator {
       group.push('second_key');
     }
     select.push(req.source === 'call_events' ? RAW : rollup(req.source));
-    const sql = `SELECT ${select.join(', ')} FROM ${req.source} WHERE ${where.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
+    let sql = `SELECT ${select.join(', ')} FROM ${req.source} WHERE ${where.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
+    if (req.page) {
+      sql += ` ORDER BY ${group.length ? group.join(', ') : '1'} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`;
+      params.limit = req.page.limit;
+      params.offset = req.page.offset;
+    }
     const rows = await this.clickhouse.query<Row>(sql, { params });
     return rows.map((r) => ({
       ...(r.bucket !== undefined ? { bucket: Number(r.bucket) } : {}),
