@@ -23,7 +23,10 @@ export const API_FEATURE_MODULES = [
     autoSchemaFile: true,
     sortSchema: true,
     introspection: true,
-    context: ({ req }: { req: unknown }) => ({ req }),
+    // HTTP requests carry their headers; graphql-ws connections pass the token in connectionParams
+    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>
+      ctx.req ? { req: ctx.req } : { req: { headers: { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization } } },
+    subscriptions: { 'graphql-ws': true },
     formatError: formatGraphQLError,
   }),
   IngestApiModule,

@@ -1,4 +1,4 @@
-import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { CurrentPrincipal, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
@@ -7,6 +7,7 @@ import { BreakdownConnection, CallLogConnection, RankingEntry, Series } from './
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageAccessPolicy } from './usage-access.policy';
 import { UsageQueries } from './usage-queries';
+import { LiveUsageHub } from './live-usage.hub';
 
 /** Thin: scope the filter to what the caller may see, then ask the query layer. */
 @Resolver()
@@ -15,7 +16,14 @@ export class UsageResolver {
     private readonly queries: UsageQueries,
     private readonly callLogQuery: CallLogsQuery,
     private readonly access: UsageAccessPolicy,
+    private readonly live: LiveUsageHub,
   ) {}
+
+  /** Live mode (graphql-ws): the summary now, then whenever it changes (polled every second, shared per filter). */
+  @Subscription(() => UsageSummary, { resolve: (summary: UsageSummary) => summary })
+  async usageLive(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<AsyncIterableIterator<UsageSummary>> {
+    return this.live.subscribe(await this.access.scope(principal, filter, 'aggregates'));
+  }
 
   @Query(() => UsageSummary)
   async usageSummary(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
