@@ -8,3 +8,4 @@ export * from './dto/usage-filter.input';
 export * from './dto/usage-summary.type';
 export * from './dto/usage-types';
 export * from './live-usage.hub';
+export * from './call-logs.query';

@@ -1,0 +1,149 @@
+/**
+ * Dashboard query benchmark (not a test):
+ *   npm run bench:query -- [--events 10000000] [--runs 20] [--postgres-events N]
+ *
+ * Loads synthetic events with a realistic shape (300 teams with power-law activity, ~6,000
+ * users, ~9,000 keys, 40 models, 30 days, more recent traffic denser) straight into a fresh
+ * embedded ClickHouse (the materialized views fill the rollups), copies the same events into a
+ * Postgres table with the obvious indexes, then times the dashboard set through the same query
+ * layer the API uses, and the same aggregates as Postgres GROUP BY queries.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import {
+  CallLogsQuery,
+  Granularity,
+  RangePreset,
+  UsageAggregator,
+  UsageDimension,
+  UsageMetric,
+  UsageQueries,
+} from '@app/analytics';
+import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
+import type { LabelDirectory } from '../libs/analytics/src/label-directory';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const EVENTS = Number(arg('events', '10000000'));
+const PG_EVENTS = Number(arg('postgres-events', String(EVENTS)));
+const RUNS = Number(arg('runs', '20'));
+const CHUNK = 1_000_000;
+const now = Date.now();
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function time(label: string, fn: () => Promise<unknown>): Promise<{ label: string; p50: number; p95: number }> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { label, p50: pct(samples, 50), p95: pct(samples, 95) };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-query-'));
+  const ch = await ClickHouseGateway.connect({ mode: 'embedded', path: path.join(dir, 'ch'), database: 'bench' });
+  await new ClickHouseMigrator(ch).migrate();
+  const t0 = Date.now();
+  for (let done = 0; done < EVENTS; done += CHUNK) {
+    const n = Math.min(CHUNK, EVENTS - done);
+    await ch.command(
+      `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
+         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, http_status, tags, cost, credits, price_id, priced, kafka_partition, kafka_offset)
+       SELECT toString(generateUUIDv4()),
+         fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
+         toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
+         toUUID(concat('00000000-0000-4000-9000-', leftPad(toString(team * 20 + rand(2) % 20), 12, '0'))),
+         toUUID(concat('00000000-0000-4000-a000-', leftPad(toString(team * 30 + rand(3) % 30), 12, '0'))),
+         ['chat', 'batch', 'agent', 'search', 'rerank'][1 + rand(4) % 5],
+         concat('model-', toString(toUInt32(pow(rand(5) / 4294967295, 2) * 40))),
+         ['text', 'text', 'text', 'vision', 'embedding'][1 + rand(6) % 5],
+         if(rand(7) % 10 = 0, 'internal', 'business'),
+         input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
+         if(rand(10) % 50 = 0, 'error', 'success'), 200, [], toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
+       FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team, 100 + rand(12) % 8000 AS input FROM numbers({offset:UInt64}, {n:UInt64}))`,
+      { params: { now, n, offset: done } },
+    );
+    process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
+  }
+  process.stdout.write('\n');
+  const counts = await ch.query<{ table: string; rows: string }>(
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_1m', 'usage_1h', 'usage_1d') GROUP BY table ORDER BY table`,
+  );
+  for (const c of counts) process.stdout.write(`  ${c.table}: ${c.rows} rows\n`);
+
+  const pgDb = `bench_query_${process.pid}`;
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${pgDb}`);
+  const pg = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${pgDb}` });
+  await pg.connect();
+  await pg.query(`CREATE TABLE call_events (event_id text, occurred_at timestamptz, team_id uuid, user_id uuid, api_key_id uuid, service text, model text,
+    input_tokens int, output_tokens int, latency_ms int, status text, cost numeric(38, 15))`);
+  const csv = path.join(dir, 'events.csv');
+  const t1 = Date.now();
+  await ch.command(
+    `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id, service, model, input_tokens, output_tokens, latency_ms, status, cost
+     FROM call_events LIMIT {n:UInt64} INTO OUTFILE {file:String} FORMAT CSV`,
+    { params: { n: PG_EVENTS, file: csv } },
+  );
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgDb, '-qc', `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`]);
+  await pg.query('CREATE INDEX ON call_events (team_id, occurred_at)');
+  await pg.query('CREATE INDEX ON call_events (occurred_at)');
+  await pg.query('CREATE INDEX ON call_events (user_id, occurred_at)');
+  await pg.query('VACUUM ANALYZE call_events');
+  fs.rmSync(csv);
+  process.stdout.write(`Postgres: ${PG_EVENTS} of the same events copied and indexed in ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
+
+  const labels = { labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])), describe: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])) };
+  const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
+  const logs = new CallLogsQuery(ch);
+  const team = '00000000-0000-4000-8000-000000000003';
+  const week = { range: { preset: RangePreset.LAST_7_DAYS } };
+  const month = { range: { preset: RangePreset.LAST_30_DAYS } };
+  const chResults = [
+    await time('summary, 7 days, all teams', () => queries.summary(week)),
+    await time('summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] })),
+    await time('trend, 7 days hourly, split by model', () => queries.trend(week, Granularity.HOUR, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS], UsageDimension.MODEL)),
+    await time('ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY)),
+    await time('breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 })),
+    await time('callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 })),
+  ];
+  const since = (days: number) => new Date(now - days * 86_400_000);
+  const pgResults = [
+    await time('summary, 7 days, all teams', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1', [since(7)])),
+    await time('summary, 7 days, one team', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1', [since(7), team])),
+    await time('trend, 7 days hourly, split by model', () => pg.query(`SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`, [since(7)])),
+    await time('ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])),
+    await time('breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])),
+    await time('callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])),
+  ];
+  process.stdout.write(`\n${RUNS} runs each after a warm-up; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS}\n`);
+  process.stdout.write(`| query | ClickHouse p50 ms | p95 ms | Postgres p50 ms | p95 ms | p50 ratio |\n|---|---|---|---|---|---|\n`);
+  chResults.forEach((c, i) => {
+    const p = pgResults[i];
+    process.stdout.write(`| ${c.label} | ${c.p50.toFixed(1)} | ${c.p95.toFixed(1)} | ${p.p50.toFixed(1)} | ${p.p95.toFixed(1)} | ${(p.p50 / c.p50).toFixed(0)}× |\n`);
+  });
+  await pg.end();
+  await admin.query(`DROP DATABASE ${pgDb}`);
+  await admin.end();
+  await ch.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
