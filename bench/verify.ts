@@ -51,12 +51,12 @@ async function main() {
     await gql(`mutation { assignSeat(planId: "${plan}", userId: "${me}") { id } }`, admin);
     await gql(`mutation { setQuota(teamId: "${team}", userId: "${me}", unit: "TOKENS", period: "DAY", limit: 1000000000) { id } }`, admin);
     const secret = (await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret } }`, admin)).createApiKey.secret;
-    const out = execFileSync(
+    // autocannon prints its latency and throughput tables on stderr
+    execFileSync(
       path.join(REPO_ROOT, 'node_modules/.bin/autocannon'),
       ['-c', arg('connections', '200'), '-d', arg('seconds', '15'), '-m', 'POST', '-H', `authorization=Bearer ${serviceToken}`, '-H', 'content-type=application/json', '-b', JSON.stringify({ key: secret }), `${app.url}/v1/keys/verify`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'inherit', 'inherit'] },
     );
-    process.stdout.write(out);
   } finally {
     await app.stop('SIGTERM');
     fs.rmSync(dataDir, { recursive: true, force: true });
