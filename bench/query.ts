@@ -2,8 +2,9 @@
  * Dashboard query benchmark (not a test):
  *   npm run bench:query -- [--events 10000000] [--runs 20] [--postgres-events N]
  *
- * Loads synthetic events with a realistic shape (300 teams with power-law activity, ~6,000
- * users, ~9,000 keys, 40 models, 30 days, more recent traffic denser) straight into a fresh
+ * Loads synthetic events with a realistic shape (300 teams with power-law activity, 30 keys per
+ * team each owned by one of 20 users and used for one service, power-law use of keys and of 40
+ * models, 30 days, more recent traffic denser) straight into a fresh
  * embedded ClickHouse (the materialized views fill the rollups), copies the same events into a
  * Postgres table with the obvious indexes, then times the dashboard set through the same query
  * layer the API uses, and the same aggregates as Postgres GROUP BY queries.
@@ -65,15 +66,16 @@ async function main() {
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
-         toUUID(concat('00000000-0000-4000-9000-', leftPad(toString(team * 20 + rand(2) % 20), 12, '0'))),
-         toUUID(concat('00000000-0000-4000-a000-', leftPad(toString(team * 30 + rand(3) % 30), 12, '0'))),
-         ['chat', 'batch', 'agent', 'search', 'rerank'][1 + rand(4) % 5],
+         toUUID(concat('00000000-0000-4000-9000-', leftPad(toString(team * 20 + key_slot % 20), 12, '0'))),
+         toUUID(concat('00000000-0000-4000-a000-', leftPad(toString(team * 30 + key_slot), 12, '0'))),
+         ['chat', 'batch', 'agent', 'search', 'rerank'][1 + key_slot % 5],
          concat('model-', toString(toUInt32(pow(rand(5) / 4294967295, 2) * 40))),
          ['text', 'text', 'text', 'vision', 'embedding'][1 + rand(6) % 5],
          if(rand(7) % 10 = 0, 'internal', 'business'),
          input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
          if(rand(10) % 50 = 0, 'error', 'success'), 200, [], toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
-       FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team, 100 + rand(12) % 8000 AS input FROM numbers({offset:UInt64}, {n:UInt64}))`,
+       FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team, toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
+               100 + rand(12) % 8000 AS input FROM numbers({offset:UInt64}, {n:UInt64}))`,
       { params: { now, n, offset: done } },
     );
     process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
@@ -96,8 +98,8 @@ async function main() {
   const t1 = Date.now();
   await ch.command(
     `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id, service, model, input_tokens, output_tokens, latency_ms, status, cost
-     FROM call_events LIMIT {n:UInt64} INTO OUTFILE {file:String} FORMAT CSV`,
-    { params: { n: PG_EVENTS, file: csv } },
+     FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`, // the bench's own temp path; OUTFILE takes no parameter
+    { params: { n: PG_EVENTS } },
   );
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgDb, '-qc', `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`]);
   await pg.query('CREATE INDEX ON call_events (team_id, occurred_at)');
