@@ -6,7 +6,7 @@ import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
 import { normalizeDecimal } from './usage-aggregator';
 import { buildWhere } from './usage-where';
-import { PERSONAL_SPACE_ID } from './label-directory';
+import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
 export interface CallLogArgs {
   statuses?: string[];
@@ -123,7 +123,7 @@ function toCallLog(r: CallLogRow): CallLog {
   return {
     eventId: r.event_id,
     occurredAt: new Date(Number(r.occurred_ms)),
-    teamId: r.team_text === PERSONAL_SPACE_ID ? null : r.team_text,
+    teamId: r.team_text === PERSONAL_SPACE_TEAM_ID ? null : r.team_text,
     userId: r.user_text,
     apiKeyId: r.api_key_text,
     service: r.service,

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 import { UsageDimension } from './dto/usage-enums';
-
-export const PERSONAL_SPACE_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface Description {
   label: string;
@@ -27,8 +26,8 @@ export class LabelDirectory {
 
   async describe(dimension: UsageDimension, keys: string[]): Promise<Map<string, Description>> {
     const out = new Map<string, Description>();
-    for (const key of keys) out.set(key, { label: key === PERSONAL_SPACE_ID && dimension === UsageDimension.TEAM ? 'Personal space' : key, email: null, teamNames: [] });
-    const ids = keys.filter((k) => k !== PERSONAL_SPACE_ID);
+    for (const key of keys) out.set(key, { label: key === PERSONAL_SPACE_TEAM_ID && dimension === UsageDimension.TEAM ? 'Personal space' : key, email: null, teamNames: [] });
+    const ids = keys.filter((k) => k !== PERSONAL_SPACE_TEAM_ID);
     if (ids.length === 0) return out;
     const rows = await this.lookup(dimension, ids);
     for (const row of rows) out.set(row.id, { label: row.label, email: row.email ?? null, teamNames: row.team_names ?? [] });

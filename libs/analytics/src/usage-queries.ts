@@ -7,7 +7,7 @@ import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { EMPTY_TOTALS, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
 import { ADDITIVE_METRICS, metricValue } from './usage-metrics';
-import { bucketMinutes, bucketStarts, planUsageSource } from './usage-source';
+import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsageSource } from './usage-source';
 import { LabelDirectory } from './label-directory';
 
 export const MAX_BUCKETS = 2000;
@@ -83,7 +83,7 @@ export class UsageQueries {
 
   /** Buckets of a range, checked against the limit. */
   private buckets(from: number, to: number, granularity: Granularity, timeZone: string): number[] {
-    const approx = (to - from) / (granularity === Granularity.DAY ? 86_400_000 : { MINUTE: 60_000, FIVE_MINUTES: 300_000, HOUR: 3_600_000 }[granularity]);
+    const approx = (to - from) / (granularity === Granularity.DAY ? 86_400_000 : GRANULARITY_MS[granularity]);
     if (approx > MAX_BUCKETS) {
       throw new RangeTooLargeError(`range: ${Math.ceil(approx)} buckets of ${granularity}, at most ${MAX_BUCKETS}; choose a coarser granularity or a shorter range`, {
         limit: MAX_BUCKETS,

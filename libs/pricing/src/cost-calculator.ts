@@ -23,9 +23,12 @@ interface ScaledRates {
   cacheWrite: bigint;
 }
 
+/** A price as stored: a non-negative decimal with at most 11 integer digits and 9 decimals. */
+export const PRICE_PATTERN = /^(\d{1,11})(?:\.(\d{1,9}))?$/;
+
 /** A non-negative decimal string as an integer count of 10^-9. */
 export function parseScaledPrice(text: string): bigint {
-  const match = /^(\d{1,11})(?:\.(\d{1,9}))?$/.exec(text.trim());
+  const match = PRICE_PATTERN.exec(text.trim());
   if (!match) throw new Error(`not a price with at most ${PRICE_SCALE} decimals: ${JSON.stringify(text)}`);
   return BigInt(match[1] + (match[2] ?? '').padEnd(PRICE_SCALE, '0'));
 }

@@ -3,10 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
 import { BadUserInputError, ConflictError } from '@app/errors';
+import { PRICE_PATTERN } from './cost-calculator';
 import { ModelPrice } from './model-price.entity';
 import { ModelPriceType } from './model-price.type';
-
-const DECIMAL = /^\d{1,11}(\.\d{1,9})?$/;
 
 @Resolver(() => ModelPriceType)
 export class ModelPriceResolver {
@@ -31,7 +30,7 @@ export class ModelPriceResolver {
     if (!(principal?.kind === 'user' && principal.platformRoles.includes('ADMIN'))) throw new ForbiddenError('setting prices needs the platform role ADMIN');
     if (!model.trim() || model.length > 128) throw new BadUserInputError('model: 1 to 128 characters');
     for (const [field, value] of Object.entries({ inputPerMillion, outputPerMillion, cacheReadPerMillion, cacheWritePerMillion })) {
-      if (value != null && !DECIMAL.test(value)) throw new BadUserInputError(`${field}: a non-negative decimal with at most 9 decimals, got ${JSON.stringify(value)}`);
+      if (value != null && !PRICE_PATTERN.test(value)) throw new BadUserInputError(`${field}: a non-negative decimal with at most 9 decimals, got ${JSON.stringify(value)}`);
     }
     const existing = await this.prices.findOne({ where: { model, effectiveFrom } });
     if (existing) throw new ConflictError(`${model} already has a price effective from ${effectiveFrom.toISOString()}`);

@@ -24,7 +24,6 @@ import {
 import { BadUserInputError } from '@app/errors';
 
 export const USERNAME_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DECIMAL = /^\d{1,11}(\.\d{1,9})?$/;
 
 function describe(errors: ValidationError[]): string {
   return errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ');
@@ -128,13 +127,4 @@ export class SetQuotaCommand {
   @IsIn(['TOKENS', 'CREDITS']) unit: string;
   @IsIn(['DAY', 'MONTH']) period: string;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e15) limit: number;
-}
-
-export class SetModelPriceCommand {
-  @IsString() @MinLength(1) @MaxLength(128) model: string;
-  @IsDate() effectiveFrom: Date;
-  @Matches(DECIMAL, { message: 'a non-negative decimal with at most 9 decimals' }) inputPerMillion: string;
-  @Matches(DECIMAL, { message: 'a non-negative decimal with at most 9 decimals' }) outputPerMillion: string;
-  @IsOptional() @Matches(DECIMAL, { message: 'a non-negative decimal with at most 9 decimals' }) cacheReadPerMillion?: string | null;
-  @IsOptional() @Matches(DECIMAL, { message: 'a non-negative decimal with at most 9 decimals' }) cacheWritePerMillion?: string | null;
 }
