@@ -35,6 +35,7 @@ const PRELOAD = args.includes('--preload');
 const RATE = Number(arg('rate', '2000'));
 const BATCH = Number(arg('batch', '2000'));
 const IN_FLIGHT = 4;
+const STALL_MS = 60_000;
 const TOKEN = `bench-${randomUUID()}`;
 
 function percentile(sorted: number[], p: number): number {
@@ -65,7 +66,7 @@ async function main() {
     INGEST_BATCH_MAX_EVENTS: arg('worker-batch', '20000'),
     INGEST_BATCH_MAX_WAIT_MS: arg('worker-wait-ms', '200'),
     INGEST_DEDUP_BY_EVENT_ID: DEDUP ? 'true' : 'false',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   };
   const config = loadConfig(env);
   await runCli(env, 'migrate');
@@ -110,10 +111,16 @@ async function main() {
       await app.start();
       const started = Date.now();
       let seen = 0;
+      let lastProgress = Date.now();
       while (seen < EVENTS) {
         await new Promise((r) => setTimeout(r, 200));
-        seen = await count();
+        const now = await count();
+        if (now > seen) lastProgress = Date.now();
+        seen = now;
         process.stdout.write(`\rvisible ${seen}/${EVENTS}`);
+        if (Date.now() - lastProgress > STALL_MS) {
+          throw new Error(`no progress for ${STALL_MS / 1000} s at ${seen}/${EVENTS}; worker log:\n${app.log}`);
+        }
       }
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(`\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: worker drained ${(EVENTS / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s after the app was healthy)\n`);
@@ -125,6 +132,7 @@ async function main() {
     clearInterval(rssTimer);
     await producer.disconnect();
     await app.stop('SIGTERM');
+    if (process.env.BENCH_SHOW_LOG) process.stdout.write(app.log);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClickHouseGateway, ClickHouseMigrator, MigrationError } from '@app/clickhouse';
+import { CallEventRow, CallEventWriter, toCallEventRow } from '@app/ingest';
+import { makeEvent } from '../harness/events';
 import { isolatedConfig } from '../harness/test-env';
 
 describe('ClickHouse gateway on the real engine', () => {
@@ -51,6 +53,16 @@ describe('ClickHouse gateway on the real engine', () => {
       expect(Number(c)).toBe(40);
     });
 
+    it('column inserts carry their token on the insert itself', async () => {
+      await ch.insertColumns('dedup_probe', ['id'], [[1], [2]], { insert_deduplication_token: 'cols-a' });
+      await ch.insertColumns('dedup_probe', ['id'], [[1], [2]], { insert_deduplication_token: 'cols-a' });
+      await ch.insertColumns('dedup_probe', ['id'], [[3]]);
+      const [{ v }] = await ch.query<{ v: string }>("SELECT getSetting('insert_deduplication_token') AS v");
+      expect(v).toBe('');
+      const rows = await ch.query<{ id: number }>('SELECT id FROM dedup_probe ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    });
+
     it('resets the settings even when the request fails', async () => {
       await expect(
         ch.insert('no_such_table', [{ id: 1 }], { insert_deduplication_token: 'failed' }),
@@ -61,6 +73,41 @@ describe('ClickHouse gateway on the real engine', () => {
       const [{ c }] = await ch.query<{ c: string }>('SELECT count() AS c FROM dedup_probe');
       expect(Number(c)).toBe(1);
     });
+  });
+
+  describe('call event writer on the project schema', () => {
+    let db: ClickHouseGateway;
+    const rowsOf = (n: number, offset0: number): CallEventRow[] =>
+      Array.from({ length: n }, (_, i) =>
+        toCallEventRow(makeEvent(), { cost: '0.000001', credits: '0', priceId: 'p', priced: true }, { partition: 0, offset: String(offset0 + i) }),
+      );
+    const count = async (table: string, column: string) =>
+      Number((await db.query<{ n: string }>(`SELECT toString(sum(${column})) AS n FROM ${table}`))[0].n);
+
+    beforeAll(async () => {
+      db = await ClickHouseGateway.connect(isolatedConfig('clickhouse_writer').clickhouse);
+      await new ClickHouseMigrator(db).migrate();
+    });
+    afterAll(async () => {
+      await db.command(`DROP DATABASE IF EXISTS ${db.database}`);
+      await db.close();
+    });
+
+    // 30,000 ids once took 45 s in one lookup (an array parameter past 20,000 ids falls off a cliff)
+    it('drops known ids among a chunk larger than one lookup, and a retried insert counts once', async () => {
+      const writer = new CallEventWriter(db);
+      // a week of ids at a modest rate: the lookup's cost grows with the index it searches
+      await db.command('INSERT INTO event_ids SELECT toString(generateUUIDv4()), now() FROM numbers(200000)');
+      const first = rowsOf(30_000, 0);
+      await writer.insert(first, 'calls:0:0-29999');
+      await writer.insert(first, 'calls:0:0-29999');
+      expect(await count('call_events', '1')).toBe(30_000);
+      expect(await count('usage_1m', 'requests')).toBe(30_000);
+
+      const newcomers = rowsOf(5, 30_000);
+      const fresh = await writer.dropKnown([...first, ...newcomers, newcomers[0]]);
+      expect(fresh.map((r) => r.event_id)).toEqual(newcomers.map((r) => r.event_id));
+    }, 30_000);
   });
 
   describe('migration runner', () => {

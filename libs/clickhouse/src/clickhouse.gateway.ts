@@ -1,6 +1,6 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { AppConfig } from '@app/config';
-import { createClickHouseClient } from './clickhouse-client.factory';
+import { createClickHouseClient, RawInsert } from './clickhouse-client.factory';
 import { ReadWriteLock } from './rw-lock';
 
 export type QueryParams = Record<string, unknown>;
@@ -28,24 +28,25 @@ export class ClickHouseGateway {
     private readonly client: ClickHouseClient,
     readonly mode: 'server' | 'embedded',
     readonly database: string,
+    private readonly rawInsert?: RawInsert,
   ) {}
 
   static async connect(config: AppConfig['clickhouse']): Promise<ClickHouseGateway> {
     if (config.mode === 'server') {
       // The server client is bound to its database, which must exist before it is used.
-      const bootstrap = createClickHouseClient({ ...config, database: 'default' });
+      const { client: bootstrap } = createClickHouseClient({ ...config, database: 'default' });
       try {
         await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(config.database)}` });
       } finally {
         await bootstrap.close();
       }
-      return new ClickHouseGateway(createClickHouseClient(config), 'server', config.database);
+      return new ClickHouseGateway(createClickHouseClient(config).client, 'server', config.database);
     }
-    const client = createClickHouseClient(config);
+    const { client, rawInsert } = createClickHouseClient(config);
     const db = quoteIdentifier(config.database);
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
     await client.command({ query: `USE ${db}` });
-    return new ClickHouseGateway(client, 'embedded', config.database);
+    return new ClickHouseGateway(client, 'embedded', config.database, rawInsert);
   }
 
   async query<T>(query: string, options: RequestOptions = {}): Promise<T[]> {
@@ -73,9 +74,21 @@ export class ClickHouseGateway {
     );
   }
 
-  /** Rows as arrays in `columns` order (JSONCompactEachRow): less to serialize and parse than objects. */
+  /**
+   * Rows as arrays in `columns` order (JSONCompactEachRow): less to serialize and parse than
+   * objects. The embedded engine takes the payload as one buffer with the settings on the
+   * INSERT itself, so it needs no exclusive session and other requests go on meanwhile.
+   */
   async insertColumns(table: string, columns: readonly string[], rows: unknown[][], settings?: ClickHouseSettings): Promise<void> {
     if (rows.length === 0) return;
+    const rawInsert = this.rawInsert;
+    if (rawInsert) {
+      const values = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'));
+      await this.lock.withShared(() =>
+        rawInsert({ table: `${quoteIdentifier(this.database)}.${quoteIdentifier(table)}`, columns, format: 'JSONCompactEachRow', values, settings }),
+      );
+      return;
+    }
     await this.run(settings, () =>
       this.client.insert({
         table,

@@ -2,6 +2,13 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import { CALL_EVENT_COLUMNS, CallEventRow, toColumnValues } from './call-event-row';
 
 /**
+ * Ids per lookup query. The embedded engine binds an array parameter of 20,000 ids in 70 ms
+ * and one of 25,000 in 40 s (measured: a cliff, not a slope); a server takes parameters in
+ * the URL, which it limits to 1 MiB by default.
+ */
+const DEDUP_LOOKUP_IDS = 10_000;
+
+/**
  * Writes priced events to call_events exactly once in effect, in two steps the consumer
  * retries separately:
  * 1. `dropKnown`: ids already recorded in event_ids (filled by a materialized view of
@@ -23,11 +30,14 @@ export class CallEventWriter {
     if (rows.length === 0 || !this.dedupByEventId) return rows;
     this.faults.check();
     const ids = [...new Set(rows.map((r) => r.event_id))];
-    const known = await this.clickhouse.query<{ event_id: string }>(
-      'SELECT DISTINCT event_id FROM event_ids WHERE event_id IN {ids:Array(String)}',
-      { params: { ids } },
-    );
-    const seen = new Set(known.map((k) => k.event_id));
+    const seen = new Set<string>();
+    for (let start = 0; start < ids.length; start += DEDUP_LOOKUP_IDS) {
+      const known = await this.clickhouse.query<{ event_id: string }>(
+        'SELECT DISTINCT event_id FROM event_ids WHERE event_id IN {ids:Array(String)}',
+        { params: { ids: ids.slice(start, start + DEDUP_LOOKUP_IDS) } },
+      );
+      for (const { event_id } of known) seen.add(event_id);
+    }
     const fresh: CallEventRow[] = [];
     for (const row of rows) {
       if (seen.has(row.event_id)) continue;

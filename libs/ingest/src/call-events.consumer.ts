@@ -10,6 +10,7 @@ import { IngestMetrics } from './ingest.metrics';
 
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
+const HEARTBEAT_MS = 1_000;
 const DLQ_MAX_VALUE_BYTES = MAX_REQUEST_BYTES - 16 * 1024;
 
 export interface RejectedMessage {
@@ -34,6 +35,8 @@ interface BatchControl {
  */
 export class CallEventsConsumer {
   private readonly consumer: Consumer;
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     kafka: Kafka,
@@ -51,37 +54,67 @@ export class CallEventsConsumer {
       maxBytes: 64 * 1024 * 1024,
       // a crashed worker's partitions move to the others after 10 s, not the default 30
       sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
+      heartbeatInterval: HEARTBEAT_MS,
     });
   }
 
   async start(): Promise<void> {
+    // kafkajs restarts itself after retriable failures only; a consumer that stopped for good
+    // while the process lives would leave the stream unread, so it is started again here
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      logger.error('ingest consumer crashed; starting it again', { error: String(payload.error) });
+      setTimeout(() => void this.run().catch((error) => logger.error('ingest consumer restart failed', { error: String(error) })), RETRY_MAX_MS);
+    });
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.config.kafka.callsTopic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // partitions are decoded and priced concurrently, so one partition's JavaScript work
+      // overlaps another's ClickHouse write; the dedup check and insert stay serial (see write)
+      partitionsConsumedConcurrently: this.config.kafka.topicPartitions,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
   /** Stops fetching, lets the batch in hand finish (written and committed, or not committed), leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const control = { resolveOffset, heartbeat, isRunning, isStale };
     const size = this.config.ingest.batchMaxEvents;
-    for (let start = 0; start < batch.messages.length; start += size) {
-      if (!isRunning() || isStale()) return;
-      await this.handleChunk(batch, batch.messages.slice(start, start + size), control);
-      await heartbeat();
+    // kafkajs heartbeats only when asked; a large chunk must not outlast the session timeout
+    const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      for (let start = 0; start < batch.messages.length; start += size) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(start, start + size);
+        const last = await this.handleChunk(batch, chunk, control);
+        // through the batch's own commit so a lost membership surfaces as the rebalance error
+        // kafkajs rejoins on, not as a crash; what was written is safe, redelivery is dropped
+        await commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+        });
+        // the next fetch starts after what was written (without it kafkajs fetches the batch again)
+        resolveOffset(last);
+        await heartbeat();
+      }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
-  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchControl): Promise<void> {
+  /** Validates, prices, writes one chunk; returns the last offset it covered. */
+  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchControl): Promise<string> {
     const { topic, partition } = batch;
     await this.prices.refreshIfStale();
     const { rows, rejected } = this.priceAndValidate(messages, partition);
@@ -90,21 +123,35 @@ export class CallEventsConsumer {
 
     const started = process.hrtime.bigint();
     await this.retrying('dlq', control, () => this.sendToDlq(topic, partition, rejected));
-    const fresh = await this.retrying('dedup', control, () => this.writer.dropKnown(rows));
-    await this.retrying('insert', control, () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-    // the next fetch starts after what was written (without it kafkajs fetches the batch again)
-    control.resolveOffset(last);
+    const written = await this.serially(async () => {
+      const fresh = await this.retrying('dedup', control, () => this.writer.dropKnown(rows));
+      await this.retrying('insert', control, () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
+      return fresh.length;
+    });
 
     this.metrics.observeChunk({
       partition,
       read: messages.length,
-      written: fresh.length,
-      duplicates: rows.length - fresh.length,
+      written,
+      duplicates: rows.length - written,
       rejected,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       lag: Number(batch.highWatermark) - Number(last) - 1,
     });
+    return last;
+  }
+
+  /**
+   * Runs dedup-then-insert steps one at a time: an event id that reached two partitions
+   * (producers with different partitioners) must see the other's insert before its own check.
+   */
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.writeQueue.then(step);
+    this.writeQueue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   private priceAndValidate(messages: KafkaMessage[], partition: number): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
