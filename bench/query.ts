@@ -3,8 +3,9 @@
  *   npm run bench:query -- [--events 10000000] [--runs 20] [--postgres-events N]
  *
  * Loads synthetic events with a realistic shape (300 teams with power-law activity, 30 keys per
- * team each owned by one of 20 users and used for one service, power-law use of keys and of 40
- * models, 30 days, more recent traffic denser) straight into a fresh
+ * team each owned by one of 20 users and used for one service and one source, power-law use of
+ * keys and of 40 models, each key mostly calling one model of its own, the model fixing the model
+ * type, 30 days, more recent traffic denser) straight into a fresh
  * embedded ClickHouse (the materialized views fill the rollups), copies the same events into a
  * Postgres table with the obvious indexes, then times the dashboard set through the same query
  * layer the API uses, and the same aggregates as Postgres GROUP BY queries.
@@ -69,20 +70,23 @@ async function main() {
          toUUID(concat('00000000-0000-4000-9000-', leftPad(toString(team * 20 + key_slot % 20), 12, '0'))),
          toUUID(concat('00000000-0000-4000-a000-', leftPad(toString(team * 30 + key_slot), 12, '0'))),
          ['chat', 'batch', 'agent', 'search', 'rerank'][1 + key_slot % 5],
-         concat('model-', toString(toUInt32(pow(rand(5) / 4294967295, 2) * 40))),
-         ['text', 'text', 'text', 'vision', 'embedding'][1 + rand(6) % 5],
-         if(rand(7) % 10 = 0, 'internal', 'business'),
+         concat('model-', toString(m)),
+         ['text', 'text', 'text', 'vision', 'embedding'][1 + m % 5],
+         if(key_slot % 10 = 9, 'internal', 'business'),
          input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
          if(rand(10) % 50 = 0, 'error', 'success'), 200, [], toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
        FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team, toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
-               100 + rand(12) % 8000 AS input FROM numbers({offset:UInt64}, {n:UInt64}))`,
+               100 + rand(12) % 8000 AS input,
+               -- a key mostly calls its own model (picked power-law per key), sometimes any other
+               if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40), toUInt32(pow(rand(5) / 4294967295, 2) * 40)) AS m
+             FROM numbers({offset:UInt64}, {n:UInt64}))`,
       { params: { now, n, offset: done } },
     );
     process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
   }
   process.stdout.write('\n');
   const counts = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_1m', 'usage_1h', 'usage_1d') GROUP BY table ORDER BY table`,
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_1m', 'usage_team_1h', 'usage_key_1h', 'usage_1d') GROUP BY table ORDER BY table`,
   );
   for (const c of counts) process.stdout.write(`  ${c.table}: ${c.rows} rows\n`);
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClickHouseGateway, ClickHouseMigrator, MigrationError } from '@app/clickhouse';
+import { CLICKHOUSE_MIGRATIONS_DIR, ClickHouseGateway, ClickHouseMigrator, MigrationError } from '@app/clickhouse';
 import { CallEventRow, CallEventWriter, toCallEventRow } from '@app/ingest';
 import { makeEvent } from '../harness/events';
 import { isolatedConfig } from '../harness/test-env';
@@ -108,6 +108,53 @@ describe('ClickHouse gateway on the real engine', () => {
       const fresh = await writer.dropKnown([...first, ...newcomers, newcomers[0]]);
       expect(fresh.map((r) => r.event_id)).toEqual(newcomers.map((r) => r.event_id));
     }, 30_000);
+  });
+
+  describe('rollup migrations', () => {
+    // 0010-0017 replace the user x key x model hour rollup; an install that had it keeps its history
+    it('carries the former hour rollup into the team and key hour rollups, exactly once', async () => {
+      const db = await ClickHouseGateway.connect(isolatedConfig('clickhouse_backfill').clickhouse);
+      const before = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-migrations-'));
+      try {
+        for (const file of fs.readdirSync(CLICKHOUSE_MIGRATIONS_DIR).filter((f) => f < '0010')) {
+          fs.copyFileSync(path.join(CLICKHOUSE_MIGRATIONS_DIR, file), path.join(before, file));
+        }
+        await new ClickHouseMigrator(db, before).migrate();
+        const rows = Array.from({ length: 2_000 }, (_, i) =>
+          toCallEventRow(makeEvent(), { cost: '0.000123', credits: '0.5', priceId: 'p', priced: true }, { partition: 0, offset: String(i) }),
+        );
+        await new CallEventWriter(db).insert(rows, 'calls:0:0-1999');
+        await new ClickHouseMigrator(db).migrate();
+
+        const tables = await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()');
+        expect(tables.map((t) => t.name)).not.toContain('usage_1h');
+        const expected = {
+          requests: String(rows.length),
+          tokens: String(rows.reduce((s, r) => s + r.input_tokens + r.output_tokens, 0)),
+          cost: '0.246', // 2,000 x 0.000123, exact
+          users: String(new Set(rows.map((r) => r.user_id)).size),
+        };
+        const [team] = await db.query(
+          'SELECT toString(sum(requests)) AS requests, toString(sum(input_tokens) + sum(output_tokens)) AS tokens, toString(sum(cost)) AS cost, toString(uniqMerge(users)) AS users FROM usage_team_1h',
+        );
+        const [key] = await db.query(
+          'SELECT toString(sum(requests)) AS requests, toString(sum(input_tokens) + sum(output_tokens)) AS tokens, toString(sum(cost)) AS cost, toString(uniqExact(user_id)) AS users FROM usage_key_1h',
+        );
+        expect(team).toEqual(expected);
+        expect(key).toEqual(expected);
+
+        // and the views feed them from here on
+        await new CallEventWriter(db).insert(rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` })), 'calls:0:2000-2009');
+        const [after] = await db.query<{ team: string; key: string }>(
+          'SELECT (SELECT toString(sum(requests)) FROM usage_team_1h) AS team, (SELECT toString(sum(requests)) FROM usage_key_1h) AS key',
+        );
+        expect(after).toEqual({ team: '2010', key: '2010' });
+      } finally {
+        fs.rmSync(before, { recursive: true, force: true });
+        await db.command(`DROP DATABASE IF EXISTS ${db.database}`);
+        await db.close();
+      }
+    });
   });
 
   describe('migration runner', () => {

@@ -48,8 +48,11 @@ const RAW = `count() AS requests, countIf(status = 'success') AS successes, coun
   quantilesTDigest(0.5, 0.95, 0.99)(latency_ms) AS latency_q,
   countIf(source = 'business') AS business, countIf(source = 'internal') AS internal`;
 
+/** Rollups without a user column keep a uniq state of the users instead. */
+const USER_STATE_SOURCES = new Set<UsageSource>(['usage_1m', 'usage_team_1h']);
+
 function rollup(source: UsageSource): string {
-  const users = source === 'usage_1m' ? 'uniqMerge(users)' : 'uniqExact(user_id)';
+  const users = USER_STATE_SOURCES.has(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)';
   return `sum(requests) AS requests, sum(successes) AS successes, sum(errors) AS errors,
   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
   sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_tokens) AS cache_write_tokens,

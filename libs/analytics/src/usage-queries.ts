@@ -199,7 +199,7 @@ export class UsageQueries {
             filter: narrowed,
             from,
             to,
-            source: planUsageSource({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, now }),
+            source: planUsageSource({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, now }),
             timeZone: range.timeZone,
             dimension: args.view,
             secondDimension: UsageDimension.MODEL,

@@ -2,7 +2,7 @@ import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { zoneOffsetMs } from './time-range';
 
-export type UsageSource = 'usage_1d' | 'usage_1h' | 'usage_1m' | 'call_events';
+export type UsageSource = 'usage_1d' | 'usage_team_1h' | 'usage_key_1h' | 'usage_1m' | 'call_events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,17 +17,27 @@ export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, numbe
 /** Retention per DESIGN.md; a source answers only inside it (with a minute of slack at the edge). */
 export const RETENTION_MS: Record<UsageSource, number> = {
   usage_1m: 14 * DAY,
-  usage_1h: 400 * DAY,
+  usage_team_1h: 400 * DAY,
+  usage_key_1h: 400 * DAY,
   usage_1d: Number.POSITIVE_INFINITY,
   call_events: 90 * DAY,
 };
 
-const GRAIN_MS: Record<UsageSource, number> = { usage_1d: DAY, usage_1h: HOUR, usage_1m: MINUTE, call_events: 1 };
+const GRAIN_MS: Record<UsageSource, number> = {
+  usage_1d: DAY,
+  usage_team_1h: HOUR,
+  usage_key_1h: HOUR,
+  usage_1m: MINUTE,
+  call_events: 1,
+};
+
+const TEAM_LEVEL = [UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
 
 /** Which filters and dimensions each source can answer. */
 const DIMENSIONS: Record<UsageSource, ReadonlySet<UsageDimension>> = {
-  usage_1m: new Set([UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE]),
-  usage_1h: new Set(Object.values(UsageDimension)),
+  usage_1m: new Set(TEAM_LEVEL),
+  usage_team_1h: new Set(TEAM_LEVEL),
+  usage_key_1h: new Set([UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE]),
   usage_1d: new Set(Object.values(UsageDimension)),
   call_events: new Set(Object.values(UsageDimension)),
 };
@@ -50,6 +60,7 @@ export interface PlanRequest {
   /** bucketing of the answer, if any */
   granularity?: Granularity;
   dimension?: UsageDimension;
+  secondDimension?: UsageDimension;
   now: number;
 }
 
@@ -71,9 +82,11 @@ export function planUsageSource(req: PlanRequest): UsageSource {
     .filter(([key]) => ((req.filter as unknown as Record<string, unknown[] | undefined>)[key]?.length ?? 0) > 0)
     .map(([, d]) => d);
   if (req.dimension) dims.push(req.dimension);
+  if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
   const points = splitPoints(req);
-  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_1d', 'usage_1h', 'usage_1m', 'call_events'];
+  // coarsest grain first; of the two hour rollups the team one is the smaller
+  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_1d', 'usage_team_1h', 'usage_key_1h', 'usage_1m', 'call_events'];
   for (const source of order) {
     if (!dims.every((d) => DIMENSIONS[source].has(d))) continue;
     if (req.from < req.now - RETENTION_MS[source] + MINUTE) continue;

@@ -15,7 +15,8 @@ const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
 export const TIME_COLUMN: Record<UsageSource, string> = {
   call_events: 'occurred_at',
   usage_1m: 'minute',
-  usage_1h: 'hour',
+  usage_team_1h: 'hour',
+  usage_key_1h: 'hour',
   usage_1d: "toDateTime(day, 'UTC')",
 };
 

@@ -4,7 +4,7 @@ import { ClickHouseGateway } from '@app/clickhouse';
 /** How long quota use read from ClickHouse is reused: a key can exceed its quota by at most this much traffic. */
 export const QUOTA_USE_CACHE_MS = 5_000;
 
-/** Use against a quota in its current period (UTC day or month), from the hour rollup. */
+/** Use against a quota in its current period (UTC day or month), from the key hour rollup. */
 @Injectable()
 export class QuotaUseReader {
   private readonly cache = new Map<string, { at: number; used: number }>();
@@ -23,7 +23,7 @@ export class QuotaUseReader {
     const start = QuotaUseReader.periodStart(period, now);
     const measure = unit === 'TOKENS' ? 'sum(input_tokens) + sum(output_tokens)' : 'toFloat64(sum(credits))';
     const [row] = await this.clickhouse.query<{ used: string }>(
-      `SELECT ${measure} AS used FROM usage_1h WHERE team_id = {team:UUID} AND ${column} = {id:UUID} AND hour >= fromUnixTimestamp({start:Int64})`,
+      `SELECT ${measure} AS used FROM usage_key_1h WHERE team_id = {team:UUID} AND ${column} = {id:UUID} AND hour >= fromUnixTimestamp({start:Int64})`,
       { params: { team: teamId, id, start: Math.floor(start / 1000) } },
     );
     const used = Number(row?.used ?? 0);
