@@ -185,7 +185,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     const aggregator = new UsageAggregator(ch);
     const aggregate = aggregator.aggregate.bind(aggregator);
     aggregator.aggregate = (req) => {
-      sourcesUsed[req.source] = (sourcesUsed[req.source] ?? 0) + 1;
+      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
       return aggregate(req);
     };
     queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory);

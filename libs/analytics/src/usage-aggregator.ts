@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { UsageSource } from './usage-source';
+import { UsagePlan, UsageSource } from './usage-source';
 import { buildWhere, TIME_COLUMN } from './usage-where';
 
 /** The additive facts every metric is derived from, for one group. */
@@ -28,12 +28,16 @@ export interface UsageGroup extends UsageTotals {
   secondKey?: string;
 }
 
+/** Aggregate-state measures, costly to merge: asked for only when a metric needs them. */
+export type StateMeasure = 'latency' | 'activeUsers';
+
 export interface AggregateRequest {
   filter: UsageFilterInput;
-  from: number;
-  to: number;
-  source: UsageSource;
+  /** the planner's segments, one source each, covering the range without overlap */
+  plan: UsagePlan;
   timeZone: string;
+  /** default both; a measure left out reads as null latency and 0 active users */
+  measures?: ReadonlySet<StateMeasure>;
   granularity?: Granularity;
   dimension?: UsageDimension;
   secondDimension?: UsageDimension;
@@ -41,25 +45,52 @@ export interface AggregateRequest {
   page?: { limit: number; offset: number };
 }
 
-const RAW = `count() AS requests, countIf(status = 'success') AS successes, countIf(status = 'error') AS errors,
-  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-  sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_tokens) AS cache_write_tokens,
-  toString(sum(cost)) AS cost_total, toString(sum(credits)) AS credits_total, uniqExact(user_id) AS active_users,
-  quantilesTDigest(0.5, 0.95, 0.99)(latency_ms) AS latency_q,
-  countIf(source = 'business') AS business, countIf(source = 'internal') AS internal`;
+const ALL_MEASURES: ReadonlySet<StateMeasure> = new Set(['latency', 'activeUsers']);
 
 /** Rollups without a user column keep a uniq state of the users instead. */
 const USER_STATE_SOURCES = new Set<UsageSource>(['usage_1m', 'usage_team_1h']);
 
-function rollup(source: UsageSource): string {
-  const users = USER_STATE_SOURCES.has(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)';
-  return `sum(requests) AS requests, sum(successes) AS successes, sum(errors) AS errors,
-  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-  sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_tokens) AS cache_write_tokens,
-  toString(sum(cost)) AS cost_total, toString(sum(credits)) AS credits_total, ${users} AS active_users,
-  quantilesTDigestMerge(0.5, 0.95, 0.99)(latency) AS latency_q,
-  sumIf(${source}.requests, source = 'business') AS business, sumIf(${source}.requests, source = 'internal') AS internal`;
+/** The additive columns of one source, aliased s_*, so they can be summed again across segments. */
+function additive(source: UsageSource): string {
+  if (source === 'call_events') {
+    return `count() AS s_requests, countIf(status = 'success') AS s_successes, countIf(status = 'error') AS s_errors,
+  sum(toUInt64(input_tokens)) AS s_input_tokens, sum(toUInt64(output_tokens)) AS s_output_tokens,
+  sum(toUInt64(cache_read_tokens)) AS s_cache_read_tokens, sum(toUInt64(cache_write_tokens)) AS s_cache_write_tokens,
+  sum(cost) AS s_cost, sum(credits) AS s_credits,
+  countIf(source = 'business') AS s_business, countIf(source = 'internal') AS s_internal`;
+  }
+  return `sum(requests) AS s_requests, sum(successes) AS s_successes, sum(errors) AS s_errors,
+  sum(input_tokens) AS s_input_tokens, sum(output_tokens) AS s_output_tokens,
+  sum(cache_read_tokens) AS s_cache_read_tokens, sum(cache_write_tokens) AS s_cache_write_tokens,
+  sum(cost) AS s_cost, sum(credits) AS s_credits,
+  sumIf(${source}.requests, source = 'business') AS s_business, sumIf(${source}.requests, source = 'internal') AS s_internal`;
 }
+
+/** Final values of a source read alone: exact distinct users where the source has a user column. */
+function finals(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
+  const out: string[] = [];
+  if (measures.has('activeUsers')) out.push(`${USER_STATE_SOURCES.has(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)'} AS f_users`);
+  if (measures.has('latency')) {
+    out.push(`${source === 'call_events' ? 'quantilesTDigest(0.5, 0.95, 0.99)(latency_ms)' : 'quantilesTDigestMerge(0.5, 0.95, 0.99)(latency)'} AS f_latency`);
+  }
+  return out;
+}
+
+/** Mergeable states of a source, for a plan of several segments. */
+function states(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
+  const out: string[] = [];
+  if (measures.has('activeUsers')) out.push(`${USER_STATE_SOURCES.has(source) ? 'uniqMergeState(users)' : 'uniqState(user_id)'} AS s_users`);
+  if (measures.has('latency')) {
+    out.push(`${source === 'call_events' ? 'quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms)' : 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency)'} AS s_latency`);
+  }
+  return out;
+}
+
+const TOTALS = `sum(s_requests) AS requests, sum(s_successes) AS successes, sum(s_errors) AS errors,
+  sum(s_input_tokens) AS input_tokens, sum(s_output_tokens) AS output_tokens,
+  sum(s_cache_read_tokens) AS cache_read_tokens, sum(s_cache_write_tokens) AS cache_write_tokens,
+  toString(sum(s_cost)) AS cost_total, toString(sum(s_credits)) AS credits_total,
+  sum(s_business) AS business, sum(s_internal) AS internal`;
 
 /** Bucket start as epoch ms, in the caller's zone, from the source's time column. */
 function bucketExpression(source: UsageSource, granularity: Granularity): string {
@@ -84,8 +115,8 @@ interface Row {
   cache_write_tokens: string;
   cost_total: string;
   credits_total: string;
-  active_users: string;
-  latency_q: number[];
+  active_users?: string;
+  latency_q?: number[];
   business: string;
   internal: string;
 }
@@ -106,26 +137,45 @@ export class UsageAggregator {
   constructor(private readonly clickhouse: ClickHouseGateway) {}
 
   async aggregate(req: AggregateRequest): Promise<UsageGroup[]> {
-    const where = buildWhere(req.filter, req.from, req.to, req.source);
-    const select: string[] = [];
-    const group: string[] = [];
-    const params: Record<string, unknown> = { ...where.params, tz: req.timeZone };
-    if (req.granularity) {
-      select.push(`${bucketExpression(req.source, req.granularity)} AS bucket`);
-      group.push('bucket');
+    const measures = req.measures ?? ALL_MEASURES;
+    const params: Record<string, unknown> = { tz: req.timeZone };
+    const keys: string[] = [];
+    if (req.granularity) keys.push('bucket');
+    if (req.dimension) keys.push('group_key');
+    if (req.secondDimension) keys.push('second_key');
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+
+    const segments = req.plan.map(({ source, from, to }, i) => {
+      const where = buildWhere(req.filter, from, to, source, i);
+      Object.assign(params, where.params);
+      const select: string[] = [];
+      if (req.granularity) select.push(`${bucketExpression(source, req.granularity)} AS bucket`);
+      if (req.dimension) select.push(`toString(${DIMENSION_COLUMN[req.dimension]}) AS group_key`);
+      if (req.secondDimension) select.push(`toString(${DIMENSION_COLUMN[req.secondDimension]}) AS second_key`);
+      select.push(additive(source));
+      return { source, select, where: where.sql };
+    });
+
+    let sql: string;
+    if (segments.length === 1) {
+      const [only] = segments;
+      // one row per group inside already; the outer level only renames, finals pass through
+      const passed = [
+        ...(measures.has('activeUsers') ? ['any(f_users) AS active_users'] : []),
+        ...(measures.has('latency') ? ['any(f_latency) AS latency_q'] : []),
+      ];
+      sql = `SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}${[TOTALS, ...passed].join(', ')}
+        FROM (SELECT ${[...only.select, ...finals(only.source, measures)].join(', ')} FROM ${only.source} WHERE ${only.where}${groupBy})${groupBy}`;
+    } else {
+      const merged = [
+        ...(measures.has('activeUsers') ? ['uniqMerge(s_users) AS active_users'] : []),
+        ...(measures.has('latency') ? ['quantilesTDigestMerge(0.5, 0.95, 0.99)(s_latency) AS latency_q'] : []),
+      ];
+      const parts = segments.map((seg) => `SELECT ${[...seg.select, ...states(seg.source, measures)].join(', ')} FROM ${seg.source} WHERE ${seg.where}${groupBy}`);
+      sql = `SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}${[TOTALS, ...merged].join(', ')} FROM (${parts.join(' UNION ALL ')})${groupBy}`;
     }
-    if (req.dimension) {
-      select.push(`toString(${DIMENSION_COLUMN[req.dimension]}) AS group_key`);
-      group.push('group_key');
-    }
-    if (req.secondDimension) {
-      select.push(`toString(${DIMENSION_COLUMN[req.secondDimension]}) AS second_key`);
-      group.push('second_key');
-    }
-    select.push(req.source === 'call_events' ? RAW : rollup(req.source));
-    let sql = `SELECT ${select.join(', ')} FROM ${req.source} WHERE ${where.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
     if (req.page) {
-      sql += ` ORDER BY ${group.length ? group.join(', ') : '1'} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`;
+      sql += ` ORDER BY ${keys.length ? keys.join(', ') : '1'} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`;
       params.limit = req.page.limit;
       params.offset = req.page.offset;
     }
@@ -151,8 +201,8 @@ function toTotals(r: Row): UsageTotals {
     cacheWriteTokens: Number(r.cache_write_tokens),
     cost: normalizeDecimal(r.cost_total),
     credits: normalizeDecimal(r.credits_total),
-    activeUsers: Number(r.active_users),
-    latency: requests > 0 ? [r.latency_q[0], r.latency_q[1], r.latency_q[2]] : null,
+    activeUsers: Number(r.active_users ?? 0),
+    latency: requests > 0 && r.latency_q ? [r.latency_q[0], r.latency_q[1], r.latency_q[2]] : null,
     businessCalls: Number(r.business),
     internalCalls: Number(r.internal),
   };

@@ -1,5 +1,5 @@
 import { UsageMetric } from './dto/usage-enums';
-import type { UsageTotals } from './usage-aggregator';
+import type { StateMeasure, UsageTotals } from './usage-aggregator';
 
 /** A metric from a group's totals; per-minute rates divide by the minutes the group spans. */
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {
@@ -59,3 +59,13 @@ export const ADDITIVE_METRICS = new Set<UsageMetric>([
   UsageMetric.COST,
   UsageMetric.CREDITS,
 ]);
+
+const LATENCY_METRICS = new Set<UsageMetric>([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
+
+/** The aggregate states the metrics need: merging t-digests and uniq states is the costly part of a read. */
+export function measuresFor(metrics: UsageMetric[]): Set<StateMeasure> {
+  const measures = new Set<StateMeasure>();
+  if (metrics.some((m) => LATENCY_METRICS.has(m))) measures.add('latency');
+  if (metrics.includes(UsageMetric.ACTIVE_USERS)) measures.add('activeUsers');
+  return measures;
+}

@@ -6,8 +6,8 @@ import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-ty
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { EMPTY_TOTALS, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
-import { ADDITIVE_METRICS, metricValue } from './usage-metrics';
-import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsageSource } from './usage-source';
+import { ADDITIVE_METRICS, measuresFor, metricValue } from './usage-metrics';
+import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsage } from './usage-source';
 import { LabelDirectory } from './label-directory';
 
 export const MAX_BUCKETS = 2000;
@@ -52,8 +52,8 @@ export class UsageQueries {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, now });
-    const [row] = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone });
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, now });
+    const [row] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone });
     return row ?? EMPTY_TOTALS;
   }
 
@@ -92,13 +92,13 @@ export class UsageQueries {
     return bucketStarts(from, to, granularity, timeZone);
   }
 
-  private async grouped(filter: UsageFilterInput, granularity: Granularity, dimension: UsageDimension | undefined, now: number) {
+  private async grouped(filter: UsageFilterInput, granularity: Granularity, dimension: UsageDimension | undefined, metrics: UsageMetric[], now: number) {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
     const buckets = this.buckets(from, to, granularity, range.timeZone);
-    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, granularity, dimension, now });
-    const rows = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone, granularity, dimension });
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension, now });
+    const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) });
     return { range, buckets, rows };
   }
 
@@ -112,7 +112,7 @@ export class UsageQueries {
 
   async trend(filter: UsageFilterInput, granularity: Granularity, metrics: UsageMetric[], splitBy?: UsageDimension, now = Date.now()): Promise<Series[]> {
     if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
-    const { range, buckets, rows } = await this.grouped(filter, granularity, splitBy, now);
+    const { range, buckets, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
     const groups = new Map<string | null, UsageGroup[]>();
     for (const row of rows) {
       const key = splitBy ? row.key! : null;
@@ -149,8 +149,8 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
-    const totalsSource = planUsageSource({ filter, from, to, timeZone: range.timeZone, dimension, now });
-    const totals = await this.aggregator.aggregate({ filter, from, to, source: totalsSource, timeZone: range.timeZone, dimension });
+    const totalsPlan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension, now });
+    const totals = await this.aggregator.aggregate({ filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) });
     const ranked = totals
       .map((r) => ({ key: r.key!, value: metricValue(r, metric, minutes) ?? 0 }))
       .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
@@ -158,7 +158,7 @@ export class UsageQueries {
     if (top.length === 0) return [];
     const whole = ADDITIVE_METRICS.has(metric) ? ranked.reduce((s, r) => s + r.value, 0) : 0;
     const bucketSize = granularity ?? autoGranularity(from, to);
-    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key)) }, bucketSize, dimension, now);
+    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key)) }, bucketSize, dimension, [metric], now);
     const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key));
     return top.map((t) => ({
       key: t.key,
@@ -176,8 +176,8 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
-    const source = planUsageSource({ filter, from, to, timeZone: range.timeZone, dimension: args.view, now });
-    const groups = await this.aggregator.aggregate({ filter, from, to, source, timeZone: range.timeZone, dimension: args.view });
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension: args.view, now });
+    const groups = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, dimension: args.view, measures: measuresFor([args.orderBy]) });
     const people = await this.labels.describe(args.view, groups.map((g) => g.key!));
     const needle = args.search?.trim().toLowerCase();
     const matching = groups.filter((g) => {
@@ -194,12 +194,11 @@ export class UsageQueries {
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const [spark, models] = keys.length
       ? await Promise.all([
-          this.grouped(narrowed, sparkGranularity, args.view, now),
+          this.grouped(narrowed, sparkGranularity, args.view, [UsageMetric.REQUESTS], now),
           this.aggregator.aggregate({
             filter: narrowed,
-            from,
-            to,
-            source: planUsageSource({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, now }),
+            plan: planUsage({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, now }),
+            measures: measuresFor([]),
             timeZone: range.timeZone,
             dimension: args.view,
             secondDimension: UsageDimension.MODEL,

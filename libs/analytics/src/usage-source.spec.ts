@@ -1,15 +1,15 @@
 import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { planUsageSource, PlanRequest } from './usage-source';
+import { planUsage, PlanRequest, UsagePlan } from './usage-source';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const now = Date.UTC(2026, 10, 23, 12, 34, 56);
 const midnight = Date.UTC(2026, 10, 23);
 
-function plan(overrides: Omit<Partial<PlanRequest>, 'filter'> & { filter?: Partial<UsageFilterInput> }): string {
+function segments(overrides: Omit<Partial<PlanRequest>, 'filter'> & { filter?: Partial<UsageFilterInput> }): UsagePlan {
   const { filter, ...rest } = overrides;
-  return planUsageSource({
+  return planUsage({
     filter: { range: {}, ...filter } as UsageFilterInput,
     from: midnight - 30 * DAY,
     to: midnight,
@@ -19,7 +19,14 @@ function plan(overrides: Omit<Partial<PlanRequest>, 'filter'> & { filter?: Parti
   });
 }
 
-describe('planUsageSource', () => {
+/** The source of a plan that is one segment (an aligned range). */
+function plan(overrides: Parameters<typeof segments>[0]): string {
+  const result = segments(overrides);
+  expect(result).toHaveLength(1);
+  return result[0].source;
+}
+
+describe('planUsage', () => {
   it('answers whole UTC days by any dimension from the day rollup', () => {
     expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_1d');
@@ -47,12 +54,39 @@ describe('planUsageSource', () => {
     expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
       'usage_1m',
     );
-    expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
-      'call_events',
-    );
   });
 
   it('tags live only in raw', () => {
     expect(plan({ filter: { tags: ['a'] } })).toBe('call_events');
+  });
+
+  it('answers the aligned interior from a rollup and the unaligned edges from finer sources', () => {
+    const from = midnight - 7 * DAY + 17 * 60_000; // a preset's edges fall on minutes
+    const to = midnight + 12 * HOUR + 35 * 60_000;
+    expect(segments({ from, to })).toEqual([
+      { source: 'usage_1m', from, to: midnight - 7 * DAY + HOUR },
+      { source: 'usage_team_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
+      { source: 'usage_1d', from: midnight - 6 * DAY, to: midnight },
+      { source: 'usage_team_1h', from: midnight, to: midnight + 12 * HOUR },
+      { source: 'usage_1m', from: midnight + 12 * HOUR, to },
+    ]);
+    // per key, the minute rollup cannot answer the edges: raw does
+    expect(segments({ from, to, dimension: UsageDimension.API_KEY }).map((s) => s.source)).toEqual([
+      'call_events',
+      'usage_key_1h',
+      'usage_1d',
+      'usage_key_1h',
+      'call_events',
+    ]);
+  });
+
+  it('splits at a rollup\'s retention: older than the minute rollup keeps goes to raw', () => {
+    const kolkataMidnight = midnight - 5.5 * HOUR;
+    const plan30 = segments({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY });
+    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_1m']);
+    expect(plan30[0].from).toBe(kolkataMidnight - 20 * DAY);
+    expect(plan30[1].to).toBe(kolkataMidnight);
+    expect(plan30[0].to).toBe(plan30[1].from);
+    expect(plan30[1].from).toBeGreaterThanOrEqual(now - 14 * DAY);
   });
 });

@@ -64,36 +64,55 @@ export interface PlanRequest {
   now: number;
 }
 
-/** Every instant the answer splits at: range edges and bucket starts. */
-function splitPoints(req: PlanRequest): number[] {
-  const points = [req.from, req.to];
-  if (!req.granularity) return points;
-  for (const start of bucketStarts(req.from, req.to, req.granularity, req.timeZone)) points.push(start);
-  return points;
+/** Part of a range answered from one source. */
+export interface UsageSegment {
+  source: UsageSource;
+  from: number;
+  to: number;
 }
 
+/** Segments in time order covering [from, to) exactly once. */
+export type UsagePlan = UsageSegment[];
+
 /**
- * The coarsest source that answers exactly: every split point (range edges, bucket starts in
- * the caller's zone) falls on its grain, it keeps the whole range, and it holds every filtered
- * or grouped dimension. Tags live only in the raw table.
+ * Splits the range into segments, each answered from the coarsest source that can: the
+ * aligned interior of the range from a rollup whose grain every bucket start inside it falls
+ * on, within its retention, holding every filtered or grouped dimension; the unaligned edges
+ * (a preset ends at the next minute, not the next hour) from finer sources, down to raw.
+ * Tags live only in the raw table.
  */
-export function planUsageSource(req: PlanRequest): UsageSource {
+export function planUsage(req: PlanRequest): UsagePlan {
   const dims = Object.entries(FILTER_DIMENSION)
     .filter(([key]) => ((req.filter as unknown as Record<string, unknown[] | undefined>)[key]?.length ?? 0) > 0)
     .map(([, d]) => d);
   if (req.dimension) dims.push(req.dimension);
   if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
-  const points = splitPoints(req);
   // coarsest grain first; of the two hour rollups the team one is the smaller
   const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_1d', 'usage_team_1h', 'usage_key_1h', 'usage_1m', 'call_events'];
-  for (const source of order) {
-    if (!dims.every((d) => DIMENSIONS[source].has(d))) continue;
-    if (req.from < req.now - RETENTION_MS[source] + MINUTE) continue;
-    if (!points.every((p) => p % GRAIN_MS[source] === 0)) continue;
-    return source;
+  const candidates = order.filter((source) => dims.every((d) => DIMENSIONS[source].has(d)));
+  const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
+  return segment(req.from, req.to, candidates, bucketPoints, req.now);
+}
+
+function segment(from: number, to: number, sources: UsageSource[], bucketPoints: number[], now: number): UsagePlan {
+  for (let i = 0; i < sources.length; i++) {
+    const source = sources[i];
+    if (source === 'call_events') break;
+    const grain = GRAIN_MS[source];
+    const kept = now - RETENTION_MS[source] + MINUTE;
+    const start = Math.ceil(Math.max(from, kept) / grain) * grain;
+    const end = Math.floor(to / grain) * grain;
+    if (start >= end) continue;
+    if (!bucketPoints.every((p) => p <= start || p >= end || p % grain === 0)) continue;
+    const finer = sources.slice(i + 1);
+    return [
+      ...(from < start ? segment(from, start, finer, bucketPoints, now) : []),
+      { source, from: start, to: end },
+      ...(end < to ? segment(end, to, finer, bucketPoints, now) : []),
+    ];
   }
-  return 'call_events';
+  return [{ source: 'call_events', from, to }];
 }
 
 /** Bucket start instants (UTC ms) covering [from, to) in `timeZone`; the first may start before `from`. */

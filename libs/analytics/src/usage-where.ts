@@ -26,22 +26,25 @@ export interface WhereClause {
 }
 
 /** A parameterised WHERE for [from, to) on the given source: values travel as query parameters only. */
-export function buildWhere(filter: UsageFilterInput, from: number, to: number, source: UsageSource): WhereClause {
+export function buildWhere(filter: UsageFilterInput, from: number, to: number, source: UsageSource, segment = 0): WhereClause {
+  // range bounds differ per segment of a plan, the filter's values do not
+  const fromParam = `from${segment}`;
+  const toParam = `to${segment}`;
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
   if (source === 'call_events') {
-    conditions.push('occurred_at >= fromUnixTimestamp64Milli({from:Int64})', 'occurred_at < fromUnixTimestamp64Milli({to:Int64})');
-    params.from = from;
-    params.to = to;
+    conditions.push(`occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`, `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`);
+    params[fromParam] = from;
+    params[toParam] = to;
   } else if (source === 'usage_1d') {
-    conditions.push("day >= toDate(fromUnixTimestamp({from:Int64}), 'UTC')", "day < toDate(fromUnixTimestamp({to:Int64}), 'UTC')");
-    params.from = Math.floor(from / 1000);
-    params.to = Math.floor(to / 1000);
+    conditions.push(`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`);
+    params[fromParam] = Math.floor(from / 1000);
+    params[toParam] = Math.floor(to / 1000);
   } else {
     const column = TIME_COLUMN[source];
-    conditions.push(`${column} >= fromUnixTimestamp({from:Int64})`, `${column} < fromUnixTimestamp({to:Int64})`);
-    params.from = Math.floor(from / 1000);
-    params.to = Math.floor(to / 1000);
+    conditions.push(`${column} >= fromUnixTimestamp({${fromParam}:Int64})`, `${column} < fromUnixTimestamp({${toParam}:Int64})`);
+    params[fromParam] = Math.floor(from / 1000);
+    params[toParam] = Math.floor(to / 1000);
   }
   for (const [key, { column, type }] of Object.entries(FILTER_COLUMNS)) {
     const values = (filter as unknown as Record<string, unknown[] | undefined>)[key];
