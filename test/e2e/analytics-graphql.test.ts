@@ -83,7 +83,7 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect(first.totalCount).toBe(errors);
     expect(first.edges.every((e: any) => e.node.status === 'error')).toBe(true);
     // newer events arrive between page requests
-    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send([makeEvent({ team_id: team, status: 'error', occurred_at: new Date().toISOString() })]).expect(202);
+    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send([makeEvent({ team_id: team, status: 'error', latency_ms: 10, occurred_at: new Date().toISOString() })]).expect(202);
     await waitFor('the new event', async () => (await ok(q, { f: filter })).callLogs.totalCount, (n) => n === errors + 1);
     const seen = first.edges.map((e: any) => e.node.eventId);
     for (let page = first; page.pageInfo.hasNextPage; ) {
@@ -92,6 +92,12 @@ describe('usage views through GraphQL and the CSV export', () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(errors);
+
+    // a latency bound is counted on raw events, the rest from the rollups: both agree with the events
+    const slow = `query($f: UsageFilter!) { callLogs(filter: $f, minLatencyMs: 1000, first: 1) { totalCount } }`;
+    const all = `query($f: UsageFilter!) { callLogs(filter: $f, first: 1) { totalCount } }`;
+    expect((await ok(slow, { f: filter })).callLogs.totalCount).toBe(events.filter((e) => e.latency_ms >= 1000).length);
+    expect((await ok(all, { f: filter })).callLogs.totalCount).toBe(events.length + 1);
   });
 
   it('the CSV export streams groups whose totals equal usageSummary', async () => {

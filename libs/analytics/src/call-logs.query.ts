@@ -4,7 +4,8 @@ import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
-import { normalizeDecimal } from './usage-aggregator';
+import { normalizeDecimal, UsageAggregator } from './usage-aggregator';
+import { planUsage } from './usage-source';
 import { buildWhere } from './usage-where';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
@@ -63,7 +64,10 @@ function decodeCursor(cursor: string): { ms: number; eventId: string } {
  */
 @Injectable()
 export class CallLogsQuery {
-  constructor(private readonly clickhouse: ClickHouseGateway) {}
+  constructor(
+    private readonly clickhouse: ClickHouseGateway,
+    private readonly aggregator: UsageAggregator,
+  ) {}
 
   async execute(filter: UsageFilterInput, args: CallLogArgs, now = Date.now()): Promise<CallLogConnection> {
     if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
@@ -91,7 +95,7 @@ export class CallLogsQuery {
       conditions.push('input_tokens + output_tokens <= {maxTokens:UInt64}');
       params.maxTokens = args.maxTokens;
     }
-    const [{ total }] = await this.clickhouse.query<{ total: string }>(`SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`, { params });
+    const total = this.total(filter, args, range, conditions, params, now);
     if (args.after) {
       const cursor = decodeCursor(args.after);
       conditions.push('(occurred_at, event_id) < (fromUnixTimestamp64Milli({cursorMs:Int64}), {cursorId:String})');
@@ -99,7 +103,7 @@ export class CallLogsQuery {
       params.cursorId = cursor.eventId;
     }
     params.limit = args.first + 1;
-    const rows = await this.clickhouse.query<CallLogRow>(
+    const rowsRead = this.clickhouse.query<CallLogRow>(
       `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
          toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
          cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
@@ -107,15 +111,44 @@ export class CallLogsQuery {
        ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
       { params },
     );
+    const [rows, totalCount] = await Promise.all([rowsRead, total]);
     const page = rows.slice(0, args.first);
     return {
-      totalCount: Number(total),
+      totalCount,
       pageInfo: {
         hasNextPage: rows.length > args.first,
         endCursor: page.length ? encodeCursor(Number(page.at(-1)!.occurred_ms), page.at(-1)!.event_id) : null,
       },
       edges: page.map((r) => ({ cursor: encodeCursor(Number(r.occurred_ms), r.event_id), node: toCallLog(r) })),
     };
+  }
+
+  /**
+   * Events matching the filter. Without latency or token bounds that is a usage total, which
+   * the rollups answer (statuses are success or error: their own columns); otherwise raw counts.
+   */
+  private async total(
+    filter: UsageFilterInput,
+    args: CallLogArgs,
+    range: ReturnType<typeof resolveRange>,
+    conditions: string[],
+    params: Record<string, unknown>,
+    now: number,
+  ): Promise<number> {
+    const bounded = [args.minLatencyMs, args.maxLatencyMs, args.minTokens, args.maxTokens].some((v) => v !== undefined);
+    if (bounded) {
+      const [{ total }] = await this.clickhouse.query<{ total: string }>(`SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`, {
+        params: { ...params },
+      });
+      return Number(total);
+    }
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, now });
+    const [totals] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, measures: new Set() });
+    if (!totals) return 0;
+    if (!args.statuses?.length) return totals.requests;
+    return (args.statuses.includes('success') ? totals.successes : 0) + (args.statuses.includes('error') ? totals.errors : 0);
   }
 }
 
