@@ -199,7 +199,7 @@ async function throughput(producer: import('kafkajs').Producer, topic: string, t
   process.stdout.write(
     `\n\nevents ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}\n` +
       `produce: ${(EVENTS / produceSeconds).toFixed(0)} events/s (${produceSeconds.toFixed(1)} s)\n` +
-      `end to end: ${(last[1] / e2eSeconds).toFixed(0)} events/s (${e2eSeconds.toFixed(1)} s until ${last[1]} visible in usage_1m)\n` +
+      `end to end: ${(last[1] / e2eSeconds).toFixed(0)} events/s (${e2eSeconds.toFixed(1)} s until ${last[1]} visible in usage_team_1m)\n` +
       `freshness (ack → visible, per produced batch of ${BATCH}): p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms\n`,
   );
 }

@@ -86,17 +86,17 @@ async function main() {
   }
   process.stdout.write('\n');
   const counts = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_1m', 'usage_team_1h', 'usage_key_1h', 'usage_1d') GROUP BY table ORDER BY table`,
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d') GROUP BY table ORDER BY table`,
   );
   for (const c of counts) process.stdout.write(`  ${c.table}: ${c.rows} rows in active parts after the load\n`);
   // a running system's background merges collapse each rollup to one row per key; do it now so
   // the timings are of that steady state, not of a table that is still merging
   const t2 = Date.now();
-  for (const table of ['usage_1m', 'usage_team_1h', 'usage_key_1h', 'usage_1d']) {
+  for (const table of ['usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d']) {
     await ch.command(`OPTIMIZE TABLE ${table} FINAL`);
   }
   const merged = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_1m', 'usage_team_1h', 'usage_key_1h', 'usage_1d') GROUP BY table ORDER BY table`,
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d') GROUP BY table ORDER BY table`,
   );
   process.stdout.write(`rollups merged in ${((Date.now() - t2) / 1000).toFixed(0)} s:\n`);
   const raw = Number(merged.find((c) => c.table === 'call_events')?.rows ?? 1);

@@ -4,6 +4,7 @@
 -- keys times models per hour would make this grain as large as raw. Questions by user or key
 -- and model together go to the day rollup, or to raw.
 -- user_id is a key column, so active users are exact here (uniqExact over the rows).
+-- Sorted by day first, as usage_team_1h.
 CREATE TABLE IF NOT EXISTS usage_key_1h
 (
     hour                DateTime('UTC'),
@@ -25,6 +26,6 @@ CREATE TABLE IF NOT EXISTS usage_key_1h
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
-ORDER BY (team_id, hour, user_id, api_key_id, service, source)
+ORDER BY (toDate(hour), team_id, hour, user_id, api_key_id, service, source)
 TTL hour + INTERVAL 400 DAY
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1

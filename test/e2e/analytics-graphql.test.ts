@@ -14,7 +14,15 @@ describe('usage views through GraphQL and the CSV export', () => {
   const users = [randomUUID(), randomUUID(), randomUUID()];
   const models = ['glm-5', 'kimi-k2.5', 'deepseek-r1-distill-llama-70b', 'minimax-m2.5', 'qwen-vl'];
   const events = Array.from({ length: 600 }, (_, i) =>
-    makeEvent({ team_id: team, user_id: users[i % 3], model: models[i % (i % 3 === 0 ? 5 : 2)], service: i % 2 ? 'chat' : 'agent', status: i % 7 === 0 ? 'error' : 'success' }),
+    makeEvent({
+      team_id: team,
+      user_id: users[i % 3],
+      model: models[i % (i % 3 === 0 ? 5 : 2)],
+      service: i % 2 ? 'chat' : 'agent',
+      status: i % 7 === 0 ? 'error' : 'success',
+      // spread over the last 20 hours: call log pages then reach past their first window
+      occurred_at: new Date(Date.now() - 60_000 - i * 2 * 60_000).toISOString(),
+    }),
   );
 
   async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

@@ -102,7 +102,7 @@ describe('ClickHouse gateway on the real engine', () => {
       await writer.insert(first, 'calls:0:0-29999');
       await writer.insert(first, 'calls:0:0-29999');
       expect(await count('call_events', '1')).toBe(30_000);
-      expect(await count('usage_1m', 'requests')).toBe(30_000);
+      expect(await count('usage_team_1m', 'requests')).toBe(30_000);
 
       const newcomers = rowsOf(5, 30_000);
       const fresh = await writer.dropKnown([...first, ...newcomers, newcomers[0]]);
@@ -111,8 +111,8 @@ describe('ClickHouse gateway on the real engine', () => {
   });
 
   describe('rollup migrations', () => {
-    // 0010-0017 replace the user x key x model hour rollup; an install that had it keeps its history
-    it('carries the former hour rollup into the team and key hour rollups, exactly once', async () => {
+    // 0010-0027 replace the rollups of the first schema (0001-0009); an install that had them keeps its history
+    it('carries the former rollups into their replacements, exactly once, and the views feed them after', async () => {
       const db = await ClickHouseGateway.connect(isolatedConfig('clickhouse_backfill').clickhouse);
       const before = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-migrations-'));
       try {
@@ -126,29 +126,28 @@ describe('ClickHouse gateway on the real engine', () => {
         await new CallEventWriter(db).insert(rows, 'calls:0:0-1999');
         await new ClickHouseMigrator(db).migrate();
 
-        const tables = await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()');
-        expect(tables.map((t) => t.name)).not.toContain('usage_1h');
+        const tables = (await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((t) => t.name);
+        for (const gone of ['usage_1h', 'usage_1m', 'usage_1d', 'usage_1h_mv', 'usage_1m_mv', 'usage_1d_mv']) expect(tables).not.toContain(gone);
         const expected = {
           requests: String(rows.length),
           tokens: String(rows.reduce((s, r) => s + r.input_tokens + r.output_tokens, 0)),
           cost: '0.246', // 2,000 x 0.000123, exact
           users: String(new Set(rows.map((r) => r.user_id)).size),
         };
-        const [team] = await db.query(
-          'SELECT toString(sum(requests)) AS requests, toString(sum(input_tokens) + sum(output_tokens)) AS tokens, toString(sum(cost)) AS cost, toString(uniqMerge(users)) AS users FROM usage_team_1h',
-        );
-        const [key] = await db.query(
-          'SELECT toString(sum(requests)) AS requests, toString(sum(input_tokens) + sum(output_tokens)) AS tokens, toString(sum(cost)) AS cost, toString(uniqExact(user_id)) AS users FROM usage_key_1h',
-        );
-        expect(team).toEqual(expected);
-        expect(key).toEqual(expected);
+        const totals = (table: string, users: string) =>
+          db.query(
+            `SELECT toString(sum(requests)) AS requests, toString(sum(input_tokens) + sum(output_tokens)) AS tokens, toString(sum(cost)) AS cost, toString(${users}) AS users FROM ${table}`,
+          );
+        expect(await totals('usage_team_1m', 'uniqMerge(users)')).toEqual([expected]);
+        expect(await totals('usage_team_1h', 'uniqMerge(users)')).toEqual([expected]);
+        expect(await totals('usage_key_1h', 'uniqExact(user_id)')).toEqual([expected]);
+        expect(await totals('usage_detail_1d', 'uniqExact(user_id)')).toEqual([expected]);
 
-        // and the views feed them from here on
         await new CallEventWriter(db).insert(rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` })), 'calls:0:2000-2009');
-        const [after] = await db.query<{ team: string; key: string }>(
-          'SELECT (SELECT toString(sum(requests)) FROM usage_team_1h) AS team, (SELECT toString(sum(requests)) FROM usage_key_1h) AS key',
-        );
-        expect(after).toEqual({ team: '2010', key: '2010' });
+        for (const table of ['usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d']) {
+          const [{ n }] = await db.query<{ n: string }>(`SELECT toString(sum(requests)) AS n FROM ${table}`);
+          expect({ table, n }).toEqual({ table, n: '2010' });
+        }
       } finally {
         fs.rmSync(before, { recursive: true, force: true });
         await db.command(`DROP DATABASE IF EXISTS ${db.database}`);
@@ -193,7 +192,7 @@ describe('ClickHouse gateway on the real engine', () => {
         const result = await new ClickHouseMigrator(fresh).migrate();
         expect(result.applied).toContain('0001_call_events.sql');
         const tables = await fresh.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()');
-        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['call_events', 'event_ids', 'usage_1m', 'usage_1m_mv']));
+        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['call_events', 'event_ids', 'usage_team_1m', 'usage_team_1m_mv', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d']));
       } finally {
         await fresh.command(`DROP DATABASE IF EXISTS ${fresh.database}`);
         await fresh.close();

@@ -62,6 +62,9 @@ function decodeCursor(cursor: string): { ms: number; eventId: string } {
  * Raw events, newest first, for the SRE's log view. Output aliases never reuse a column name:
  * ClickHouse resolves WHERE identifiers to SELECT aliases first.
  */
+const HOUR_MS = 3_600_000;
+const LOG_WINDOWS_MS = [HOUR_MS, 24 * HOUR_MS, 7 * 24 * HOUR_MS, Number.POSITIVE_INFINITY];
+
 @Injectable()
 export class CallLogsQuery {
   constructor(
@@ -96,21 +99,15 @@ export class CallLogsQuery {
       params.maxTokens = args.maxTokens;
     }
     const total = this.total(filter, args, range, conditions, params, now);
+    let upper = range.to.getTime();
     if (args.after) {
       const cursor = decodeCursor(args.after);
       conditions.push('(occurred_at, event_id) < (fromUnixTimestamp64Milli({cursorMs:Int64}), {cursorId:String})');
       params.cursorMs = cursor.ms;
       params.cursorId = cursor.eventId;
+      upper = Math.min(cursor.ms + 1, upper);
     }
-    params.limit = args.first + 1;
-    const rowsRead = this.clickhouse.query<CallLogRow>(
-      `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
-         toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
-       FROM call_events WHERE ${conditions.join(' AND ')}
-       ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
-      { params },
-    );
+    const rowsRead = this.newestFirst(conditions, params, range.from.getTime(), upper, args.first + 1);
     const [rows, totalCount] = await Promise.all([rowsRead, total]);
     const page = rows.slice(0, args.first);
     return {
@@ -121,6 +118,27 @@ export class CallLogsQuery {
       },
       edges: page.map((r) => ({ cursor: encodeCursor(Number(r.occurred_ms), r.event_id), node: toCallLog(r) })),
     };
+  }
+
+  /**
+   * The newest `limit` matching rows. Raw events are sorted by team first, so a read over the
+   * whole range scans it all; windows growing back from the upper end usually fill a page from
+   * the last hour, and only a sparse filter reads further.
+   */
+  private async newestFirst(conditions: string[], params: Record<string, unknown>, from: number, upper: number, limit: number): Promise<CallLogRow[]> {
+    for (const span of LOG_WINDOWS_MS) {
+      const windowFrom = Math.max(from, upper - span);
+      const rows = await this.clickhouse.query<CallLogRow>(
+        `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
+           toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
+           cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
+         FROM call_events WHERE ${conditions.join(' AND ')} AND occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})
+         ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
+        { params: { ...params, windowFrom, limit } },
+      );
+      if (rows.length >= limit || windowFrom === from) return rows;
+    }
+    throw new Error('unreachable: the last window reaches the start of the range');
   }
 
   /**

@@ -28,8 +28,8 @@ function plan(overrides: Parameters<typeof segments>[0]): string {
 
 describe('planUsage', () => {
   it('answers whole UTC days by any dimension from the day rollup', () => {
-    expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_1d');
-    expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_1d');
+    expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_detail_1d');
+    expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
   });
 
   it('sends team-level hour questions to the team hour rollup and user or key ones to the key hour rollup', () => {
@@ -52,7 +52,7 @@ describe('planUsage', () => {
       'usage_team_1h',
     );
     expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
-      'usage_1m',
+      'usage_team_1m',
     );
   });
 
@@ -64,17 +64,17 @@ describe('planUsage', () => {
     const from = midnight - 7 * DAY + 17 * 60_000; // a preset's edges fall on minutes
     const to = midnight + 12 * HOUR + 35 * 60_000;
     expect(segments({ from, to })).toEqual([
-      { source: 'usage_1m', from, to: midnight - 7 * DAY + HOUR },
+      { source: 'usage_team_1m', from, to: midnight - 7 * DAY + HOUR },
       { source: 'usage_team_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
-      { source: 'usage_1d', from: midnight - 6 * DAY, to: midnight },
+      { source: 'usage_detail_1d', from: midnight - 6 * DAY, to: midnight },
       { source: 'usage_team_1h', from: midnight, to: midnight + 12 * HOUR },
-      { source: 'usage_1m', from: midnight + 12 * HOUR, to },
+      { source: 'usage_team_1m', from: midnight + 12 * HOUR, to },
     ]);
     // per key, the minute rollup cannot answer the edges: raw does
     expect(segments({ from, to, dimension: UsageDimension.API_KEY }).map((s) => s.source)).toEqual([
       'call_events',
       'usage_key_1h',
-      'usage_1d',
+      'usage_detail_1d',
       'usage_key_1h',
       'call_events',
     ]);
@@ -83,7 +83,7 @@ describe('planUsage', () => {
   it('splits at a rollup\'s retention: older than the minute rollup keeps goes to raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
     const plan30 = segments({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY });
-    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_1m']);
+    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_team_1m']);
     expect(plan30[0].from).toBe(kolkataMidnight - 20 * DAY);
     expect(plan30[1].to).toBe(kolkataMidnight);
     expect(plan30[0].to).toBe(plan30[1].from);

@@ -2,7 +2,7 @@ import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { zoneOffsetMs } from './time-range';
 
-export type UsageSource = 'usage_1d' | 'usage_team_1h' | 'usage_key_1h' | 'usage_1m' | 'call_events';
+export type UsageSource = 'usage_detail_1d' | 'usage_team_1h' | 'usage_key_1h' | 'usage_team_1m' | 'call_events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,18 +16,18 @@ export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, numbe
 
 /** Retention per DESIGN.md; a source answers only inside it (with a minute of slack at the edge). */
 export const RETENTION_MS: Record<UsageSource, number> = {
-  usage_1m: 14 * DAY,
+  usage_team_1m: 14 * DAY,
   usage_team_1h: 400 * DAY,
   usage_key_1h: 400 * DAY,
-  usage_1d: Number.POSITIVE_INFINITY,
+  usage_detail_1d: Number.POSITIVE_INFINITY,
   call_events: 90 * DAY,
 };
 
 const GRAIN_MS: Record<UsageSource, number> = {
-  usage_1d: DAY,
+  usage_detail_1d: DAY,
   usage_team_1h: HOUR,
   usage_key_1h: HOUR,
-  usage_1m: MINUTE,
+  usage_team_1m: MINUTE,
   call_events: 1,
 };
 
@@ -35,10 +35,10 @@ const TEAM_LEVEL = [UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.
 
 /** Which filters and dimensions each source can answer. */
 const DIMENSIONS: Record<UsageSource, ReadonlySet<UsageDimension>> = {
-  usage_1m: new Set(TEAM_LEVEL),
+  usage_team_1m: new Set(TEAM_LEVEL),
   usage_team_1h: new Set(TEAM_LEVEL),
   usage_key_1h: new Set([UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE]),
-  usage_1d: new Set(Object.values(UsageDimension)),
+  usage_detail_1d: new Set(Object.values(UsageDimension)),
   call_events: new Set(Object.values(UsageDimension)),
 };
 
@@ -89,7 +89,7 @@ export function planUsage(req: PlanRequest): UsagePlan {
   if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
   // coarsest grain first; of the two hour rollups the team one is the smaller
-  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_1d', 'usage_team_1h', 'usage_key_1h', 'usage_1m', 'call_events'];
+  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_detail_1d', 'usage_team_1h', 'usage_key_1h', 'usage_team_1m', 'call_events'];
   const candidates = order.filter((source) => dims.every((d) => DIMENSIONS[source].has(d)));
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   return segment(req.from, req.to, candidates, bucketPoints, req.now);
