@@ -1,6 +1,6 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { AppConfig } from '@app/config';
-import { IdempotentProducer, MAX_REQUEST_BYTES } from '@app/kafka';
+import { BatchOwnership, commitThrough, IdempotentProducer, MAX_REQUEST_BYTES, RETRY_MAX_MS, retryWhileOwned } from '@app/kafka';
 import { logger } from '@app/observability';
 import { computeCost, PriceBook } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
@@ -8,21 +8,12 @@ import { CallEventRow, toCallEventRow } from './call-event-row';
 import { CallEventWriter } from './call-event.writer';
 import { IngestMetrics } from './ingest.metrics';
 
-const RETRY_BASE_MS = 200;
-const RETRY_MAX_MS = 5_000;
 const HEARTBEAT_MS = 1_000;
 const DLQ_MAX_VALUE_BYTES = MAX_REQUEST_BYTES - 16 * 1024;
 
 export interface RejectedMessage {
   message: KafkaMessage;
   reason: string;
-}
-
-interface BatchControl {
-  resolveOffset: (offset: string) => void;
-  heartbeat: () => Promise<void>;
-  isRunning: () => boolean;
-  isStale: () => boolean;
 }
 
 /**
@@ -89,8 +80,8 @@ export class CallEventsConsumer {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
-    const control = { resolveOffset, heartbeat, isRunning, isStale };
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const control: BatchOwnership = { heartbeat, isRunning, isStale };
     const size = this.config.ingest.batchMaxEvents;
     // kafkajs heartbeats only when asked; a large chunk must not outlast the session timeout
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
@@ -99,13 +90,8 @@ export class CallEventsConsumer {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
         const last = await this.handleChunk(batch, chunk, control);
-        // through the batch's own commit so a lost membership surfaces as the rebalance error
-        // kafkajs rejoins on, not as a crash; what was written is safe, redelivery is dropped
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
-        });
-        // the next fetch starts after what was written (without it kafkajs fetches the batch again)
-        resolveOffset(last);
+        // what was written is safe if this commit fails: its redelivery is dropped as known
+        await commitThrough(payload, last);
         await heartbeat();
       }
     } finally {
@@ -114,7 +100,7 @@ export class CallEventsConsumer {
   }
 
   /** Validates, prices, writes one chunk; returns the last offset it covered. */
-  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchControl): Promise<string> {
+  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchOwnership): Promise<string> {
     const { topic, partition } = batch;
     await this.prices.refreshIfStale();
     const { rows, rejected } = this.priceAndValidate(messages, partition);
@@ -198,18 +184,10 @@ export class CallEventsConsumer {
     );
   }
 
-  /** Retries `step` with capped exponential backoff while this consumer still owns the batch. */
-  private async retrying<T>(stage: string, control: BatchControl, step: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await step();
-      } catch (error) {
-        this.metrics.stepFailures.inc({ stage });
-        if (!control.isRunning() || control.isStale()) throw error;
-        logger.warn('ingest step failed; retrying', { stage, attempt, error: String(error) });
-        await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt)));
-        await control.heartbeat().catch(() => undefined);
-      }
-    }
+  private retrying<T>(stage: string, control: BatchOwnership, step: () => Promise<T>): Promise<T> {
+    return retryWhileOwned(step, control, (attempt, error) => {
+      this.metrics.stepFailures.inc({ stage });
+      logger.warn('ingest step failed; retrying', { stage, attempt, error: String(error) });
+    });
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { Consumer, Kafka } from 'kafkajs';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ClickHouseGateway } from '@app/clickhouse';
+import { commitThrough, retryWhileOwned } from '@app/kafka';
 import { logger } from '@app/observability';
 import type { TeamEvent } from './team-event-store';
 
@@ -43,7 +44,8 @@ export class TeamEventsSink implements OnApplicationBootstrap, BeforeApplication
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, isRunning }) => {
+      eachBatch: async (payload) => {
+        const { batch, heartbeat, isRunning, isStale } = payload;
         if (batch.messages.length === 0) return;
         const rows = batch.messages.flatMap((m) => {
           try {
@@ -56,18 +58,12 @@ export class TeamEventsSink implements OnApplicationBootstrap, BeforeApplication
           }
         });
         const last = batch.messages[batch.messages.length - 1].offset;
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await this.clickhouse.insert('membership_events', rows, { insert_deduplication_token: `${batch.topic}:${batch.partition}:${batch.messages[0].offset}-${last}` });
-            break;
-          } catch (error) {
-            if (!isRunning()) throw error;
-            logger.warn('membership_events insert failed; retrying', { attempt, error: String(error) });
-            await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
-          }
-        }
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-        resolveOffset(last);
+        await retryWhileOwned(
+          () => this.clickhouse.insert('membership_events', rows, { insert_deduplication_token: `${batch.topic}:${batch.partition}:${batch.messages[0].offset}-${last}` }),
+          { heartbeat, isRunning, isStale },
+          (attempt, error) => logger.warn('membership_events insert failed; retrying', { attempt, error: String(error) }),
+        );
+        await commitThrough(payload, last);
       },
     });
   }
