@@ -117,19 +117,25 @@ describe('ingest under faults', () => {
   it('1. 50,000 events with the worker SIGKILLed 5 times: every total exact, in raw and rollup', async () => {
     const teamId = randomUUID();
     const events = Array.from({ length: 50_000 }, () => makeEvent({ team_id: teamId, model: MODEL, tags: ['kill'] }));
-    const producing = produce(events);
+    // a sixth of the events streams in before each kill, which comes at a random moment of it,
+    // so kills land while a worker that has just (re)started is fetching, writing or committing
+    const slice = Math.ceil(events.length / 6);
     const kills: number[] = [];
     const countedAtKill: number[] = [];
     for (let k = 0; k < 5; k++) {
-      await new Promise((r) => setTimeout(r, randomInt(1_500, 5_000)));
+      const producing = produce(events.slice(k * slice, (k + 1) * slice), 500);
+      await new Promise((r) => setTimeout(r, randomInt(100, 1_500)));
       countedAtKill.push((await summary({ teamIds: [teamId] })).requests);
       kills.push(app.pid!);
       await app.stop('SIGKILL');
+      await producing;
       await app.start();
     }
-    await producing;
+    await produce(events.slice(5 * slice));
     expect(new Set(kills).size).toBe(5);
     process.stdout.write(`events counted at each SIGKILL: ${countedAtKill.join(', ')}\n`);
+    // at least some kills caught a slice part-written (neither 0 nor all of what had been produced)
+    expect(countedAtKill.some((n, k) => n % slice !== 0 || n < (k + 1) * slice)).toBe(true);
     expect(countedAtKill.some((n) => n < 50_000)).toBe(true);
     const expected = expectedTotals(events);
     await untilRequests('50,000 events after the kills', teamId, 50_000, 180_000);
