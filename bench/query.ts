@@ -102,29 +102,6 @@ async function main() {
   const raw = Number(merged.find((c) => c.table === 'call_events')?.rows ?? 1);
   for (const c of merged) process.stdout.write(`  ${c.table}: ${c.rows} rows (${((100 * Number(c.rows)) / raw).toFixed(1)}% of raw)\n`);
 
-  const pgDb = `bench_query_${process.pid}`;
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pgDb}`);
-  const pg = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${pgDb}` });
-  await pg.connect();
-  await pg.query(`CREATE TABLE call_events (event_id text, occurred_at timestamptz, team_id uuid, user_id uuid, api_key_id uuid, service text, model text,
-    input_tokens int, output_tokens int, latency_ms int, status text, cost numeric(38, 15))`);
-  const csv = path.join(dir, 'events.csv');
-  const t1 = Date.now();
-  await ch.command(
-    `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id, service, model, input_tokens, output_tokens, latency_ms, status, cost
-     FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`, // the bench's own temp path; OUTFILE takes no parameter
-    { params: { n: PG_EVENTS } },
-  );
-  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgDb, '-qc', `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`]);
-  await pg.query('CREATE INDEX ON call_events (team_id, occurred_at)');
-  await pg.query('CREATE INDEX ON call_events (occurred_at)');
-  await pg.query('CREATE INDEX ON call_events (user_id, occurred_at)');
-  await pg.query('VACUUM ANALYZE call_events');
-  fs.rmSync(csv);
-  process.stdout.write(`Postgres: ${PG_EVENTS} of the same events copied and indexed in ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
-
   const labels = { labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])), describe: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])) };
   const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
   const logs = new CallLogsQuery(ch, new UsageAggregator(ch));
@@ -139,26 +116,57 @@ async function main() {
     await time('breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 })),
     await time('callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 })),
   ];
-  const since = (days: number) => new Date(now - days * 86_400_000);
-  const pgResults = [
-    await time('summary, 7 days, all teams', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1', [since(7)])),
-    await time('summary, 7 days, one team', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1', [since(7), team])),
-    await time('trend, 7 days hourly, split by model', () => pg.query(`SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`, [since(7)])),
-    await time('ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])),
-    await time('breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])),
-    await time('callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])),
-  ];
-  process.stdout.write(`\n${RUNS} runs each after a warm-up; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS}\n`);
+  // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)
+  const pgResults = PG_EVENTS > 0 ? await postgresTimings() : null;
+
+  process.stdout.write(`\n${RUNS} runs each after a warm-up; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS || 'skipped'}\n`);
   process.stdout.write(`| query | ClickHouse p50 ms | p95 ms | Postgres p50 ms | p95 ms | p50 ratio |\n|---|---|---|---|---|---|\n`);
   chResults.forEach((c, i) => {
-    const p = pgResults[i];
-    process.stdout.write(`| ${c.label} | ${c.p50.toFixed(1)} | ${c.p95.toFixed(1)} | ${p.p50.toFixed(1)} | ${p.p95.toFixed(1)} | ${(p.p50 / c.p50).toFixed(0)}× |\n`);
+    const p = pgResults?.[i];
+    const pgCells = p ? `${p.p50.toFixed(1)} | ${p.p95.toFixed(1)} | ${(p.p50 / c.p50).toFixed(0)}×` : '– | – | –';
+    process.stdout.write(`| ${c.label} | ${c.p50.toFixed(1)} | ${c.p95.toFixed(1)} | ${pgCells} |\n`);
   });
-  await pg.end();
-  await admin.query(`DROP DATABASE ${pgDb}`);
-  await admin.end();
   await ch.close();
   fs.rmSync(dir, { recursive: true, force: true });
+
+  async function postgresTimings() {
+    const pgDb = `bench_query_${process.pid}`;
+    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pgDb}`);
+    const pg = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${pgDb}` });
+    await pg.connect();
+    await pg.query(`CREATE TABLE call_events (event_id text, occurred_at timestamptz, team_id uuid, user_id uuid, api_key_id uuid, service text, model text,
+      input_tokens int, output_tokens int, latency_ms int, status text, cost numeric(38, 15))`);
+    const csv = path.join(dir, 'events.csv');
+    const t1 = Date.now();
+    await ch.command(
+      `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id, service, model, input_tokens, output_tokens, latency_ms, status, cost
+       FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`, // the bench's own temp path; OUTFILE takes no parameter
+      { params: { n: PG_EVENTS } },
+    );
+    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgDb, '-qc', `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`]);
+    await pg.query('CREATE INDEX ON call_events (team_id, occurred_at)');
+    await pg.query('CREATE INDEX ON call_events (occurred_at)');
+    await pg.query('CREATE INDEX ON call_events (user_id, occurred_at)');
+    await pg.query('VACUUM ANALYZE call_events');
+    fs.rmSync(csv);
+    process.stdout.write(`Postgres: ${PG_EVENTS} of the same events copied and indexed in ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
+
+    const since = (days: number) => new Date(now - days * 86_400_000);
+    const results = [
+      await time('summary, 7 days, all teams', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1', [since(7)])),
+      await time('summary, 7 days, one team', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1', [since(7), team])),
+      await time('trend, 7 days hourly, split by model', () => pg.query(`SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`, [since(7)])),
+      await time('ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])),
+      await time('breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])),
+      await time('callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])),
+    ];
+    await pg.end();
+    await admin.query(`DROP DATABASE ${pgDb}`);
+    await admin.end();
+    return results;
+  }
 }
 
 main().catch((error) => {
