@@ -8,7 +8,8 @@
  * (until all are visible in the minute rollup), freshness p50/p99 (produce ack → visible in
  * usageSummary, from the two timelines), and the worker's peak RSS. With --preload the events
  * are produced before the app starts, so the drain rate is the worker's alone. In soak mode it produces
- * at a steady rate and prints ClickHouse active parts per table every 30 s.
+ * at a steady rate and prints ClickHouse active parts per table every 30 s. With no progress for
+ * a minute it stops and prints the worker's log (BENCH_SHOW_LOG=1 prints it at the end too).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -67,6 +68,8 @@ async function main() {
     INGEST_BATCH_MAX_WAIT_MS: arg('worker-wait-ms', '200'),
     INGEST_DEDUP_BY_EVENT_ID: DEDUP ? 'true' : 'false',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // e.g. BENCH_WORKER_NODE_OPTIONS="--require ./profiler-hook.js" to profile the worker (--cpu-prof is refused there)
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   const config = loadConfig(env);
   await runCli(env, 'migrate');
