@@ -67,7 +67,7 @@ export class CallEventsConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       // partitions are decoded and priced concurrently, so one partition's JavaScript work
-      // overlaps another's ClickHouse write; the dedup check and insert stay serial (see write)
+      // overlaps another's ClickHouse write; the dedup check and insert stay serial (see serially)
       partitionsConsumedConcurrently: this.config.kafka.topicPartitions,
       eachBatch: (payload) => this.handleBatch(payload),
     });
