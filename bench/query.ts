@@ -1,6 +1,6 @@
 /**
  * Dashboard query benchmark (not a test):
- *   npm run bench:query -- [--events 10000000] [--runs 20] [--postgres-events N]
+ *   npm run bench:query -- [--events 10000000] [--runs 20] [--postgres-events N] [--data DIR]
  *
  * Loads synthetic events with a realistic shape (300 teams with power-law activity, 30 keys per
  * team each owned by one of 20 users and used for one service and one source, power-law use of
@@ -35,8 +35,10 @@ const arg = (name: string, fallback: string) => {
 const EVENTS = Number(arg('events', '10000000'));
 const PG_EVENTS = Number(arg('postgres-events', String(EVENTS)));
 const RUNS = Number(arg('runs', '20'));
+/** a directory to keep the loaded engine in: a second run with the same --data and --events times it again without loading */
+const DATA = arg('data', '');
 const CHUNK = 1_000_000;
-const now = Date.now();
+const ROLLUPS = ['usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d'];
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,11 +57,18 @@ async function time(label: string, fn: () => Promise<unknown>): Promise<{ label:
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-query-'));
+  const dir = DATA ? path.resolve(DATA) : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-query-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const loadedMarker = path.join(dir, 'loaded.json');
+  const loaded = fs.existsSync(loadedMarker) ? (JSON.parse(fs.readFileSync(loadedMarker, 'utf8')) as { events: number; now: number }) : null;
+  if (loaded && loaded.events !== EVENTS) throw new Error(`${dir} holds ${loaded.events} events, not ${EVENTS}: pass --events ${loaded.events} or another --data`);
+  // the events are spread back from `now`; a kept dataset is timed at the instant it was made for
+  const now = loaded?.now ?? Date.now();
   const ch = await ClickHouseGateway.connect({ mode: 'embedded', path: path.join(dir, 'ch'), database: 'bench' });
   await new ClickHouseMigrator(ch).migrate();
   const t0 = Date.now();
-  for (let done = 0; done < EVENTS; done += CHUNK) {
+  if (loaded) process.stdout.write(`ClickHouse: ${EVENTS} events kept in ${dir}\n`);
+  for (let done = loaded ? EVENTS : 0; done < EVENTS; done += CHUNK) {
     const n = Math.min(CHUNK, EVENTS - done);
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
@@ -84,19 +93,22 @@ async function main() {
     );
     process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
   }
-  process.stdout.write('\n');
+  if (!loaded) process.stdout.write('\n');
+  if (DATA) fs.writeFileSync(loadedMarker, JSON.stringify({ events: EVENTS, now }));
   const counts = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d') GROUP BY table ORDER BY table`,
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
+    { params: { tables: ['call_events', ...ROLLUPS] } },
   );
   for (const c of counts) process.stdout.write(`  ${c.table}: ${c.rows} rows in active parts after the load\n`);
   // a running system's background merges collapse each rollup to one row per key; do it now so
   // the timings are of that steady state, not of a table that is still merging
   const t2 = Date.now();
-  for (const table of ['usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d']) {
+  for (const table of ROLLUPS) {
     await ch.command(`OPTIMIZE TABLE ${table} FINAL`);
   }
   const merged = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN ('call_events', 'usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d') GROUP BY table ORDER BY table`,
+    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
+    { params: { tables: ['call_events', ...ROLLUPS] } },
   );
   process.stdout.write(`rollups merged in ${((Date.now() - t2) / 1000).toFixed(0)} s:\n`);
   const raw = Number(merged.find((c) => c.table === 'call_events')?.rows ?? 1);
@@ -109,12 +121,12 @@ async function main() {
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };
   const month = { range: { preset: RangePreset.LAST_30_DAYS } };
   const chResults = [
-    await time('summary, 7 days, all teams', () => queries.summary(week)),
-    await time('summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] })),
-    await time('trend, 7 days hourly, split by model', () => queries.trend(week, Granularity.HOUR, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS], UsageDimension.MODEL)),
-    await time('ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY)),
-    await time('breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 })),
-    await time('callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 })),
+    await time('summary, 7 days, all teams', () => queries.summary(week, now)),
+    await time('summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] }, now)),
+    await time('trend, 7 days hourly, split by model', () => queries.trend(week, Granularity.HOUR, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS], UsageDimension.MODEL, now)),
+    await time('ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)),
+    await time('breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)),
+    await time('callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 }, now)),
   ];
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)
   const pgResults = PG_EVENTS > 0 ? await postgresTimings() : null;
@@ -127,7 +139,7 @@ async function main() {
     process.stdout.write(`| ${c.label} | ${c.p50.toFixed(1)} | ${c.p95.toFixed(1)} | ${pgCells} |\n`);
   });
   await ch.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!DATA) fs.rmSync(dir, { recursive: true, force: true });
 
   async function postgresTimings() {
     const pgDb = `bench_query_${process.pid}`;

@@ -285,7 +285,16 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     process.stdout.write(`property test: ${JSON.stringify(checked)}, queries per source: ${JSON.stringify(sourcesUsed)}\n`);
     expect(checked.nonEmpty).toBeGreaterThan(CASES / 2);
     // every source was exercised, so each rollup was checked against the raw events
-    expect(Object.keys(sourcesUsed).sort()).toEqual(['call_events', 'usage_detail_1d', 'usage_key_1h', 'usage_team_1h', 'usage_team_1m']);
+    expect(Object.keys(sourcesUsed).sort()).toEqual([
+      'call_events',
+      'usage_detail_1d',
+      'usage_key_1d',
+      'usage_key_1h',
+      'usage_team_1h',
+      'usage_team_1m',
+      'usage_team_totals_1d',
+      'usage_team_totals_1h',
+    ]);
   });
 
   it('day totals in every zone equal the events of that local day', async () => {

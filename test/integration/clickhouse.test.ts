@@ -111,7 +111,8 @@ describe('ClickHouse gateway on the real engine', () => {
   });
 
   describe('rollup migrations', () => {
-    // 0010-0027 replace the rollups of the first schema (0001-0009); an install that had them keeps its history
+    // 0010-0027 replace the rollups of the first schema (0001-0009) and 0028-0036 add narrower ones
+    // filled from those; an install that had the first ones keeps its history in every rollup
     it('carries the former rollups into their replacements, exactly once, and the views feed them after', async () => {
       const db = await ClickHouseGateway.connect(isolatedConfig('clickhouse_backfill').clickhouse);
       const before = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-migrations-'));
@@ -142,9 +143,12 @@ describe('ClickHouse gateway on the real engine', () => {
         expect(await totals('usage_team_1h', 'uniqMerge(users)')).toEqual([expected]);
         expect(await totals('usage_key_1h', 'uniqExact(user_id)')).toEqual([expected]);
         expect(await totals('usage_detail_1d', 'uniqExact(user_id)')).toEqual([expected]);
+        expect(await totals('usage_team_totals_1h', 'uniqMerge(users)')).toEqual([expected]);
+        expect(await totals('usage_team_totals_1d', 'uniqMerge(users)')).toEqual([expected]);
+        expect(await totals('usage_key_1d', 'uniqExact(user_id)')).toEqual([expected]);
 
         await new CallEventWriter(db).insert(rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` })), 'calls:0:2000-2009');
-        for (const table of ['usage_team_1m', 'usage_team_1h', 'usage_key_1h', 'usage_detail_1d']) {
+        for (const table of ['usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']) {
           const [{ n }] = await db.query<{ n: string }>(`SELECT toString(sum(requests)) AS n FROM ${table}`);
           expect({ table, n }).toEqual({ table, n: '2010' });
         }

@@ -121,9 +121,9 @@ export class CallLogsQuery {
   }
 
   /**
-   * The newest `limit` matching rows. Raw events are sorted by team first, so a read over the
-   * whole range scans it all; windows growing back from the upper end usually fill a page from
-   * the last hour, and only a sparse filter reads further.
+   * The newest `limit` matching rows. Windows growing back from the upper end usually fill a
+   * page from the last hour (raw events are sorted by hour first, so that reads the last hour
+   * only), and only a sparse filter reads further.
    */
   private async newestFirst(conditions: string[], params: Record<string, unknown>, from: number, upper: number, limit: number): Promise<CallLogRow[]> {
     for (const span of LOG_WINDOWS_MS) {

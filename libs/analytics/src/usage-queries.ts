@@ -113,21 +113,27 @@ export class UsageQueries {
   async trend(filter: UsageFilterInput, granularity: Granularity, metrics: UsageMetric[], splitBy?: UsageDimension, now = Date.now()): Promise<Series[]> {
     if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
     const { range, buckets, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
-    const groups = new Map<string | null, UsageGroup[]>();
+    const groups = new Map<string | null, { rows: UsageGroup[]; requests: number }>();
     for (const row of rows) {
       const key = splitBy ? row.key! : null;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      const group = groups.get(key);
+      if (group) {
+        group.rows.push(row);
+        group.requests += row.requests;
+      } else {
+        groups.set(key, { rows: [row], requests: row.requests });
+      }
     }
-    if (!splitBy && groups.size === 0) groups.set(null, []);
+    if (!splitBy && groups.size === 0) groups.set(null, { rows: [], requests: 0 });
     const keys = [...groups.entries()]
-      .sort((a, b) => b[1].reduce((s, r) => s + r.requests, 0) - a[1].reduce((s, r) => s + r.requests, 0))
+      .sort((a, b) => b[1].requests - a[1].requests)
       .slice(0, MAX_SERIES)
       .map(([k]) => k);
     const labels = splitBy ? await this.labels.labelsFor(splitBy, keys as string[]) : new Map<string, string>();
     const series: Series[] = [];
     for (const metric of metrics) {
       for (const key of keys) {
-        const points = this.points(buckets, groups.get(key)!, metric, granularity, range.timeZone);
+        const points = this.points(buckets, groups.get(key)!.rows, metric, granularity, range.timeZone);
         const values = points.map((p) => p.value).filter((v): v is number => v !== null);
         series.push({
           metric,

@@ -27,15 +27,21 @@ function plan(overrides: Parameters<typeof segments>[0]): string {
 }
 
 describe('planUsage', () => {
-  it('answers whole UTC days by any dimension from the day rollup', () => {
-    expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_detail_1d');
+  it('answers whole UTC days from the smallest day rollup that holds the dimensions', () => {
+    expect(plan({ granularity: Granularity.DAY })).toBe('usage_team_totals_1d');
+    expect(plan({ filter: { teamIds: ['t'], sources: ['business'] }, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
+    expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_key_1d');
+    expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.API_KEY })).toBe('usage_key_1d');
+    expect(plan({ dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
   });
 
-  it('sends team-level hour questions to the team hour rollup and user or key ones to the key hour rollup', () => {
+  it('sends team-level hour questions to the team hour rollups and user or key ones to the key hour rollup', () => {
     const hours = { from: midnight - 2 * DAY + 5 * HOUR, to: midnight, granularity: Granularity.HOUR };
     expect(plan({ ...hours, dimension: UsageDimension.MODEL })).toBe('usage_team_1h');
-    expect(plan({ ...hours })).toBe('usage_team_1h');
+    expect(plan({ ...hours, filter: { modelTypes: ['text'] } })).toBe('usage_team_1h');
+    expect(plan({ ...hours })).toBe('usage_team_totals_1h');
+    expect(plan({ ...hours, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1h');
     expect(plan({ ...hours, dimension: UsageDimension.API_KEY })).toBe('usage_key_1h');
     expect(plan({ ...hours, filter: { userIds: ['u'] }, dimension: UsageDimension.SERVICE })).toBe('usage_key_1h');
   });
@@ -49,8 +55,11 @@ describe('planUsage', () => {
   it('days in whole-hour zones come from hour rollups, in half-hour zones from the minute rollup or raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
     expect(plan({ timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY })).toBe(
-      'usage_team_1h',
+      'usage_team_totals_1h',
     );
+    expect(
+      plan({ timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY, dimension: UsageDimension.SERVICE }),
+    ).toBe('usage_team_1h');
     expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
       'usage_team_1m',
     );
@@ -65,18 +74,25 @@ describe('planUsage', () => {
     const to = midnight + 12 * HOUR + 35 * 60_000;
     expect(segments({ from, to })).toEqual([
       { source: 'usage_team_1m', from, to: midnight - 7 * DAY + HOUR },
-      { source: 'usage_team_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
-      { source: 'usage_detail_1d', from: midnight - 6 * DAY, to: midnight },
-      { source: 'usage_team_1h', from: midnight, to: midnight + 12 * HOUR },
+      { source: 'usage_team_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
+      { source: 'usage_team_totals_1d', from: midnight - 6 * DAY, to: midnight },
+      { source: 'usage_team_totals_1h', from: midnight, to: midnight + 12 * HOUR },
       { source: 'usage_team_1m', from: midnight + 12 * HOUR, to },
     ]);
     // per key, the minute rollup cannot answer the edges: raw does
     expect(segments({ from, to, dimension: UsageDimension.API_KEY }).map((s) => s.source)).toEqual([
       'call_events',
       'usage_key_1h',
-      'usage_detail_1d',
+      'usage_key_1d',
       'usage_key_1h',
       'call_events',
+    ]);
+    expect(segments({ from, to, dimension: UsageDimension.MODEL }).map((s) => s.source)).toEqual([
+      'usage_team_1m',
+      'usage_team_1h',
+      'usage_detail_1d',
+      'usage_team_1h',
+      'usage_team_1m',
     ]);
   });
 

@@ -2,7 +2,15 @@ import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { zoneOffsetMs } from './time-range';
 
-export type UsageSource = 'usage_detail_1d' | 'usage_team_1h' | 'usage_key_1h' | 'usage_team_1m' | 'call_events';
+export type UsageSource =
+  | 'usage_team_totals_1d'
+  | 'usage_key_1d'
+  | 'usage_detail_1d'
+  | 'usage_team_totals_1h'
+  | 'usage_team_1h'
+  | 'usage_key_1h'
+  | 'usage_team_1m'
+  | 'call_events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,14 +25,20 @@ export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, numbe
 /** Retention per DESIGN.md; a source answers only inside it (with a minute of slack at the edge). */
 export const RETENTION_MS: Record<UsageSource, number> = {
   usage_team_1m: 14 * DAY,
+  usage_team_totals_1h: 400 * DAY,
   usage_team_1h: 400 * DAY,
   usage_key_1h: 400 * DAY,
+  usage_team_totals_1d: Number.POSITIVE_INFINITY,
+  usage_key_1d: Number.POSITIVE_INFINITY,
   usage_detail_1d: Number.POSITIVE_INFINITY,
   call_events: 90 * DAY,
 };
 
 const GRAIN_MS: Record<UsageSource, number> = {
+  usage_team_totals_1d: DAY,
+  usage_key_1d: DAY,
   usage_detail_1d: DAY,
+  usage_team_totals_1h: HOUR,
   usage_team_1h: HOUR,
   usage_key_1h: HOUR,
   usage_team_1m: MINUTE,
@@ -32,12 +46,17 @@ const GRAIN_MS: Record<UsageSource, number> = {
 };
 
 const TEAM_LEVEL = [UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
+const TEAM_TOTALS = [UsageDimension.TEAM, UsageDimension.SOURCE];
+const KEY_LEVEL = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE];
 
 /** Which filters and dimensions each source can answer. */
 const DIMENSIONS: Record<UsageSource, ReadonlySet<UsageDimension>> = {
   usage_team_1m: new Set(TEAM_LEVEL),
+  usage_team_totals_1h: new Set(TEAM_TOTALS),
   usage_team_1h: new Set(TEAM_LEVEL),
-  usage_key_1h: new Set([UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE]),
+  usage_key_1h: new Set(KEY_LEVEL),
+  usage_team_totals_1d: new Set(TEAM_TOTALS),
+  usage_key_1d: new Set(KEY_LEVEL),
   usage_detail_1d: new Set(Object.values(UsageDimension)),
   call_events: new Set(Object.values(UsageDimension)),
 };
@@ -51,6 +70,18 @@ const FILTER_DIMENSION: Record<string, UsageDimension> = {
   modelTypes: UsageDimension.MODEL_TYPE,
   sources: UsageDimension.SOURCE,
 };
+
+/** Coarsest grain first; within a grain the smallest table that holds the dimensions. */
+const BY_PREFERENCE: UsageSource[] = [
+  'usage_team_totals_1d',
+  'usage_key_1d',
+  'usage_detail_1d',
+  'usage_team_totals_1h',
+  'usage_team_1h',
+  'usage_key_1h',
+  'usage_team_1m',
+  'call_events',
+];
 
 export interface PlanRequest {
   filter: UsageFilterInput;
@@ -88,8 +119,7 @@ export function planUsage(req: PlanRequest): UsagePlan {
   if (req.dimension) dims.push(req.dimension);
   if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
-  // coarsest grain first; of the two hour rollups the team one is the smaller
-  const order: UsageSource[] = needsTags ? ['call_events'] : ['usage_detail_1d', 'usage_team_1h', 'usage_key_1h', 'usage_team_1m', 'call_events'];
+  const order: UsageSource[] = needsTags ? ['call_events'] : BY_PREFERENCE;
   const candidates = order.filter((source) => dims.every((d) => DIMENSIONS[source].has(d)));
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   return segment(req.from, req.to, candidates, bucketPoints, req.now);

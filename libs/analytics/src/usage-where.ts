@@ -15,10 +15,15 @@ const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
 export const TIME_COLUMN: Record<UsageSource, string> = {
   call_events: 'occurred_at',
   usage_team_1m: 'minute',
+  usage_team_totals_1h: 'hour',
   usage_team_1h: 'hour',
   usage_key_1h: 'hour',
+  usage_team_totals_1d: "toDateTime(day, 'UTC')",
+  usage_key_1d: "toDateTime(day, 'UTC')",
   usage_detail_1d: "toDateTime(day, 'UTC')",
 };
+
+const DAY_SOURCES = new Set<UsageSource>(['usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']);
 
 export interface WhereClause {
   sql: string;
@@ -36,7 +41,7 @@ export function buildWhere(filter: UsageFilterInput, from: number, to: number, s
     conditions.push(`occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`, `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`);
     params[fromParam] = from;
     params[toParam] = to;
-  } else if (source === 'usage_detail_1d') {
+  } else if (DAY_SOURCES.has(source)) {
     conditions.push(`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`);
     params[fromParam] = Math.floor(from / 1000);
     params[toParam] = Math.floor(to / 1000);

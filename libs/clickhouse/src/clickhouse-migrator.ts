@@ -39,8 +39,10 @@ export function readMigrationFiles(dir: string): MigrationFile[] {
 /**
  * Applies numbered, forward-only SQL files (one statement each) and records name and
  * checksum of every applied file; an applied file that was changed, renamed or removed
- * stops the start-up instead of leaving the schema in an unknown state. Statements are
- * written with IF NOT EXISTS so two processes migrating at once cannot break each other.
+ * stops the start-up instead of leaving the schema in an unknown state. Creating statements
+ * are written with IF NOT EXISTS; backfills and the raw table's swap (0037-0040) are not
+ * repeatable, so they assume one migrating process at a time with ingest stopped, as at
+ * start-up.
  */
 export class ClickHouseMigrator {
   constructor(
