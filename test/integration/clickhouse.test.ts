@@ -148,8 +148,13 @@ describe('ClickHouse gateway on the real engine', () => {
         expect(await totals('usage_key_1d', 'uniqExact(user_id)')).toEqual([expected]);
 
         await new CallEventWriter(db).insert(rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` })), 'calls:0:2000-2009');
-        for (const table of ['usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']) {
-          const [{ n }] = await db.query<{ n: string }>(`SELECT toString(sum(requests)) AS n FROM ${table}`);
+        // the raw table was swapped for an hour-first one (0037-0040): same rows, and the views follow the name
+        const [raw] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'call_events'`);
+        expect(raw.sorting_key).toMatch(/^toStartOfHour\(occurred_at\), team_id/);
+        expect(tables).not.toContain('call_events_by_time');
+        for (const table of ['call_events', 'event_ids', 'usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']) {
+          const measure = table === 'call_events' || table === 'event_ids' ? 'count()' : 'sum(requests)';
+          const [{ n }] = await db.query<{ n: string }>(`SELECT toString(${measure}) AS n FROM ${table}`);
           expect({ table, n }).toEqual({ table, n: '2010' });
         }
       } finally {

@@ -6,7 +6,7 @@ import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
 import { normalizeDecimal, UsageAggregator } from './usage-aggregator';
 import { planUsage } from './usage-source';
-import { buildWhere } from './usage-where';
+import { buildWhere, RAW_HOUR_BOUNDS } from './usage-where';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
 export interface CallLogArgs {
@@ -132,7 +132,7 @@ export class CallLogsQuery {
         `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
            toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
            cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
-         FROM call_events WHERE ${conditions.join(' AND ')} AND occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})
+         FROM call_events WHERE ${[...conditions, 'occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})', ...RAW_HOUR_BOUNDS('windowFrom')].join(' AND ')}
          ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
         { params: { ...params, windowFrom, limit } },
       );

@@ -25,6 +25,17 @@ export const TIME_COLUMN: Record<UsageSource, string> = {
 
 const DAY_SOURCES = new Set<UsageSource>(['usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']);
 
+/**
+ * The raw table's sort key starts with toStartOfHour(occurred_at), and the engine does not
+ * derive a bound on it from a bound on a DateTime64 (measured: the last hour read 1,057 of
+ * 1,057 granules with the occurred_at bounds alone, 18 with these), so raw reads state the
+ * hours too.
+ */
+export const RAW_HOUR_BOUNDS = (fromParam: string, toParam?: string): string[] => [
+  `toStartOfHour(occurred_at) >= toStartOfHour(fromUnixTimestamp64Milli({${fromParam}:Int64}))`,
+  ...(toParam ? [`toStartOfHour(occurred_at) <= toStartOfHour(fromUnixTimestamp64Milli({${toParam}:Int64}))`] : []),
+];
+
 export interface WhereClause {
   sql: string;
   params: Record<string, unknown>;
@@ -38,7 +49,11 @@ export function buildWhere(filter: UsageFilterInput, from: number, to: number, s
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
   if (source === 'call_events') {
-    conditions.push(`occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`, `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`);
+    conditions.push(
+      `occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`,
+      `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`,
+      ...RAW_HOUR_BOUNDS(fromParam, toParam),
+    );
     params[fromParam] = from;
     params[toParam] = to;
   } else if (DAY_SOURCES.has(source)) {
