@@ -38,7 +38,19 @@ const RUNS = Number(arg('runs', '20'));
 /** a directory to keep the loaded engine in: a second run with the same --data and --events times it again without loading */
 const DATA = arg('data', '');
 const CHUNK = 1_000_000;
-const ROLLUPS = ['usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d'];
+const ROLLUPS = [
+  'usage_platform_totals_1m',
+  'usage_team_1m',
+  'usage_platform_totals_1h',
+  'usage_platform_1h',
+  'usage_team_totals_1h',
+  'usage_team_1h',
+  'usage_key_1h',
+  'usage_platform_totals_1d',
+  'usage_team_totals_1d',
+  'usage_key_1d',
+  'usage_detail_1d',
+];
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

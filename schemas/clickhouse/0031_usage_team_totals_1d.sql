@@ -22,4 +22,4 @@ CREATE TABLE IF NOT EXISTS usage_team_totals_1d
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
 ORDER BY (day, team_id, source)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000

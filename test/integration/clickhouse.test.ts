@@ -111,8 +111,8 @@ describe('ClickHouse gateway on the real engine', () => {
   });
 
   describe('rollup migrations', () => {
-    // 0010-0027 replace the rollups of the first schema (0001-0009) and 0028-0036 add narrower ones
-    // filled from those; an install that had the first ones keeps its history in every rollup
+    // 0010-0027 replace the rollups of the first schema (0001-0009), 0028-0036 and 0041-0053 add
+    // narrower ones filled from those; an install that had the first ones keeps its history in every rollup
     it('carries the former rollups into their replacements, exactly once, and the views feed them after', async () => {
       const db = await ClickHouseGateway.connect(isolatedConfig('clickhouse_backfill').clickhouse);
       const before = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-migrations-'));
@@ -146,13 +146,35 @@ describe('ClickHouse gateway on the real engine', () => {
         expect(await totals('usage_team_totals_1h', 'uniqMerge(users)')).toEqual([expected]);
         expect(await totals('usage_team_totals_1d', 'uniqMerge(users)')).toEqual([expected]);
         expect(await totals('usage_key_1d', 'uniqExact(user_id)')).toEqual([expected]);
+        expect(await totals('usage_platform_1h', 'uniqMerge(users)')).toEqual([expected]);
+        for (const table of ['usage_platform_totals_1m', 'usage_platform_totals_1h', 'usage_platform_totals_1d']) {
+          expect({ table, totals: await totals(table, 'uniqMerge(users)') }).toEqual({ table, totals: [expected] });
+        }
 
-        await new CallEventWriter(db).insert(rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` })), 'calls:0:2000-2009');
+        const later = rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` }));
+        await new CallEventWriter(db).insert(later, 'calls:0:2000-2009');
+        // a retried insert (same offsets, same token) counts once, down the whole chain of views
+        await new CallEventWriter(db).insert(later, 'calls:0:2000-2009');
         // the raw table was swapped for an hour-first one (0037-0040): same rows, and the views follow the name
         const [raw] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'call_events'`);
         expect(raw.sorting_key).toMatch(/^toStartOfHour\(occurred_at\), team_id/);
         expect(tables).not.toContain('call_events_by_time');
-        for (const table of ['call_events', 'event_ids', 'usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_key_1h', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']) {
+        // the day and platform rollups are fed by the hour rollups' inserts: a chain of views
+        for (const table of [
+          'call_events',
+          'event_ids',
+          'usage_team_1m',
+          'usage_team_totals_1h',
+          'usage_team_1h',
+          'usage_key_1h',
+          'usage_team_totals_1d',
+          'usage_key_1d',
+          'usage_detail_1d',
+          'usage_platform_1h',
+          'usage_platform_totals_1m',
+          'usage_platform_totals_1h',
+          'usage_platform_totals_1d',
+        ]) {
           const measure = table === 'call_events' || table === 'event_ids' ? 'count()' : 'sum(requests)';
           const [{ n }] = await db.query<{ n: string }>(`SELECT toString(${measure}) AS n FROM ${table}`);
           expect({ table, n }).toEqual({ table, n: '2010' });

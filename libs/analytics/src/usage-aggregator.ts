@@ -48,7 +48,16 @@ export interface AggregateRequest {
 const ALL_MEASURES: ReadonlySet<StateMeasure> = new Set(['latency', 'activeUsers']);
 
 /** Rollups without a user column keep a uniq state of the users instead. */
-const USER_STATE_SOURCES = new Set<UsageSource>(['usage_team_1m', 'usage_team_totals_1h', 'usage_team_1h', 'usage_team_totals_1d']);
+const USER_STATE_SOURCES = new Set<UsageSource>([
+  'usage_team_1m',
+  'usage_platform_totals_1m',
+  'usage_platform_totals_1d',
+  'usage_platform_totals_1h',
+  'usage_platform_1h',
+  'usage_team_totals_1h',
+  'usage_team_1h',
+  'usage_team_totals_1d',
+]);
 
 /** The additive columns of one source, aliased s_*, so they can be summed again across segments. */
 function additive(source: UsageSource): string {

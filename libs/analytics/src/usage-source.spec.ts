@@ -27,20 +27,32 @@ function plan(overrides: Parameters<typeof segments>[0]): string {
 }
 
 describe('planUsage', () => {
-  it('answers whole UTC days from the smallest day rollup that holds the dimensions', () => {
-    expect(plan({ granularity: Granularity.DAY })).toBe('usage_team_totals_1d');
-    expect(plan({ filter: { teamIds: ['t'], sources: ['business'] }, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
+  it('answers whole UTC days from the smallest rollup that holds the dimensions', () => {
+    const team = { teamIds: ['t'] };
+    expect(plan({ filter: team, granularity: Granularity.DAY })).toBe('usage_team_totals_1d');
+    expect(plan({ filter: { ...team, sources: ['business'] }, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
+    expect(plan({ dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
     expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_key_1d');
     expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.API_KEY })).toBe('usage_key_1d');
-    expect(plan({ dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
+    expect(plan({ filter: team, dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
+  });
+
+  it('answers questions across all teams from the platform rollups, which have no team column', () => {
+    expect(plan({ granularity: Granularity.DAY })).toBe('usage_platform_totals_1d');
+    expect(plan({ filter: { sources: ['internal'] } })).toBe('usage_platform_totals_1d');
+    expect(plan({ granularity: Granularity.HOUR })).toBe('usage_platform_totals_1h');
+    expect(plan({ dimension: UsageDimension.MODEL, filter: { modelTypes: ['text'] } })).toBe('usage_platform_1h');
+    expect(plan({ granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_platform_1h');
+    expect(plan({ filter: { teamIds: ['t'] }, granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_team_1h');
   });
 
   it('sends team-level hour questions to the team hour rollups and user or key ones to the key hour rollup', () => {
     const hours = { from: midnight - 2 * DAY + 5 * HOUR, to: midnight, granularity: Granularity.HOUR };
-    expect(plan({ ...hours, dimension: UsageDimension.MODEL })).toBe('usage_team_1h');
-    expect(plan({ ...hours, filter: { modelTypes: ['text'] } })).toBe('usage_team_1h');
-    expect(plan({ ...hours })).toBe('usage_team_totals_1h');
+    const team = { teamIds: ['t'] };
+    expect(plan({ ...hours, filter: team, dimension: UsageDimension.MODEL })).toBe('usage_team_1h');
+    expect(plan({ ...hours, filter: { ...team, modelTypes: ['text'] } })).toBe('usage_team_1h');
+    expect(plan({ ...hours, filter: team })).toBe('usage_team_totals_1h');
     expect(plan({ ...hours, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1h');
     expect(plan({ ...hours, dimension: UsageDimension.API_KEY })).toBe('usage_key_1h');
     expect(plan({ ...hours, filter: { userIds: ['u'] }, dimension: UsageDimension.SERVICE })).toBe('usage_key_1h');
@@ -54,15 +66,16 @@ describe('planUsage', () => {
 
   it('days in whole-hour zones come from hour rollups, in half-hour zones from the minute rollup or raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
-    expect(plan({ timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY })).toBe(
-      'usage_team_totals_1h',
+    const berlinWeek = { timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY };
+    expect(plan({ ...berlinWeek, filter: { teamIds: ['t'] } })).toBe('usage_team_totals_1h');
+    expect(plan({ ...berlinWeek, filter: { teamIds: ['t'] }, dimension: UsageDimension.SERVICE })).toBe('usage_team_1h');
+    expect(plan(berlinWeek)).toBe('usage_platform_totals_1h');
+    expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
+      'usage_platform_totals_1m',
     );
     expect(
-      plan({ timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY, dimension: UsageDimension.SERVICE }),
-    ).toBe('usage_team_1h');
-    expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
-      'usage_team_1m',
-    );
+      plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY, filter: { teamIds: ['t'] } }),
+    ).toBe('usage_team_1m');
   });
 
   it('tags live only in raw', () => {
@@ -73,6 +86,14 @@ describe('planUsage', () => {
     const from = midnight - 7 * DAY + 17 * 60_000; // a preset's edges fall on minutes
     const to = midnight + 12 * HOUR + 35 * 60_000;
     expect(segments({ from, to })).toEqual([
+      { source: 'usage_platform_totals_1m', from, to: midnight - 7 * DAY + HOUR },
+      { source: 'usage_platform_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
+      { source: 'usage_platform_totals_1d', from: midnight - 6 * DAY, to: midnight },
+      { source: 'usage_platform_totals_1h', from: midnight, to: midnight + 12 * HOUR },
+      { source: 'usage_platform_totals_1m', from: midnight + 12 * HOUR, to },
+    ]);
+    const team = { teamIds: ['t'] };
+    expect(segments({ from, to, filter: team })).toEqual([
       { source: 'usage_team_1m', from, to: midnight - 7 * DAY + HOUR },
       { source: 'usage_team_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
       { source: 'usage_team_totals_1d', from: midnight - 6 * DAY, to: midnight },
@@ -87,7 +108,7 @@ describe('planUsage', () => {
       'usage_key_1h',
       'call_events',
     ]);
-    expect(segments({ from, to, dimension: UsageDimension.MODEL }).map((s) => s.source)).toEqual([
+    expect(segments({ from, to, filter: team, dimension: UsageDimension.MODEL }).map((s) => s.source)).toEqual([
       'usage_team_1m',
       'usage_team_1h',
       'usage_detail_1d',
@@ -99,7 +120,7 @@ describe('planUsage', () => {
   it('splits at a rollup\'s retention: older than the minute rollup keeps goes to raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
     const plan30 = segments({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY });
-    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_team_1m']);
+    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_platform_totals_1m']);
     expect(plan30[0].from).toBe(kolkataMidnight - 20 * DAY);
     expect(plan30[1].to).toBe(kolkataMidnight);
     expect(plan30[0].to).toBe(plan30[1].from);

@@ -15,15 +15,19 @@ const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
 export const TIME_COLUMN: Record<UsageSource, string> = {
   call_events: 'occurred_at',
   usage_team_1m: 'minute',
+  usage_platform_totals_1m: 'minute',
+  usage_platform_totals_1h: 'hour',
+  usage_platform_1h: 'hour',
   usage_team_totals_1h: 'hour',
   usage_team_1h: 'hour',
   usage_key_1h: 'hour',
   usage_team_totals_1d: "toDateTime(day, 'UTC')",
+  usage_platform_totals_1d: "toDateTime(day, 'UTC')",
   usage_key_1d: "toDateTime(day, 'UTC')",
   usage_detail_1d: "toDateTime(day, 'UTC')",
 };
 
-const DAY_SOURCES = new Set<UsageSource>(['usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']);
+const DAY_SOURCES = new Set<UsageSource>(['usage_platform_totals_1d', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']);
 
 /**
  * The raw table's sort key starts with toStartOfHour(occurred_at), and the engine does not

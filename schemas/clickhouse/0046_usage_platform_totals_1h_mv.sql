@@ -1,0 +1,17 @@
+-- Fed by the team totals hour rollup's inserts (one row per team, hour and source), not by raw.
+CREATE MATERIALIZED VIEW IF NOT EXISTS usage_platform_totals_1h_mv TO usage_platform_totals_1h AS
+SELECT
+    hour, source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_team_totals_1h
+GROUP BY hour, source
