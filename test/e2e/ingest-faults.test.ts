@@ -153,7 +153,7 @@ describe('ingest under faults', () => {
     await new Promise((r) => setTimeout(r, 10_000));
     expect((await summary({ teamIds: [teamId] })).requests).toBe(0);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/ingest_step_failures_total\{stage="(dedup|insert)"\} [1-9]/);
+    expect(metrics).toMatch(/ingest_step_failures_total\{stage="(plan|record|dedup|insert)"\} [1-9]/);
     await untilRequests('5,000 events after the outage', teamId, 5_000, 90_000);
     await new Promise((r) => setTimeout(r, 2_000));
     const { rollup, raw } = await rollupAndRaw(teamId, 'outage');

@@ -97,7 +97,7 @@ describe('ClickHouse gateway on the real engine', () => {
     it('drops known ids among a chunk larger than one lookup, and a retried insert counts once', async () => {
       const writer = new CallEventWriter(db);
       // a week of ids at a modest rate: the lookup's cost grows with the index it searches
-      await db.command('INSERT INTO event_ids SELECT toString(generateUUIDv4()), now() FROM numbers(200000)');
+      await db.command('INSERT INTO event_ids (event_id, first_seen) SELECT toString(generateUUIDv4()), now() FROM numbers(200000)');
       const first = rowsOf(30_000, 0);
       await writer.insert(first, 'calls:0:0-29999');
       await writer.insert(first, 'calls:0:0-29999');
@@ -108,6 +108,36 @@ describe('ClickHouse gateway on the real engine', () => {
       const fresh = await writer.dropKnown([...first, ...newcomers, newcomers[0]]);
       expect(fresh.map((r) => r.event_id)).toEqual(newcomers.map((r) => r.event_id));
     }, 30_000);
+
+    it('a chunk whose write was cut short is retried whole: views that missed it get it, raw keeps one copy', async () => {
+      const writer = new CallEventWriter(db);
+      const rows = rowsOf(50, 100_000);
+      const before = { raw: await count('call_events', '1'), hour: await count('usage_team_1h', 'requests'), day: await count('usage_team_totals_1d', 'requests') };
+      await writer.recordChunk('calls', 0, '100000', '100049');
+      // a crash after the raw rows, their ids and the minute rollup were written, before the hour rollup was
+      await db.command('DETACH TABLE usage_team_1h_mv');
+      try {
+        await writer.insert(await writer.dropKnown(rows), 'calls:0:100000-100049');
+      } finally {
+        await db.command('ATTACH TABLE usage_team_1h_mv');
+      }
+      expect(await count('usage_team_1h', 'requests')).toBe(before.hour);
+
+      // the restarted worker finds the recorded chunk, cuts it the same, and re-sends the same rows with the same token
+      const recorded = await writer.recordedChunks('calls', 0, '100000');
+      expect(recorded).toEqual(new Map([['100000', '100049']]));
+      const again = await writer.dropKnown(rows, { retry: true });
+      expect(again).toHaveLength(rows.length);
+      await writer.insert(again, 'calls:0:100000-100049');
+      expect(await count('call_events', '1')).toBe(before.raw + rows.length);
+      expect(await count('usage_team_1h', 'requests')).toBe(before.hour + rows.length);
+      // fed by the hour rollup's views: the chain below the healed view got the rows once
+      expect(await count('usage_team_totals_1d', 'requests')).toBe(before.day + rows.length);
+
+      // outside a retry, and for another message carrying a known id, the id is known
+      expect(await writer.dropKnown(rows)).toEqual([]);
+      expect(await writer.dropKnown([{ ...rows[0], kafka_offset: '999999' }], { retry: true })).toEqual([]);
+    });
   });
 
   describe('rollup migrations', () => {

@@ -11,12 +11,17 @@ const DEDUP_LOOKUP_IDS = 10_000;
 /**
  * Writes priced events to call_events exactly once in effect, in two steps the consumer
  * retries separately:
- * 1. `dropKnown`: ids already recorded in event_ids (filled by a materialized view of
- *    call_events in the same insert, kept 8 days) and repeats within the batch are dropped.
- *    This catches redeliveries after a crash or rebalance, whatever the batch boundaries.
+ * 1. `dropKnown`: ids already recorded in event_ids by another message (filled by a
+ *    materialized view of call_events in the same insert, kept 8 days) and repeats within the
+ *    batch are dropped. This catches redeliveries after a crash or rebalance.
  * 2. `insert`: the remaining rows carry a deduplication token derived from the Kafka offsets
  *    they cover, deduplicated in the dependent materialized views too, so retrying the same
  *    rows after an ambiguous failure counts them once in the raw table and every rollup.
+ * An insert is not atomic across the raw table and its views: a crash can leave the raw rows
+ * (and some views) written and other views not. The retry heals that only if it carries the
+ * same rows with the same token, so each chunk's offset range is recorded before its write
+ * (`recordChunk`), a restarted worker cuts its chunks where they were (`recordedChunks`), and
+ * in such a retry an id recorded by the very message being retried does not count as known.
  */
 export class CallEventWriter {
   constructor(
@@ -26,25 +31,47 @@ export class CallEventWriter {
     private readonly dedupByEventId = true,
   ) {}
 
-  async dropKnown(rows: CallEventRow[]): Promise<CallEventRow[]> {
+  /** `retry`: the rows repeat a recorded chunk, so an id recorded by the row's own message is its earlier write, not a duplicate. */
+  async dropKnown(rows: CallEventRow[], { retry = false }: { retry?: boolean } = {}): Promise<CallEventRow[]> {
     if (rows.length === 0 || !this.dedupByEventId) return rows;
     this.faults.check();
     const ids = [...new Set(rows.map((r) => r.event_id))];
-    const seen = new Set<string>();
+    const recordedBy = new Map<string, string[]>();
     for (let start = 0; start < ids.length; start += DEDUP_LOOKUP_IDS) {
-      const known = await this.clickhouse.query<{ event_id: string }>(
-        'SELECT DISTINCT event_id FROM event_ids WHERE event_id IN {ids:Array(String)}',
+      const known = await this.clickhouse.query<{ event_id: string; message: string }>(
+        "SELECT DISTINCT event_id, concat(toString(kafka_partition), ':', toString(kafka_offset)) AS message FROM event_ids WHERE event_id IN {ids:Array(String)}",
         { params: { ids: ids.slice(start, start + DEDUP_LOOKUP_IDS) } },
       );
-      for (const { event_id } of known) seen.add(event_id);
+      for (const { event_id, message } of known) recordedBy.set(event_id, [...(recordedBy.get(event_id) ?? []), message]);
     }
+    const seen = new Set<string>();
     const fresh: CallEventRow[] = [];
     for (const row of rows) {
       if (seen.has(row.event_id)) continue;
       seen.add(row.event_id);
+      const message = `${row.kafka_partition}:${row.kafka_offset}`;
+      if (recordedBy.get(row.event_id)?.some((m) => !retry || m !== message)) continue;
       fresh.push(row);
     }
     return fresh;
+  }
+
+  /** Records the offset range of a chunk before it is written (see the class comment). */
+  async recordChunk(topic: string, partition: number, firstOffset: string, lastOffset: string): Promise<void> {
+    this.faults.check();
+    await this.clickhouse.insertColumns('ingest_chunks', ['topic', 'partition', 'first_offset', 'last_offset'], [[topic, partition, firstOffset, lastOffset]]);
+  }
+
+  /** Recorded chunks of a partition from an offset on: first offset -> last offset, as first recorded. */
+  async recordedChunks(topic: string, partition: number, fromOffset: string): Promise<Map<string, string>> {
+    this.faults.check();
+    // aliases differ from column names: ClickHouse resolves WHERE identifiers to SELECT aliases first
+    const rows = await this.clickhouse.query<{ first_text: string; last_text: string }>(
+      `SELECT toString(first_offset) AS first_text, toString(argMin(last_offset, recorded_at)) AS last_text FROM ingest_chunks
+       WHERE topic = {topic:String} AND partition = {partition:UInt32} AND first_offset >= {from:Int64} GROUP BY first_offset`,
+      { params: { topic, partition, from: fromOffset } },
+    );
+    return new Map(rows.map((r) => [r.first_text, r.last_text]));
   }
 
   async insert(rows: CallEventRow[], dedupToken: string): Promise<void> {

@@ -6,6 +6,7 @@ import { computeCost, PriceBook } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
 import { CallEventRow, toCallEventRow } from './call-event-row';
 import { CallEventWriter } from './call-event.writer';
+import { planChunks } from './chunk-plan';
 import { IngestMetrics } from './ingest.metrics';
 
 const HEARTBEAT_MS = 1_000;
@@ -86,11 +87,16 @@ export class CallEventsConsumer {
     // kafkajs heartbeats only when asked; a large chunk must not outlast the session timeout
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
     try {
-      for (let start = 0; start < batch.messages.length; start += size) {
+      const first = batch.firstOffset();
+      if (first === null) return;
+      const recorded = await this.retrying('plan', control, () => this.writer.recordedChunks(batch.topic, batch.partition, first));
+      const chunks = planChunks(batch.messages.map((m) => m.offset), size, recorded);
+      for (const { start, end, retry } of chunks) {
         if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(start, start + size);
-        const last = await this.handleChunk(batch, chunk, control);
-        // what was written is safe if this commit fails: its redelivery is dropped as known
+        const chunk = batch.messages.slice(start, end);
+        const last = await this.handleChunk(batch, chunk, control, retry);
+        // what was written is safe if this commit fails: its redelivery repeats the recorded chunk
+        // (same token) or, cut differently, is dropped as known
         await commitThrough(payload, last);
         await heartbeat();
       }
@@ -100,7 +106,7 @@ export class CallEventsConsumer {
   }
 
   /** Validates, prices, writes one chunk; returns the last offset it covered. */
-  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchOwnership): Promise<string> {
+  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchOwnership, retry: boolean): Promise<string> {
     const { topic, partition } = batch;
     await this.prices.refreshIfStale();
     const { rows, rejected } = this.priceAndValidate(messages, partition);
@@ -109,8 +115,9 @@ export class CallEventsConsumer {
 
     const started = process.hrtime.bigint();
     await this.retrying('dlq', control, () => this.sendToDlq(topic, partition, rejected));
+    if (!retry) await this.retrying('record', control, () => this.writer.recordChunk(topic, partition, first, last));
     const written = await this.serially(async () => {
-      const fresh = await this.retrying('dedup', control, () => this.writer.dropKnown(rows));
+      const fresh = await this.retrying('dedup', control, () => this.writer.dropKnown(rows, { retry }));
       await this.retrying('insert', control, () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
       return fresh.length;
     });
