@@ -91,6 +91,13 @@ export class CallEventsConsumer {
       if (first === null) return;
       const recorded = await this.retrying('plan', control, () => this.writer.recordedChunks(batch.topic, batch.partition, first));
       const chunks = planChunks(batch.messages.map((m) => m.offset), size, recorded);
+      for (const { start, retry } of chunks) {
+        const offset = batch.messages[start].offset;
+        if (!retry && recorded.has(offset)) {
+          // only a chunk larger than one fetch gets here: its retry carries a new token
+          logger.warn('a recorded chunk cannot be repeated: the batch ends before it does', { partition: batch.partition, offset });
+        }
+      }
       for (const { start, end, retry } of chunks) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, end);
