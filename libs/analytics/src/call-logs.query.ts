@@ -75,7 +75,7 @@ export class CallLogsQuery {
   async execute(filter: UsageFilterInput, args: CallLogArgs, now = Date.now()): Promise<CallLogConnection> {
     if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
     const range = resolveRange(filter.range, now);
-    const where = buildWhere(filter, range.from.getTime(), range.to.getTime(), 'call_events');
+    const where = buildWhere(filter, [{ from: range.from.getTime(), to: range.to.getTime() }], 'call_events');
     const conditions = [where.sql];
     const params: Record<string, unknown> = { ...where.params };
     if (args.statuses?.length) {

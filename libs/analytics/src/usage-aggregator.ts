@@ -3,7 +3,7 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { UsagePlan, UsageSource } from './usage-source';
-import { buildWhere, TIME_COLUMN } from './usage-where';
+import { buildWhere, TIME_COLUMN, TimeRange } from './usage-where';
 
 /** The additive facts every metric is derived from, for one group. */
 export interface UsageTotals {
@@ -154,8 +154,11 @@ export class UsageAggregator {
     if (req.secondDimension) keys.push('second_key');
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
 
-    const segments = req.plan.map(({ source, from, to }, i) => {
-      const where = buildWhere(req.filter, from, to, source, i);
+    // one read per source: a plan's two edges often come from the same rollup
+    const rangesBySource = new Map<UsageSource, TimeRange[]>();
+    for (const { source, from, to } of req.plan) rangesBySource.set(source, [...(rangesBySource.get(source) ?? []), { from, to }]);
+    const segments = [...rangesBySource].map(([source, ranges], i) => {
+      const where = buildWhere(req.filter, ranges, source, i);
       Object.assign(params, where.params);
       const select: string[] = [];
       if (req.granularity) select.push(`${bucketExpression(source, req.granularity)} AS bucket`);

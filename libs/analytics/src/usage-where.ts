@@ -45,31 +45,40 @@ export interface WhereClause {
   params: Record<string, unknown>;
 }
 
-/** A parameterised WHERE for [from, to) on the given source: values travel as query parameters only. */
-export function buildWhere(filter: UsageFilterInput, from: number, to: number, source: UsageSource, segment = 0): WhereClause {
-  // range bounds differ per segment of a plan, the filter's values do not
-  const fromParam = `from${segment}`;
-  const toParam = `to${segment}`;
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * A parameterised WHERE for the union of the given [from, to) ranges (disjoint) on the given
+ * source: values travel as query parameters only.
+ */
+export function buildWhere(filter: UsageFilterInput, ranges: readonly TimeRange[], source: UsageSource, segment = 0): WhereClause {
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
-  if (source === 'call_events') {
-    conditions.push(
-      `occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`,
-      `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`,
-      ...RAW_HOUR_BOUNDS(fromParam, toParam),
-    );
-    params[fromParam] = from;
-    params[toParam] = to;
-  } else if (DAY_SOURCES.has(source)) {
-    conditions.push(`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`);
+  const spans = ranges.map(({ from, to }, k) => {
+    // range bounds differ per segment of a plan, the filter's values do not
+    const fromParam = `from${segment}_${k}`;
+    const toParam = `to${segment}_${k}`;
+    if (source === 'call_events') {
+      params[fromParam] = from;
+      params[toParam] = to;
+      return [
+        `occurred_at >= fromUnixTimestamp64Milli({${fromParam}:Int64})`,
+        `occurred_at < fromUnixTimestamp64Milli({${toParam}:Int64})`,
+        ...RAW_HOUR_BOUNDS(fromParam, toParam),
+      ];
+    }
     params[fromParam] = Math.floor(from / 1000);
     params[toParam] = Math.floor(to / 1000);
-  } else {
+    if (DAY_SOURCES.has(source)) {
+      return [`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`];
+    }
     const column = TIME_COLUMN[source];
-    conditions.push(`${column} >= fromUnixTimestamp({${fromParam}:Int64})`, `${column} < fromUnixTimestamp({${toParam}:Int64})`);
-    params[fromParam] = Math.floor(from / 1000);
-    params[toParam] = Math.floor(to / 1000);
-  }
+    return [`${column} >= fromUnixTimestamp({${fromParam}:Int64})`, `${column} < fromUnixTimestamp({${toParam}:Int64})`];
+  });
+  conditions.push(spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`);
   for (const [key, { column, type }] of Object.entries(FILTER_COLUMNS)) {
     const values = (filter as unknown as Record<string, unknown[] | undefined>)[key];
     if (!values?.length) continue;
