@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { UsagePlan, UsageSource } from './usage-source';
-import { buildWhere, TIME_COLUMN, TimeRange } from './usage-where';
+import { keepsUserState, timeColumn, UsagePlan, UsageSource } from './usage-source';
+import { buildWhere, TimeRange } from './usage-where';
 
 /** The additive facts every metric is derived from, for one group. */
 export interface UsageTotals {
@@ -47,17 +47,6 @@ export interface AggregateRequest {
 
 const ALL_MEASURES: ReadonlySet<StateMeasure> = new Set(['latency', 'activeUsers']);
 
-/** Rollups without a user column keep a uniq state of the users instead. */
-const USER_STATE_SOURCES = new Set<UsageSource>([
-  'usage_team_1m',
-  'usage_platform_totals_1m',
-  'usage_platform_totals_1d',
-  'usage_platform_totals_1h',
-  'usage_platform_1h',
-  'usage_team_totals_1h',
-  'usage_team_1h',
-  'usage_team_totals_1d',
-]);
 
 /** The additive columns of one source, aliased s_*, so they can be summed again across segments. */
 function additive(source: UsageSource): string {
@@ -78,7 +67,7 @@ function additive(source: UsageSource): string {
 /** Final values of a source read alone: exact distinct users where the source has a user column. */
 function finals(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
   const out: string[] = [];
-  if (measures.has('activeUsers')) out.push(`${USER_STATE_SOURCES.has(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)'} AS f_users`);
+  if (measures.has('activeUsers')) out.push(`${keepsUserState(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)'} AS f_users`);
   if (measures.has('latency')) {
     out.push(`${source === 'call_events' ? 'quantilesTDigest(0.5, 0.95, 0.99)(latency_ms)' : 'quantilesTDigestMerge(0.5, 0.95, 0.99)(latency)'} AS f_latency`);
   }
@@ -88,7 +77,7 @@ function finals(source: UsageSource, measures: ReadonlySet<StateMeasure>): strin
 /** Mergeable states of a source, for a plan of several segments. */
 function states(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
   const out: string[] = [];
-  if (measures.has('activeUsers')) out.push(`${USER_STATE_SOURCES.has(source) ? 'uniqMergeState(users)' : 'uniqState(user_id)'} AS s_users`);
+  if (measures.has('activeUsers')) out.push(`${keepsUserState(source) ? 'uniqMergeState(users)' : 'uniqState(user_id)'} AS s_users`);
   if (measures.has('latency')) {
     out.push(`${source === 'call_events' ? 'quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms)' : 'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency)'} AS s_latency`);
   }
@@ -103,7 +92,7 @@ const TOTALS = `sum(s_requests) AS requests, sum(s_successes) AS successes, sum(
 
 /** Bucket start as epoch ms, in the caller's zone, from the source's time column. */
 function bucketExpression(source: UsageSource, granularity: Granularity): string {
-  const t = TIME_COLUMN[source];
+  const t = timeColumn(source);
   const local =
     granularity === Granularity.DAY
       ? `toStartOfDay(${t}, {tz:String})`

@@ -26,57 +26,52 @@ export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, numbe
   [Granularity.HOUR]: HOUR,
 };
 
-/** Retention per DESIGN.md; a source answers only inside it (with a minute of slack at the edge). */
-export const RETENTION_MS: Record<UsageSource, number> = {
-  usage_team_1m: 14 * DAY,
-  usage_platform_totals_1m: 14 * DAY,
-  usage_platform_totals_1h: 400 * DAY,
-  usage_platform_1h: 400 * DAY,
-  usage_team_totals_1h: 400 * DAY,
-  usage_team_1h: 400 * DAY,
-  usage_key_1h: 400 * DAY,
-  usage_team_totals_1d: Number.POSITIVE_INFINITY,
-  usage_platform_totals_1d: Number.POSITIVE_INFINITY,
-  usage_key_1d: Number.POSITIVE_INFINITY,
-  usage_detail_1d: Number.POSITIVE_INFINITY,
-  call_events: 90 * DAY,
-};
-
-const GRAIN_MS: Record<UsageSource, number> = {
-  usage_platform_totals_1d: DAY,
-  usage_platform_totals_1m: MINUTE,
-  usage_team_totals_1d: DAY,
-  usage_key_1d: DAY,
-  usage_detail_1d: DAY,
-  usage_platform_totals_1h: HOUR,
-  usage_platform_1h: HOUR,
-  usage_team_totals_1h: HOUR,
-  usage_team_1h: HOUR,
-  usage_key_1h: HOUR,
-  usage_team_1m: MINUTE,
-  call_events: 1,
-};
-
 const TEAM_LEVEL = [UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
 const TEAM_TOTALS = [UsageDimension.TEAM, UsageDimension.SOURCE];
 const PLATFORM_LEVEL = [UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
 const KEY_LEVEL = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE];
+const EVERY = Object.values(UsageDimension);
 
-/** Which filters and dimensions each source can answer. */
-const DIMENSIONS: Record<UsageSource, ReadonlySet<UsageDimension>> = {
-  usage_team_1m: new Set(TEAM_LEVEL),
-  usage_platform_totals_1d: new Set([UsageDimension.SOURCE]),
-  usage_platform_totals_1h: new Set([UsageDimension.SOURCE]),
-  usage_platform_totals_1m: new Set([UsageDimension.SOURCE]),
-  usage_platform_1h: new Set(PLATFORM_LEVEL),
-  usage_team_totals_1h: new Set(TEAM_TOTALS),
-  usage_team_1h: new Set(TEAM_LEVEL),
-  usage_key_1h: new Set(KEY_LEVEL),
-  usage_team_totals_1d: new Set(TEAM_TOTALS),
-  usage_key_1d: new Set(KEY_LEVEL),
-  usage_detail_1d: new Set(Object.values(UsageDimension)),
-  call_events: new Set(Object.values(UsageDimension)),
+interface SourceFacts {
+  grainMs: number;
+  /** per DESIGN.md; a source answers only inside it (with a minute of slack at the edge) */
+  retentionMs: number;
+  /** the filters and dimensions it can answer */
+  dimensions: ReadonlySet<UsageDimension>;
+}
+
+const fact = (grainMs: number, retentionMs: number, dimensions: UsageDimension[]): SourceFacts => ({ grainMs, retentionMs, dimensions: new Set(dimensions) });
+
+const SOURCES: Record<UsageSource, SourceFacts> = {
+  usage_platform_totals_1d: fact(DAY, Number.POSITIVE_INFINITY, [UsageDimension.SOURCE]),
+  usage_platform_totals_1h: fact(HOUR, 400 * DAY, [UsageDimension.SOURCE]),
+  usage_platform_totals_1m: fact(MINUTE, 14 * DAY, [UsageDimension.SOURCE]),
+  usage_platform_1h: fact(HOUR, 400 * DAY, PLATFORM_LEVEL),
+  usage_team_totals_1d: fact(DAY, Number.POSITIVE_INFINITY, TEAM_TOTALS),
+  usage_team_totals_1h: fact(HOUR, 400 * DAY, TEAM_TOTALS),
+  usage_team_1h: fact(HOUR, 400 * DAY, TEAM_LEVEL),
+  usage_team_1m: fact(MINUTE, 14 * DAY, TEAM_LEVEL),
+  usage_key_1d: fact(DAY, Number.POSITIVE_INFINITY, KEY_LEVEL),
+  usage_key_1h: fact(HOUR, 400 * DAY, KEY_LEVEL),
+  usage_detail_1d: fact(DAY, Number.POSITIVE_INFINITY, EVERY),
+  call_events: fact(1, 90 * DAY, EVERY),
 };
+
+/** Rollups without a user column keep a uniq state of the users instead. */
+export function keepsUserState(source: UsageSource): boolean {
+  return source !== 'call_events' && !SOURCES[source].dimensions.has(UsageDimension.USER);
+}
+
+/** The source's time column as a DateTime in UTC. */
+export function timeColumn(source: UsageSource): string {
+  if (source === 'call_events') return 'occurred_at';
+  const grain = SOURCES[source].grainMs;
+  return grain === DAY ? "toDateTime(day, 'UTC')" : grain === HOUR ? 'hour' : 'minute';
+}
+
+export function isDaySource(source: UsageSource): boolean {
+  return source !== 'call_events' && SOURCES[source].grainMs === DAY;
+}
 
 const FILTER_DIMENSION: Record<string, UsageDimension> = {
   teamIds: UsageDimension.TEAM,
@@ -145,7 +140,7 @@ export function planUsage(req: PlanRequest): UsagePlan {
   if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
   const order: UsageSource[] = needsTags ? ['call_events'] : BY_PREFERENCE;
-  const candidates = order.filter((source) => dims.every((d) => DIMENSIONS[source].has(d)));
+  const candidates = order.filter((source) => dims.every((d) => SOURCES[source].dimensions.has(d)));
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   return segment(req.from, req.to, candidates, bucketPoints, req.now);
 }
@@ -154,8 +149,8 @@ function segment(from: number, to: number, sources: UsageSource[], bucketPoints:
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i];
     if (source === 'call_events') break;
-    const grain = GRAIN_MS[source];
-    const kept = now - RETENTION_MS[source] + MINUTE;
+    const grain = SOURCES[source].grainMs;
+    const kept = now - SOURCES[source].retentionMs + MINUTE;
     const start = Math.ceil(Math.max(from, kept) / grain) * grain;
     const end = Math.floor(to / grain) * grain;
     if (start >= end) continue;

@@ -1,5 +1,5 @@
 import { UsageFilterInput } from './dto/usage-filter.input';
-import type { UsageSource } from './usage-source';
+import { isDaySource, timeColumn, UsageSource } from './usage-source';
 
 const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
   teamIds: { column: 'team_id', type: 'Array(UUID)' },
@@ -10,24 +10,6 @@ const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
   modelTypes: { column: 'model_type', type: 'Array(String)' },
   sources: { column: 'source', type: 'Array(String)' },
 };
-
-/** The time column of each source, as a DateTime. */
-export const TIME_COLUMN: Record<UsageSource, string> = {
-  call_events: 'occurred_at',
-  usage_team_1m: 'minute',
-  usage_platform_totals_1m: 'minute',
-  usage_platform_totals_1h: 'hour',
-  usage_platform_1h: 'hour',
-  usage_team_totals_1h: 'hour',
-  usage_team_1h: 'hour',
-  usage_key_1h: 'hour',
-  usage_team_totals_1d: "toDateTime(day, 'UTC')",
-  usage_platform_totals_1d: "toDateTime(day, 'UTC')",
-  usage_key_1d: "toDateTime(day, 'UTC')",
-  usage_detail_1d: "toDateTime(day, 'UTC')",
-};
-
-const DAY_SOURCES = new Set<UsageSource>(['usage_platform_totals_1d', 'usage_team_totals_1d', 'usage_key_1d', 'usage_detail_1d']);
 
 /**
  * The raw table's sort key starts with toStartOfHour(occurred_at), and the engine does not
@@ -72,10 +54,10 @@ export function buildWhere(filter: UsageFilterInput, ranges: readonly TimeRange[
     }
     params[fromParam] = Math.floor(from / 1000);
     params[toParam] = Math.floor(to / 1000);
-    if (DAY_SOURCES.has(source)) {
+    if (isDaySource(source)) {
       return [`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`];
     }
-    const column = TIME_COLUMN[source];
+    const column = timeColumn(source);
     return [`${column} >= fromUnixTimestamp({${fromParam}:Int64})`, `${column} < fromUnixTimestamp({${toParam}:Int64})`];
   });
   conditions.push(spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`);
