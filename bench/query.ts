@@ -107,10 +107,12 @@ async function main() {
   }
   if (!loaded) process.stdout.write('\n');
   if (DATA) fs.writeFileSync(loadedMarker, JSON.stringify({ events: EVENTS, now }));
-  const counts = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
-    { params: { tables: ['call_events', ...ROLLUPS] } },
-  );
+  const rowsPerTable = () =>
+    ch.query<{ table: string; rows: string }>(
+      `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
+      { params: { tables: ['call_events', ...ROLLUPS] } },
+    );
+  const counts = await rowsPerTable();
   for (const c of counts) process.stdout.write(`  ${c.table}: ${c.rows} rows in active parts after the load\n`);
   // a running system's background merges collapse each rollup to one row per key; do it now so
   // the timings are of that steady state, not of a table that is still merging
@@ -118,10 +120,7 @@ async function main() {
   for (const table of ROLLUPS) {
     await ch.command(`OPTIMIZE TABLE ${table} FINAL`);
   }
-  const merged = await ch.query<{ table: string; rows: string }>(
-    `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
-    { params: { tables: ['call_events', ...ROLLUPS] } },
-  );
+  const merged = await rowsPerTable();
   process.stdout.write(`rollups merged in ${((Date.now() - t2) / 1000).toFixed(0)} s:\n`);
   const raw = Number(merged.find((c) => c.table === 'call_events')?.rows ?? 1);
   for (const c of merged) process.stdout.write(`  ${c.table}: ${c.rows} rows (${((100 * Number(c.rows)) / raw).toFixed(1)}% of raw)\n`);

@@ -59,7 +59,7 @@ const SOURCES: Record<UsageSource, SourceFacts> = {
 
 /** Rollups without a user column keep a uniq state of the users instead. */
 export function keepsUserState(source: UsageSource): boolean {
-  return source !== 'call_events' && !SOURCES[source].dimensions.has(UsageDimension.USER);
+  return !SOURCES[source].dimensions.has(UsageDimension.USER);
 }
 
 /** The source's time column as a DateTime in UTC. */
@@ -70,7 +70,7 @@ export function timeColumn(source: UsageSource): string {
 }
 
 export function isDaySource(source: UsageSource): boolean {
-  return source !== 'call_events' && SOURCES[source].grainMs === DAY;
+  return SOURCES[source].grainMs === DAY;
 }
 
 const FILTER_DIMENSION: Record<string, UsageDimension> = {
