@@ -8,8 +8,10 @@ import {
   UsageFilterInput,
   UsageMetric,
   UsageQueries,
+  planUsage,
   resolveRange,
 } from '@app/analytics';
+import { metricValue } from '../../libs/analytics/src/usage-metrics';
 import { CALL_EVENT_COLUMNS, CallEventRow, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
 import type { LabelDirectory } from '../../libs/analytics/src/label-directory';
 import { isolatedConfig } from '../harness/test-env';
@@ -22,6 +24,7 @@ import { isolatedConfig } from '../harness/test-env';
 const EVENTS = 24_000;
 const CASES = 200;
 const DAY = 86_400_000;
+const LATENCY = new Set([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
 const ZONES = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Eucla', 'Europe/Berlin', 'America/New_York'];
 
 let seed = 20261122;
@@ -171,6 +174,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
   let ch: ClickHouseGateway;
   let queries: UsageQueries;
   let events: Ev[];
+  let plainAggregator: UsageAggregator;
   const sourcesUsed: Record<string, number> = {};
   const now = Date.now();
 
@@ -188,6 +192,12 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
       return aggregate(req);
     };
+    const aggregateRanked = aggregator.aggregateRanked.bind(aggregator);
+    aggregator.aggregateRanked = (req, rank) => {
+      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
+      return aggregateRanked(req, rank);
+    };
+    plainAggregator = new UsageAggregator(ch);
     queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory);
   });
   afterAll(async () => {
@@ -273,7 +283,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         const column = { TEAM: 'team_id', USER: 'user_id', API_KEY: 'api_key_id', SERVICE: 'service', MODEL: 'model', MODEL_TYPE: 'model_type', SOURCE: 'source' }[dimension] as keyof CallEventRow;
         for (const e of inRange) per.set(String(e.row[column]), (per.get(String(e.row[column])) ?? 0) + e.row.input_tokens + e.row.output_tokens);
         const whole = [...per.values()].reduce((s, v) => s + v, 0);
-        const top = [...per.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+        const top = [...per.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5);
         expect({ context, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ context, ranking: top });
         ranking.forEach((r) => {
           expect(r.share).toBeCloseTo(whole ? r.value / whole : 0, 12);
@@ -309,6 +319,46 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       for (const e of events) if (e.at >= now - 35 * DAY && e.at < now) perDay.set(localKey(e.at, zone, Granularity.DAY), (perDay.get(localKey(e.at, zone, Granularity.DAY)) ?? 0) + 1);
       const answered = new Map(series.points.map((p) => [localKey(Math.max(p.t.getTime(), now - 35 * DAY), zone, Granularity.DAY), p.value]));
       for (const [day, count] of perDay) expect({ zone, day, count: answered.get(day) }).toEqual({ zone, day, count });
+    }
+  });
+
+  it('ranks in the engine in the order of the metric values, for every metric', async () => {
+    const filter: UsageFilterInput = { range: { from: new Date(now - 9 * DAY - 17 * 60_000), to: new Date(now - 5 * 3_600_000 + 23 * 60_000) } };
+    const from = filter.range.from!.getTime();
+    const to = filter.range.to!.getTime();
+    for (const dimension of [UsageDimension.USER, UsageDimension.MODEL]) {
+      // every group, ordered here from the values metricValue gives
+      const all = await plainAggregator.aggregate({ filter, plan: planUsage({ filter, from, to, timeZone: 'UTC', dimension, now }), timeZone: 'UTC', dimension });
+      expect(all.length).toBeGreaterThan(7);
+      for (const metric of Object.values(UsageMetric)) {
+        const ranking = await queries.ranking(filter, dimension, metric, 7, Granularity.DAY, now);
+        const values = ranking.map((r) => r.value);
+        expect({ metric, values }).toEqual({ metric, values: [...values].sort((a, b) => b - a) });
+        if (LATENCY.has(metric)) continue; // t-digest merges may differ in the last digits between reads
+        const expected = all
+          .map((g) => ({ key: g.key!, value: metricValue(g, metric, (to - from) / 60_000) ?? 0 }))
+          .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .slice(0, 7);
+        expect({ metric, dimension, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ metric, dimension, ranking: expected.map((e) => [e.key, e.value]) });
+      }
+    }
+  });
+
+  it('pages a breakdown in the engine as it pages a searched one in memory', async () => {
+    const filter: UsageFilterInput = { range: { from: new Date(now - 20 * DAY + 7 * 60_000), to: new Date(now) } };
+    for (const orderBy of [UsageMetric.COST, UsageMetric.REQUESTS, UsageMetric.SUCCESS_RATE, UsageMetric.ACTIVE_USERS]) {
+      for (const descending of [true, false]) {
+        let after: string | undefined;
+        for (let page = 0; page < 2; page++) {
+          const args = { view: UsageDimension.USER, orderBy, descending, first: 6, after };
+          // every user id holds a dash: the search matches all and takes the in-memory path
+          const [inEngine, searched] = await Promise.all([queries.breakdown(filter, args, now), queries.breakdown(filter, { ...args, search: '-' }, now)]);
+          const context = { orderBy, descending, page };
+          expect({ ...context, total: inEngine.totalCount, nodes: inEngine.edges.map((e) => e.node) }).toEqual({ ...context, total: searched.totalCount, nodes: searched.edges.map((e) => e.node) });
+          expect(inEngine.edges).toHaveLength(6);
+          after = inEngine.pageInfo.endCursor!;
+        }
+      }
     }
   });
 

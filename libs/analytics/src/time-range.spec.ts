@@ -5,10 +5,19 @@ import { resolveRange, startOfZonedDay, zoneOffsetMs } from './time-range';
 describe('time ranges', () => {
   const now = Date.parse('2026-11-22T10:17:31.500Z');
 
-  it('ends presets at the next whole minute', () => {
+  it('ends the last hour at the next whole minute', () => {
     const r = resolveRange({ preset: RangePreset.LAST_HOUR }, now);
     expect(r.to.toISOString()).toBe('2026-11-22T10:18:00.000Z');
     expect(r.from.toISOString()).toBe('2026-11-22T09:18:00.000Z');
+  });
+
+  it('ends the day presets and TODAY at the next whole UTC hour, holding now', () => {
+    const month = resolveRange({ preset: RangePreset.LAST_30_DAYS }, now);
+    expect(month.to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    expect(month.from.toISOString()).toBe('2026-10-23T11:00:00.000Z');
+    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Asia/Kolkata' }, now).to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    // exactly on the hour: the hour that starts now is in the window
+    expect(resolveRange({ preset: RangePreset.LAST_1_DAY }, Date.parse('2026-11-22T10:00:00.000Z')).to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
   });
 
   it('starts TODAY at midnight in the caller zone, half-hour and 45-minute zones included', () => {

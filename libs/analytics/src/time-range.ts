@@ -68,14 +68,17 @@ export function startOfZonedDay(timeZone: string, at: number): number {
 }
 
 /**
- * Presets end at the next whole minute after now, so every preset range is minute-aligned
- * and answerable from the rollups; TODAY starts at midnight in the caller's zone.
+ * LAST_HOUR ends at the next whole minute; the other presets end at the next whole UTC hour.
+ * Both hold now. A window of a day or more that ends where the hour rollups do is answered
+ * without reading raw events for its last, densest, partial hour (1M events at 100M a month)
+ * nor for its first. TODAY starts at midnight in the caller's zone.
  */
 export function resolveRange(range: TimeRangeInput, now: number = Date.now()): ResolvedRange {
   const timeZone = assertTimeZone(range.timeZone ?? 'UTC');
   if (range.preset) {
     if (range.from || range.to) throw new BadUserInputError('range: give either preset or from/to, not both');
-    const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
+    const step = range.preset === RangePreset.LAST_HOUR ? MINUTE : HOUR;
+    const to = Math.ceil((now + 1) / step) * step;
     const from = range.preset === RangePreset.TODAY ? startOfZonedDay(timeZone, now) : to - PRESET_LENGTH[range.preset];
     return { from: new Date(from), to: new Date(to), timeZone };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
-import { DIMENSION_COLUMN, Granularity, UsageDimension } from './dto/usage-enums';
+import { DIMENSION_COLUMN, Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { metricExpression } from './usage-metrics';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { keepsUserState, timeColumn, UsagePlan, UsageSource } from './usage-source';
 import { buildWhere, TimeRange } from './usage-where';
@@ -28,16 +29,33 @@ export interface UsageGroup extends UsageTotals {
   secondKey?: string;
 }
 
-/** Aggregate-state measures, costly to merge: asked for only when a metric needs them. */
-export type StateMeasure = 'latency' | 'activeUsers';
+/**
+ * What a read computes besides the request count. Every measure left out is a column neither read
+ * nor summed (a raw edge otherwise sums two Decimal128 columns per event); the aggregate states
+ * (latency t-digests, uniq users) are the costliest to merge.
+ */
+export type Measure =
+  | 'successes'
+  | 'errors'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'cost'
+  | 'credits'
+  | 'callsBySource'
+  | 'latency'
+  | 'activeUsers';
+
+type AdditiveMeasure = Exclude<Measure, 'latency' | 'activeUsers'>;
 
 export interface AggregateRequest {
   filter: UsageFilterInput;
   /** the planner's segments, one source each, covering the range without overlap */
   plan: UsagePlan;
   timeZone: string;
-  /** default both; a measure left out reads as null latency and 0 active users */
-  measures?: ReadonlySet<StateMeasure>;
+  /** default all; a measure left out reads as 0 (null latency) */
+  measures?: ReadonlySet<Measure>;
   granularity?: Granularity;
   dimension?: UsageDimension;
   secondDimension?: UsageDimension;
@@ -45,27 +63,87 @@ export interface AggregateRequest {
   page?: { limit: number; offset: number };
 }
 
-const ALL_MEASURES: ReadonlySet<StateMeasure> = new Set(['latency', 'activeUsers']);
+export const ALL_MEASURES: ReadonlySet<Measure> = new Set<Measure>([
+  'successes',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'cost',
+  'credits',
+  'callsBySource',
+  'latency',
+  'activeUsers',
+]);
 
+export interface RankRequest {
+  metric: UsageMetric;
+  descending: boolean;
+  /** where a group without a value (success rate of no requests) sorts */
+  nullsAs: number;
+  limit: number;
+  offset: number;
+}
 
-/** The additive columns of one source, aliased s_*, so they can be summed again across segments. */
-function additive(source: UsageSource): string {
-  if (source === 'call_events') {
-    return `count() AS s_requests, countIf(status = 'success') AS s_successes, countIf(status = 'error') AS s_errors,
-  sum(toUInt64(input_tokens)) AS s_input_tokens, sum(toUInt64(output_tokens)) AS s_output_tokens,
-  sum(toUInt64(cache_read_tokens)) AS s_cache_read_tokens, sum(toUInt64(cache_write_tokens)) AS s_cache_write_tokens,
-  sum(cost) AS s_cost, sum(credits) AS s_credits,
-  countIf(source = 'business') AS s_business, countIf(source = 'internal') AS s_internal`;
-  }
-  return `sum(requests) AS s_requests, sum(successes) AS s_successes, sum(errors) AS s_errors,
-  sum(input_tokens) AS s_input_tokens, sum(output_tokens) AS s_output_tokens,
-  sum(cache_read_tokens) AS s_cache_read_tokens, sum(cache_write_tokens) AS s_cache_write_tokens,
-  sum(cost) AS s_cost, sum(credits) AS s_credits,
-  sumIf(${source}.requests, source = 'business') AS s_business, sumIf(${source}.requests, source = 'internal') AS s_internal`;
+export interface RankedGroups {
+  /** the slice, each group with the value it was ranked by (per-minute metrics: before dividing by the minutes) */
+  groups: (UsageGroup & { rankValue: number })[];
+  /** how many groups the whole answer has */
+  groupCount: number;
+  /** the sum of the ranked values over all groups, for shares of additive metrics */
+  whole: number;
+}
+
+/** Per additive measure: its sums over raw events, over a rollup (aliased s_*, summed again across segments), and the final sums. */
+interface AdditiveColumns {
+  raw: string;
+  rollup: (source: UsageSource) => string;
+  total: string;
+}
+
+const tokenSum = (column: string): AdditiveColumns => ({
+  raw: `sum(toUInt64(${column})) AS s_${column}`,
+  rollup: () => `sum(${column}) AS s_${column}`,
+  total: `sum(s_${column}) AS ${column}`,
+});
+const decimalSum = (column: string): AdditiveColumns => ({
+  raw: `sum(${column}) AS s_${column}`,
+  rollup: () => `sum(${column}) AS s_${column}`,
+  total: `toString(sum(s_${column})) AS ${column}_total`,
+});
+
+const REQUESTS: AdditiveColumns = { raw: 'count() AS s_requests', rollup: () => 'sum(requests) AS s_requests', total: 'sum(s_requests) AS requests' };
+
+const ADDITIVE: Record<AdditiveMeasure, AdditiveColumns> = {
+  successes: { raw: "countIf(status = 'success') AS s_successes", rollup: () => 'sum(successes) AS s_successes', total: 'sum(s_successes) AS successes' },
+  errors: { raw: "countIf(status = 'error') AS s_errors", rollup: () => 'sum(errors) AS s_errors', total: 'sum(s_errors) AS errors' },
+  inputTokens: tokenSum('input_tokens'),
+  outputTokens: tokenSum('output_tokens'),
+  cacheReadTokens: tokenSum('cache_read_tokens'),
+  cacheWriteTokens: tokenSum('cache_write_tokens'),
+  cost: decimalSum('cost'),
+  credits: decimalSum('credits'),
+  callsBySource: {
+    raw: "countIf(source = 'business') AS s_business, countIf(source = 'internal') AS s_internal",
+    rollup: (source) => `sumIf(${source}.requests, source = 'business') AS s_business, sumIf(${source}.requests, source = 'internal') AS s_internal`,
+    total: 'sum(s_business) AS business, sum(s_internal) AS internal',
+  },
+};
+
+function additiveColumns(measures: ReadonlySet<Measure>): AdditiveColumns[] {
+  return [REQUESTS, ...(Object.keys(ADDITIVE) as AdditiveMeasure[]).filter((m) => measures.has(m)).map((m) => ADDITIVE[m])];
+}
+
+/** The additive sums of one source. */
+function additive(source: UsageSource, measures: ReadonlySet<Measure>): string {
+  return additiveColumns(measures)
+    .map((c) => (source === 'call_events' ? c.raw : c.rollup(source)))
+    .join(', ');
 }
 
 /** Final values of a source read alone: exact distinct users where the source has a user column. */
-function finals(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
+function finals(source: UsageSource, measures: ReadonlySet<Measure>): string[] {
   const out: string[] = [];
   if (measures.has('activeUsers')) out.push(`${keepsUserState(source) ? 'uniqMerge(users)' : 'uniqExact(user_id)'} AS f_users`);
   if (measures.has('latency')) {
@@ -75,7 +153,7 @@ function finals(source: UsageSource, measures: ReadonlySet<StateMeasure>): strin
 }
 
 /** Mergeable states of a source, for a plan of several segments. */
-function states(source: UsageSource, measures: ReadonlySet<StateMeasure>): string[] {
+function states(source: UsageSource, measures: ReadonlySet<Measure>): string[] {
   const out: string[] = [];
   if (measures.has('activeUsers')) out.push(`${keepsUserState(source) ? 'uniqMergeState(users)' : 'uniqState(user_id)'} AS s_users`);
   if (measures.has('latency')) {
@@ -84,11 +162,7 @@ function states(source: UsageSource, measures: ReadonlySet<StateMeasure>): strin
   return out;
 }
 
-const TOTALS = `sum(s_requests) AS requests, sum(s_successes) AS successes, sum(s_errors) AS errors,
-  sum(s_input_tokens) AS input_tokens, sum(s_output_tokens) AS output_tokens,
-  sum(s_cache_read_tokens) AS cache_read_tokens, sum(s_cache_write_tokens) AS cache_write_tokens,
-  toString(sum(s_cost)) AS cost_total, toString(sum(s_credits)) AS credits_total,
-  sum(s_business) AS business, sum(s_internal) AS internal`;
+
 
 /** Bucket start as epoch ms, in the caller's zone, from the source's time column. */
 function bucketExpression(source: UsageSource, granularity: Granularity): string {
@@ -105,18 +179,18 @@ interface Row {
   group_key?: string;
   second_key?: string;
   requests: string;
-  successes: string;
-  errors: string;
-  input_tokens: string;
-  output_tokens: string;
-  cache_read_tokens: string;
-  cache_write_tokens: string;
-  cost_total: string;
-  credits_total: string;
+  successes?: string;
+  errors?: string;
+  input_tokens?: string;
+  output_tokens?: string;
+  cache_read_tokens?: string;
+  cache_write_tokens?: string;
+  cost_total?: string;
+  credits_total?: string;
   active_users?: string;
   latency_q?: number[];
-  business: string;
-  internal: string;
+  business?: string;
+  internal?: string;
 }
 
 /** Exact decimal text without trailing zeros ("12.5", "0"). */
@@ -135,13 +209,54 @@ export class UsageAggregator {
   constructor(private readonly clickhouse: ClickHouseGateway) {}
 
   async aggregate(req: AggregateRequest): Promise<UsageGroup[]> {
+    const { sql, params } = this.grouped(req);
+    return (await this.clickhouse.query<Row>(sql, { params })).map(toGroup);
+  }
+
+  /**
+   * The groups in the order of a metric, and one slice of them: the engine sorts and cuts, so
+   * only the slice travels (a 30-day ranking of keys has thousands of groups). Ties go by key.
+   */
+  async aggregateRanked(req: AggregateRequest & { dimension: UsageDimension }, rank: RankRequest): Promise<RankedGroups> {
+    const { sql, params } = this.grouped(req);
+    const ranked = `SELECT *, count() OVER () AS group_count, sum(rank_value) OVER () AS rank_whole
+      FROM (SELECT *, toFloat64(coalesce(${metricExpression(rank.metric)}, {null_rank:Float64})) AS rank_value FROM (${sql}))
+      ORDER BY rank_value ${rank.descending ? 'DESC' : 'ASC'}, group_key LIMIT {rank_limit:UInt32} OFFSET {rank_offset:UInt64}`;
+    const rows = await this.clickhouse.query<Row & { group_count: string; rank_value: number; rank_whole: number }>(ranked, {
+      params: { ...params, null_rank: rank.nullsAs, rank_limit: rank.limit, rank_offset: rank.offset },
+    });
+    return {
+      groups: rows.map((r) => ({ ...toGroup(r), rankValue: r.rank_value })),
+      groupCount: rows.length ? Number(rows[0].group_count) : await this.groupCount(req),
+      whole: rows.length ? rows[0].rank_whole : 0,
+    };
+  }
+
+  private async groupCount(req: AggregateRequest): Promise<number> {
+    const { sql, params } = this.grouped({ ...req, measures: new Set() });
+    const [{ n }] = await this.clickhouse.query<{ n: string }>(`SELECT count() AS n FROM (${sql})`, { params });
+    return Number(n);
+  }
+
+  private grouped(req: AggregateRequest): { sql: string; params: Record<string, unknown> } {
     const measures = req.measures ?? ALL_MEASURES;
     const params: Record<string, unknown> = { tz: req.timeZone };
-    const keys: string[] = [];
-    if (req.granularity) keys.push('bucket');
-    if (req.dimension) keys.push('group_key');
-    if (req.secondDimension) keys.push('second_key');
-    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    // dimension values are grouped as stored and turned to text once per group, not per row
+    const inner: string[] = [];
+    const outer: string[] = [];
+    if (req.granularity) {
+      inner.push('bucket');
+      outer.push('bucket');
+    }
+    if (req.dimension) {
+      inner.push('g_key');
+      outer.push('toString(g_key) AS group_key');
+    }
+    if (req.secondDimension) {
+      inner.push('g_second');
+      outer.push('toString(g_second) AS second_key');
+    }
+    const groupBy = inner.length ? ` GROUP BY ${inner.join(', ')}` : '';
 
     // one read per source: a plan's two edges often come from the same rollup
     const rangesBySource = new Map<UsageSource, TimeRange[]>();
@@ -151,12 +266,13 @@ export class UsageAggregator {
       Object.assign(params, where.params);
       const select: string[] = [];
       if (req.granularity) select.push(`${bucketExpression(source, req.granularity)} AS bucket`);
-      if (req.dimension) select.push(`toString(${DIMENSION_COLUMN[req.dimension]}) AS group_key`);
-      if (req.secondDimension) select.push(`toString(${DIMENSION_COLUMN[req.secondDimension]}) AS second_key`);
-      select.push(additive(source));
+      if (req.dimension) select.push(`${DIMENSION_COLUMN[req.dimension]} AS g_key`);
+      if (req.secondDimension) select.push(`${DIMENSION_COLUMN[req.secondDimension]} AS g_second`);
+      select.push(additive(source, measures));
       return { source, select, where: where.sql };
     });
 
+    const totals = additiveColumns(measures).map((c) => c.total);
     let sql: string;
     if (segments.length === 1) {
       const [only] = segments;
@@ -165,7 +281,7 @@ export class UsageAggregator {
         ...(measures.has('activeUsers') ? ['any(f_users) AS active_users'] : []),
         ...(measures.has('latency') ? ['any(f_latency) AS latency_q'] : []),
       ];
-      sql = `SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}${[TOTALS, ...passed].join(', ')}
+      sql = `SELECT ${[...outer, ...totals, ...passed].join(', ')}
         FROM (SELECT ${[...only.select, ...finals(only.source, measures)].join(', ')} FROM ${only.source} WHERE ${only.where}${groupBy})${groupBy}`;
     } else {
       const merged = [
@@ -173,41 +289,42 @@ export class UsageAggregator {
         ...(measures.has('latency') ? ['quantilesTDigestMerge(0.5, 0.95, 0.99)(s_latency) AS latency_q'] : []),
       ];
       const parts = segments.map((seg) => `SELECT ${[...seg.select, ...states(seg.source, measures)].join(', ')} FROM ${seg.source} WHERE ${seg.where}${groupBy}`);
-      sql = `SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}${[TOTALS, ...merged].join(', ')} FROM (${parts.join(' UNION ALL ')})${groupBy}`;
+      sql = `SELECT ${[...outer, ...totals, ...merged].join(', ')} FROM (${parts.join(' UNION ALL ')})${groupBy}`;
     }
     if (req.page) {
-      sql += ` ORDER BY ${keys.length ? keys.join(', ') : '1'} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`;
+      sql += ` ORDER BY ${inner.length ? inner.join(', ') : '1'} LIMIT {limit:UInt32} OFFSET {offset:UInt64}`;
       params.limit = req.page.limit;
       params.offset = req.page.offset;
     }
-    const rows = await this.clickhouse.query<Row>(sql, { params });
-    // properties set one by one: object spreads here cost ~10 µs a row (thousands of rows per trend)
-    return rows.map((r) => {
-      const group: UsageGroup = toTotals(r);
-      if (r.bucket !== undefined) group.bucket = Number(r.bucket);
-      if (r.group_key !== undefined) group.key = r.group_key;
-      if (r.second_key !== undefined) group.secondKey = r.second_key;
-      return group;
-    });
+    return { sql, params };
   }
+}
+
+// properties set one by one: object spreads here cost ~10 µs a row (thousands of rows per trend)
+function toGroup(r: Row): UsageGroup {
+  const group: UsageGroup = toTotals(r);
+  if (r.bucket !== undefined) group.bucket = Number(r.bucket);
+  if (r.group_key !== undefined) group.key = r.group_key;
+  if (r.second_key !== undefined) group.secondKey = r.second_key;
+  return group;
 }
 
 function toTotals(r: Row): UsageTotals {
   const requests = Number(r.requests);
   return {
     requests,
-    successes: Number(r.successes),
-    errors: Number(r.errors),
-    inputTokens: Number(r.input_tokens),
-    outputTokens: Number(r.output_tokens),
-    cacheReadTokens: Number(r.cache_read_tokens),
-    cacheWriteTokens: Number(r.cache_write_tokens),
-    cost: normalizeDecimal(r.cost_total),
-    credits: normalizeDecimal(r.credits_total),
+    successes: Number(r.successes ?? 0),
+    errors: Number(r.errors ?? 0),
+    inputTokens: Number(r.input_tokens ?? 0),
+    outputTokens: Number(r.output_tokens ?? 0),
+    cacheReadTokens: Number(r.cache_read_tokens ?? 0),
+    cacheWriteTokens: Number(r.cache_write_tokens ?? 0),
+    cost: normalizeDecimal(r.cost_total ?? '0'),
+    credits: normalizeDecimal(r.credits_total ?? '0'),
     activeUsers: Number(r.active_users ?? 0),
     latency: requests > 0 && r.latency_q ? [r.latency_q[0], r.latency_q[1], r.latency_q[2]] : null,
-    businessCalls: Number(r.business),
-    internalCalls: Number(r.internal),
+    businessCalls: Number(r.business ?? 0),
+    internalCalls: Number(r.internal ?? 0),
   };
 }
 

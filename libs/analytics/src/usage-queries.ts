@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError, RangeTooLargeError } from '@app/errors';
+import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
@@ -81,22 +82,25 @@ export class UsageQueries {
     };
   }
 
-  /** Buckets of a range, checked against the limit. */
-  private buckets(from: number, to: number, granularity: Granularity, timeZone: string): number[] {
+  /**
+   * Buckets of a range, checked against the limit, up to the last that can hold an event yet
+   * (events may be stamped up to the skew limit ahead): a preset's range runs to the next hour.
+   */
+  private buckets(from: number, to: number, granularity: Granularity, timeZone: string, now: number): number[] {
     const approx = (to - from) / (granularity === Granularity.DAY ? 86_400_000 : GRANULARITY_MS[granularity]);
     if (approx > MAX_BUCKETS) {
       throw new RangeTooLargeError(`range: ${Math.ceil(approx)} buckets of ${granularity}, at most ${MAX_BUCKETS}; choose a coarser granularity or a shorter range`, {
         limit: MAX_BUCKETS,
       });
     }
-    return bucketStarts(from, to, granularity, timeZone);
+    return bucketStarts(from, Math.min(to, now + MAX_FUTURE_SKEW_MS), granularity, timeZone);
   }
 
   private async grouped(filter: UsageFilterInput, granularity: Granularity, dimension: UsageDimension | undefined, metrics: UsageMetric[], now: number) {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const buckets = this.buckets(from, to, granularity, range.timeZone);
+    const buckets = this.buckets(from, to, granularity, range.timeZone, now);
     const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension, now });
     const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) });
     return { range, buckets, rows };
@@ -156,21 +160,20 @@ export class UsageQueries {
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
     const totalsPlan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension, now });
-    const totals = await this.aggregator.aggregate({ filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) });
-    const ranked = totals
-      .map((r) => ({ key: r.key!, value: metricValue(r, metric, minutes) ?? 0 }))
-      .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
-    const top = ranked.slice(0, limit);
+    const { groups: top, whole } = await this.aggregator.aggregateRanked(
+      { filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) },
+      { metric, descending: true, nullsAs: 0, limit, offset: 0 },
+    );
     if (top.length === 0) return [];
-    const whole = ADDITIVE_METRICS.has(metric) ? ranked.reduce((s, r) => s + r.value, 0) : 0;
+    const shared = ADDITIVE_METRICS.has(metric) && whole > 0;
     const bucketSize = granularity ?? autoGranularity(from, to);
-    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key)) }, bucketSize, dimension, [metric], now);
-    const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key));
+    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key!)) }, bucketSize, dimension, [metric], now);
+    const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key!));
     return top.map((t) => ({
-      key: t.key,
-      label: labels.get(t.key) ?? t.key,
-      value: t.value,
-      share: whole > 0 ? t.value / whole : 0,
+      key: t.key!,
+      label: labels.get(t.key!) ?? t.key!,
+      value: metricValue(t, metric, minutes) ?? 0,
+      share: shared ? t.rankValue / whole : 0,
       points: this.points(buckets, rows.filter((r) => r.key === t.key), metric, bucketSize, range.timeZone),
     }));
   }
@@ -183,17 +186,32 @@ export class UsageQueries {
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
     const plan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension: args.view, now });
-    const groups = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, dimension: args.view, measures: measuresFor([args.orderBy]) });
-    const people = await this.labels.describe(args.view, groups.map((g) => g.key!));
+    // the breakdown table's columns and its sort key
+    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
+    const request = { filter, plan, timeZone: range.timeZone, dimension: args.view, measures };
     const needle = args.search?.trim().toLowerCase();
-    const matching = groups.filter((g) => {
-      if (!needle) return true;
-      const who = people.get(g.key!);
-      return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) => s?.toLowerCase().includes(needle));
-    });
-    const direction = args.descending ? -1 : 1;
-    matching.sort((a, b) => direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) || a.key!.localeCompare(b.key!));
-    const page = matching.slice(offset, offset + args.first);
+    let page: UsageGroup[];
+    let totalCount: number;
+    let people: Awaited<ReturnType<LabelDirectory['describe']>>;
+    if (needle) {
+      // names, emails and team names live in Postgres: every group is described, then matched
+      const groups = await this.aggregator.aggregate(request);
+      people = await this.labels.describe(args.view, groups.map((g) => g.key!));
+      const matching = groups.filter((g) => {
+        const who = people.get(g.key!);
+        return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) => s?.toLowerCase().includes(needle));
+      });
+      const direction = args.descending ? -1 : 1;
+      // the same order as the engine's when there is no search: by value, ties by key
+      matching.sort((a, b) => direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) || byText(a.key!, b.key!));
+      page = matching.slice(offset, offset + args.first);
+      totalCount = matching.length;
+    } else {
+      const ranked = await this.aggregator.aggregateRanked(request, { metric: args.orderBy, descending: args.descending, nullsAs: -1, limit: args.first, offset });
+      page = ranked.groups;
+      totalCount = ranked.groupCount;
+      people = await this.labels.describe(args.view, page.map((g) => g.key!));
+    }
     const keys = page.map((g) => g.key!);
 
     const sparkGranularity = autoGranularity(from, to);
@@ -213,10 +231,10 @@ export class UsageQueries {
       : [{ buckets: [], rows: [] as UsageGroup[] }, [] as UsageGroup[]];
 
     return {
-      totalCount: matching.length,
-      pageInfo: { hasNextPage: offset + args.first < matching.length, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
+      totalCount,
+      pageInfo: { hasNextPage: offset + args.first < totalCount, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
       edges: page.map((g, i) => {
-        const used = models.filter((m) => m.key === g.key).sort((a, b) => b.requests - a.requests || a.secondKey!.localeCompare(b.secondKey!));
+        const used = models.filter((m) => m.key === g.key).sort((a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!));
         const who = people.get(g.key!);
         return {
           cursor: encodeOffsetCursor(offset + i + 1),
@@ -237,6 +255,9 @@ export class UsageQueries {
     };
   }
 }
+
+/** Code-unit order, as the engine orders strings. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const DIMENSION_FILTER: Record<UsageDimension, keyof UsageFilterInput> = {
   [UsageDimension.TEAM]: 'teamIds',
