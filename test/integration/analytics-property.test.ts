@@ -233,7 +233,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
   }
 
   it(`holds for ${CASES} random queries over ${EVENTS} events`, async () => {
-    const checked = { summaries: 0, buckets: 0, rankings: 0, nonEmpty: 0 };
+    const checked = { summaries: 0, buckets: 0, rankings: 0, breakdowns: 0, nonEmpty: 0 };
     for (let c = 0; c < CASES; c++) {
       const filter = randomCase();
       const zone = filter.range.timeZone!;
@@ -291,6 +291,26 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         });
         checked.rankings++;
       }
+
+      if (c % 4 === 1) {
+        // a breakdown's rows and model lists (requests per user and model, at every grain)
+        const breakdown = await queries.breakdown(filter, { view: UsageDimension.USER, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
+        const perUser = new Map<string, Map<string, number>>();
+        for (const e of inRange) {
+          const models = perUser.get(e.row.user_id) ?? new Map<string, number>();
+          models.set(e.row.model, (models.get(e.row.model) ?? 0) + 1);
+          perUser.set(e.row.user_id, models);
+        }
+        const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        const expectedRows = [...perUser.entries()]
+          .map(([user, models]) => ({ user, requests: [...models.values()].reduce((s, n) => s + n, 0), models: [...models.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([m]) => m) }))
+          .sort((a, b) => b.requests - a.requests || byText(a.user, b.user))
+          .slice(0, 5)
+          .map((r) => [r.user, r.requests, r.models.slice(0, 3), Math.max(0, r.models.length - 3)]);
+        const rows = breakdown.edges.map((e) => [e.node.key, e.node.requests, e.node.models, e.node.moreModels]);
+        expect({ context, total: breakdown.totalCount, rows }).toEqual({ context, total: perUser.size, rows: expectedRows });
+        checked.breakdowns++;
+      }
     }
     process.stdout.write(`property test: ${JSON.stringify(checked)}, queries per source: ${JSON.stringify(sourcesUsed)}\n`);
     expect(checked.nonEmpty).toBeGreaterThan(CASES / 2);
@@ -308,6 +328,8 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       'usage_team_1m',
       'usage_team_totals_1d',
       'usage_team_totals_1h',
+      'usage_user_models_1d',
+      'usage_user_models_1h',
     ]);
   });
 

@@ -180,6 +180,17 @@ describe('ClickHouse gateway on the real engine', () => {
         for (const table of ['usage_platform_totals_1m', 'usage_platform_totals_1h', 'usage_platform_totals_1d']) {
           expect({ table, totals: await totals(table, 'uniqMerge(users)') }).toEqual({ table, totals: [expected] });
         }
+        // requests only: which models each user called, by hour and by day
+        for (const [table, time] of [
+          ['usage_user_models_1h', 13],
+          ['usage_user_models_1d', 10],
+        ] as const) {
+          const [userModels] = await db.query<{ requests: string; users: string; pairs: string }>(
+            `SELECT toString(sum(requests)) AS requests, toString(uniqExact(user_id)) AS users, toString(count()) AS pairs FROM ${table} FINAL`,
+          );
+          const pairs = new Set(rows.map((r) => `${r.occurred_at.slice(0, time)} ${r.team_id} ${r.user_id} ${r.model}`)).size;
+          expect({ table, ...userModels }).toEqual({ table, requests: expected.requests, users: expected.users, pairs: String(pairs) });
+        }
 
         const later = rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` }));
         await new CallEventWriter(db).insert(later, 'calls:0:2000-2009');
@@ -204,6 +215,8 @@ describe('ClickHouse gateway on the real engine', () => {
           'usage_platform_totals_1m',
           'usage_platform_totals_1h',
           'usage_platform_totals_1d',
+          'usage_user_models_1h',
+          'usage_user_models_1d',
         ]) {
           const measure = table === 'call_events' || table === 'event_ids' ? 'count()' : 'sum(requests)';
           const [{ n }] = await db.query<{ n: string }>(`SELECT toString(${measure}) AS n FROM ${table}`);

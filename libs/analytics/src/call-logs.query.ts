@@ -4,7 +4,8 @@ import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
-import { Measure, normalizeDecimal, UsageAggregator } from './usage-aggregator';
+import { normalizeDecimal, UsageAggregator } from './usage-aggregator';
+import { Measure } from './usage-metrics';
 import { planUsage } from './usage-source';
 import { buildWhere, RAW_HOUR_BOUNDS } from './usage-where';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
@@ -162,8 +163,9 @@ export class CallLogsQuery {
     }
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, now });
-    const [totals] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, measures: new Set<Measure>(args.statuses?.length ? ['successes', 'errors'] : []) });
+    const measures = new Set<Measure>(args.statuses?.length ? ['successes', 'errors'] : []);
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, measures, now });
+    const [totals] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, measures });
     if (!totals) return 0;
     if (!args.statuses?.length) return totals.requests;
     return (args.statuses.includes('success') ? totals.successes : 0) + (args.statuses.includes('error') ? totals.errors : 0);

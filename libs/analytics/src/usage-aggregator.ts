@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
-import { metricExpression } from './usage-metrics';
+import { ALL_MEASURES, Measure, metricExpression } from './usage-metrics';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { keepsUserState, timeColumn, UsagePlan, UsageSource } from './usage-source';
 import { buildWhere, TimeRange } from './usage-where';
@@ -29,24 +29,6 @@ export interface UsageGroup extends UsageTotals {
   secondKey?: string;
 }
 
-/**
- * What a read computes besides the request count. Every measure left out is a column neither read
- * nor summed (a raw edge otherwise sums two Decimal128 columns per event); the aggregate states
- * (latency t-digests, uniq users) are the costliest to merge.
- */
-export type Measure =
-  | 'successes'
-  | 'errors'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cacheReadTokens'
-  | 'cacheWriteTokens'
-  | 'cost'
-  | 'credits'
-  | 'callsBySource'
-  | 'latency'
-  | 'activeUsers';
-
 type AdditiveMeasure = Exclude<Measure, 'latency' | 'activeUsers'>;
 
 export interface AggregateRequest {
@@ -63,19 +45,6 @@ export interface AggregateRequest {
   page?: { limit: number; offset: number };
 }
 
-export const ALL_MEASURES: ReadonlySet<Measure> = new Set<Measure>([
-  'successes',
-  'errors',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'cost',
-  'credits',
-  'callsBySource',
-  'latency',
-  'activeUsers',
-]);
 
 export interface RankRequest {
   metric: UsageMetric;

@@ -1,5 +1,37 @@
 import { UsageMetric } from './dto/usage-enums';
-import type { Measure, UsageTotals } from './usage-aggregator';
+import type { UsageTotals } from './usage-aggregator';
+
+/**
+ * What a read computes besides the request count. Every measure left out is a column neither read
+ * nor summed (a raw edge otherwise sums two Decimal128 columns per event); the aggregate states
+ * (latency t-digests, uniq users) are the costliest to merge.
+ */
+export type Measure =
+  | 'successes'
+  | 'errors'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'cost'
+  | 'credits'
+  | 'callsBySource'
+  | 'latency'
+  | 'activeUsers';
+
+export const ALL_MEASURES: ReadonlySet<Measure> = new Set<Measure>([
+  'successes',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'cost',
+  'credits',
+  'callsBySource',
+  'latency',
+  'activeUsers',
+]);
 
 /** A metric from a group's totals; per-minute rates divide by the minutes the group spans. */
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {

@@ -12,6 +12,7 @@ import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsage } from './usage-
 import { LabelDirectory } from './label-directory';
 
 export const MAX_BUCKETS = 2000;
+const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
 const MAX_SERIES = 50;
 
 export interface BreakdownArgs {
@@ -101,8 +102,9 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const buckets = this.buckets(from, to, granularity, range.timeZone, now);
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension, now });
-    const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) });
+    const measures = measuresFor(metrics);
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension, measures, now });
+    const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension, measures });
     return { range, buckets, rows };
   }
 
@@ -159,9 +161,10 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
-    const totalsPlan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension, now });
+    const measures = measuresFor([metric]);
+    const totalsPlan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension, measures, now });
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
-      { filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) },
+      { filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
     );
     if (top.length === 0) return [];
@@ -185,9 +188,9 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension: args.view, now });
     // the breakdown table's columns and its sort key
     const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
+    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension: args.view, measures, now });
     const request = { filter, plan, timeZone: range.timeZone, dimension: args.view, measures };
     const needle = args.search?.trim().toLowerCase();
     let page: UsageGroup[];
@@ -221,8 +224,8 @@ export class UsageQueries {
           this.grouped(narrowed, sparkGranularity, args.view, [UsageMetric.REQUESTS], now),
           this.aggregator.aggregate({
             filter: narrowed,
-            plan: planUsage({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, now }),
-            measures: measuresFor([]),
+            plan: planUsage({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, measures: REQUESTS_ONLY, now }),
+            measures: REQUESTS_ONLY,
             timeZone: range.timeZone,
             dimension: args.view,
             secondDimension: UsageDimension.MODEL,

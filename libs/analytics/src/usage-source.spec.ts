@@ -36,6 +36,8 @@ describe('planUsage', () => {
     expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.API_KEY })).toBe('usage_key_1d');
     expect(plan({ filter: team, dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
+    expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
+    expect(plan({ dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1d');
   });
 
   it('answers questions across all teams from the platform rollups, which have no team column', () => {
@@ -58,10 +60,15 @@ describe('planUsage', () => {
     expect(plan({ ...hours, filter: { userIds: ['u'] }, dimension: UsageDimension.SERVICE })).toBe('usage_key_1h');
   });
 
-  it('asks raw for a user or key together with a model below day grain', () => {
+  it('asks raw for a user or key together with a model below day grain, unless only requests are counted by user and model', () => {
     const hours = { from: midnight - 2 * DAY + 5 * HOUR, to: midnight, granularity: Granularity.HOUR };
     expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('call_events');
+    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set(['cost']) })).toBe('call_events');
     expect(plan({ ...hours, filter: { apiKeyIds: ['k'] }, dimension: UsageDimension.MODEL_TYPE })).toBe('call_events');
+    expect(plan({ ...hours, filter: { teamIds: ['t'] }, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1h');
+    // the key hour rollup is the smaller where no model is asked for
+    expect(plan({ ...hours, dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1h');
+    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, filter: { services: ['chat'] }, measures: new Set() })).toBe('call_events');
   });
 
   it('days in whole-hour zones come from hour rollups, in half-hour zones from the minute rollup or raw', () => {

@@ -1,6 +1,7 @@
 import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { zoneOffsetMs } from './time-range';
+import { ALL_MEASURES, Measure } from './usage-metrics';
 
 export type UsageSource =
   | 'usage_platform_totals_1d'
@@ -14,6 +15,8 @@ export type UsageSource =
   | 'usage_team_1h'
   | 'usage_key_1h'
   | 'usage_team_1m'
+  | 'usage_user_models_1h'
+  | 'usage_user_models_1d'
   | 'call_events';
 
 const MINUTE = 60_000;
@@ -30,6 +33,7 @@ const TEAM_LEVEL = [UsageDimension.TEAM, UsageDimension.SERVICE, UsageDimension.
 const TEAM_TOTALS = [UsageDimension.TEAM, UsageDimension.SOURCE];
 const PLATFORM_LEVEL = [UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
 const KEY_LEVEL = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE];
+const USER_MODELS = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.MODEL];
 const EVERY = Object.values(UsageDimension);
 
 interface SourceFacts {
@@ -38,9 +42,16 @@ interface SourceFacts {
   retentionMs: number;
   /** the filters and dimensions it can answer */
   dimensions: ReadonlySet<UsageDimension>;
+  /** the measures it holds besides requests; every one when absent */
+  measures?: ReadonlySet<Measure>;
 }
 
-const fact = (grainMs: number, retentionMs: number, dimensions: UsageDimension[]): SourceFacts => ({ grainMs, retentionMs, dimensions: new Set(dimensions) });
+const fact = (grainMs: number, retentionMs: number, dimensions: UsageDimension[], measures?: Measure[]): SourceFacts => ({
+  grainMs,
+  retentionMs,
+  dimensions: new Set(dimensions),
+  measures: measures && new Set(measures),
+});
 
 const SOURCES: Record<UsageSource, SourceFacts> = {
   usage_platform_totals_1d: fact(DAY, Number.POSITIVE_INFINITY, [UsageDimension.SOURCE]),
@@ -54,6 +65,8 @@ const SOURCES: Record<UsageSource, SourceFacts> = {
   usage_key_1d: fact(DAY, Number.POSITIVE_INFINITY, KEY_LEVEL),
   usage_key_1h: fact(HOUR, 400 * DAY, KEY_LEVEL),
   usage_detail_1d: fact(DAY, Number.POSITIVE_INFINITY, EVERY),
+  usage_user_models_1h: fact(HOUR, 400 * DAY, USER_MODELS, []),
+  usage_user_models_1d: fact(DAY, Number.POSITIVE_INFINITY, USER_MODELS, []),
   call_events: fact(1, 90 * DAY, EVERY),
 };
 
@@ -92,12 +105,14 @@ const BY_PREFERENCE: UsageSource[] = [
   'usage_platform_totals_1d',
   'usage_team_totals_1d',
   'usage_key_1d',
+  'usage_user_models_1d',
   'usage_platform_totals_1h',
   'usage_platform_1h',
   'usage_detail_1d',
   'usage_team_totals_1h',
   'usage_team_1h',
   'usage_key_1h',
+  'usage_user_models_1h',
   'usage_platform_totals_1m',
   'usage_team_1m',
   'call_events',
@@ -112,6 +127,8 @@ export interface PlanRequest {
   granularity?: Granularity;
   dimension?: UsageDimension;
   secondDimension?: UsageDimension;
+  /** what the reads will compute (default: every measure) */
+  measures?: ReadonlySet<Measure>;
   now: number;
 }
 
@@ -128,9 +145,9 @@ export type UsagePlan = UsageSegment[];
 /**
  * Splits the range into segments, each answered from the coarsest source that can: the
  * aligned interior of the range from a rollup whose grain every bucket start inside it falls
- * on, within its retention, holding every filtered or grouped dimension; the unaligned edges
- * (a preset ends at the next minute, not the next hour) from finer sources, down to raw.
- * Tags live only in the raw table.
+ * on, within its retention, holding every filtered or grouped dimension and every measure to
+ * compute; the unaligned edges (a custom range's minutes, the last hour's) from finer sources,
+ * down to raw. Tags live only in the raw table.
  */
 export function planUsage(req: PlanRequest): UsagePlan {
   const dims = Object.entries(FILTER_DIMENSION)
@@ -140,7 +157,11 @@ export function planUsage(req: PlanRequest): UsagePlan {
   if (req.secondDimension) dims.push(req.secondDimension);
   const needsTags = (req.filter.tags?.length ?? 0) > 0;
   const order: UsageSource[] = needsTags ? ['call_events'] : BY_PREFERENCE;
-  const candidates = order.filter((source) => dims.every((d) => SOURCES[source].dimensions.has(d)));
+  const measures = [...(req.measures ?? ALL_MEASURES)];
+  const candidates = order.filter((source) => {
+    const facts = SOURCES[source];
+    return dims.every((d) => facts.dimensions.has(d)) && (!facts.measures || measures.every((m) => facts.measures!.has(m)));
+  });
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   return segment(req.from, req.to, candidates, bucketPoints, req.now);
 }
