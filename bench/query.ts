@@ -50,6 +50,8 @@ const ROLLUPS = [
   'usage_team_totals_1d',
   'usage_key_1d',
   'usage_detail_1d',
+  'usage_user_models_1h',
+  'usage_user_models_1d',
 ];
 
 function pct(xs: number[], p: number): number {
@@ -131,6 +133,9 @@ async function main() {
   const team = '00000000-0000-4000-8000-000000000003';
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };
   const month = { range: { preset: RangePreset.LAST_30_DAYS } };
+  // presets of a day or more end on the hour; a custom range to the minute reads raw for its edges
+  const minuteTo = Math.ceil((now + 1) / 60_000) * 60_000;
+  const monthToTheMinute = { range: { from: new Date(minuteTo - 30 * 86_400_000), to: new Date(minuteTo) } };
   const chResults = [
     await time('summary, 7 days, all teams', () => queries.summary(week, now)),
     await time('summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] }, now)),
@@ -138,6 +143,7 @@ async function main() {
     await time('ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)),
     await time('breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)),
     await time('callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 }, now)),
+    await time('ranking, 30 days to the minute (custom range)', () => queries.ranking(monthToTheMinute, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)),
   ];
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)
   const pgResults = PG_EVENTS > 0 ? await postgresTimings() : null;
@@ -184,6 +190,7 @@ async function main() {
       await time('ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])),
       await time('breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])),
       await time('callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])),
+      await time('ranking, 30 days to the minute (custom range)', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])),
     ];
     await pg.end();
     await admin.query(`DROP DATABASE ${pgDb}`);
