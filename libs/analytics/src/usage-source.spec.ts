@@ -124,6 +124,25 @@ describe('planUsage', () => {
     ]);
   });
 
+  it('lets today\'s row of a day rollup answer a range that ends past the future horizon', () => {
+    // a 30-day preset at 12:34:56 ends at 13:00: no event can be stamped after 12:40 yet
+    const nextHour = Date.UTC(2026, 10, 23, 13);
+    const from = nextHour - 30 * DAY;
+    expect(segments({ from, to: nextHour, dimension: UsageDimension.API_KEY })).toEqual([
+      { source: 'usage_key_1h', from, to: midnight - 29 * DAY },
+      { source: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight + DAY },
+    ]);
+    // three minutes before the hour an event may be stamped after it: today's part from the hours
+    const late = Date.UTC(2026, 10, 23, 12, 57);
+    expect(segments({ from, to: nextHour, now: late, dimension: UsageDimension.API_KEY })).toEqual([
+      { source: 'usage_key_1h', from, to: midnight - 29 * DAY },
+      { source: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight },
+      { source: 'usage_key_1h', from: midnight, to: nextHour },
+    ]);
+    // hourly buckets today cannot come from a day row
+    expect(segments({ from: midnight - DAY, to: nextHour, granularity: Granularity.HOUR, filter: { teamIds: ['t'] } }).map((seg) => seg.source)).toEqual(['usage_team_totals_1h']);
+  });
+
   it('splits at a rollup\'s retention: older than the minute rollup keeps goes to raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
     const plan30 = segments({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY });

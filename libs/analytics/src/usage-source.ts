@@ -1,5 +1,6 @@
 import { Granularity, UsageDimension } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
+import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
 import { zoneOffsetMs } from './time-range';
 import { ALL_MEASURES, Measure } from './usage-metrics';
 
@@ -139,7 +140,7 @@ export interface UsageSegment {
   to: number;
 }
 
-/** Segments in time order covering [from, to) exactly once. */
+/** Segments in time order covering [from, to) exactly once; the last may run on into a future that holds no events yet. */
 export type UsagePlan = UsageSegment[];
 
 /**
@@ -163,24 +164,35 @@ export function planUsage(req: PlanRequest): UsagePlan {
     return dims.every((d) => facts.dimensions.has(d)) && (!facts.measures || measures.every((m) => facts.measures!.has(m)));
   });
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
-  return segment(req.from, req.to, candidates, bucketPoints, req.now);
+  return segment(req.from, req.to, candidates, bucketPoints, req.now, req.to >= req.now + FUTURE_HORIZON_MS);
 }
 
-function segment(from: number, to: number, sources: UsageSource[], bucketPoints: number[], now: number): UsagePlan {
+/**
+ * No accepted event is stamped more than the ingest's skew limit after it arrived; with a
+ * minute more for clocks, nothing lies past this far after now yet.
+ */
+const FUTURE_HORIZON_MS = MAX_FUTURE_SKEW_MS + MINUTE;
+
+/**
+ * With an open end (the range ends past the future horizon, as a day preset ending on the next
+ * hour mostly does) the last segment may run on past `to`: today's row of a day rollup then
+ * answers the range's part of today, instead of an hour rollup's rows for it.
+ */
+function segment(from: number, to: number, sources: UsageSource[], bucketPoints: number[], now: number, openEnd: boolean): UsagePlan {
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i];
     if (source === 'call_events') break;
     const grain = SOURCES[source].grainMs;
     const kept = now - SOURCES[source].retentionMs + MINUTE;
     const start = Math.ceil(Math.max(from, kept) / grain) * grain;
-    const end = Math.floor(to / grain) * grain;
+    const end = (openEnd ? Math.ceil : Math.floor)(to / grain) * grain;
     if (start >= end) continue;
     if (!bucketPoints.every((p) => p <= start || p >= end || p % grain === 0)) continue;
     const finer = sources.slice(i + 1);
     return [
-      ...(from < start ? segment(from, start, finer, bucketPoints, now) : []),
+      ...(from < start ? segment(from, start, finer, bucketPoints, now, false) : []),
       { source, from: start, to: end },
-      ...(end < to ? segment(end, to, finer, bucketPoints, now) : []),
+      ...(end < to ? segment(end, to, finer, bucketPoints, now, openEnd) : []),
     ];
   }
   return [{ source: 'call_events', from, to }];
