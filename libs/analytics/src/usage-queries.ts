@@ -7,7 +7,7 @@ import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-ty
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { EMPTY_TOTALS, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
-import { ADDITIVE_METRICS, measuresFor, metricValue } from './usage-metrics';
+import { isAdditive, measuresFor, metricValue } from './usage-metrics';
 import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsage } from './usage-source';
 import { LabelDirectory } from './label-directory';
 
@@ -168,7 +168,7 @@ export class UsageQueries {
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
     );
     if (top.length === 0) return [];
-    const shared = ADDITIVE_METRICS.has(metric) && whole > 0;
+    const shared = isAdditive(metric) && whole > 0;
     const bucketSize = granularity ?? autoGranularity(from, to);
     const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key!)) }, bucketSize, dimension, [metric], now);
     const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key!));
