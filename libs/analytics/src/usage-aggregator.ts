@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
-import { ALL_MEASURES, Measure, metricExpression } from './usage-metrics';
 import { UsageFilterInput } from './dto/usage-filter.input';
+import { ALL_MEASURES, Measure, metricExpression } from './usage-metrics';
 import { keepsUserState, timeColumn, UsagePlan, UsageSource } from './usage-source';
 import { buildWhere, TimeRange } from './usage-where';
 
@@ -44,7 +44,6 @@ export interface AggregateRequest {
   /** a stable slice of the groups (ordered by the grouping keys), for exports */
   page?: { limit: number; offset: number };
 }
-
 
 export interface RankRequest {
   metric: UsageMetric;
@@ -131,8 +130,6 @@ function states(source: UsageSource, measures: ReadonlySet<Measure>): string[] {
   return out;
 }
 
-
-
 /** Bucket start as epoch ms, in the caller's zone, from the source's time column. */
 function bucketExpression(source: UsageSource, granularity: Granularity): string {
   const t = timeColumn(source);
@@ -196,7 +193,8 @@ export class UsageAggregator {
     });
     return {
       groups: rows.map((r) => ({ ...toGroup(r), rankValue: r.rank_value })),
-      groupCount: rows.length ? Number(rows[0].group_count) : await this.groupCount(req),
+      // an empty first page means no groups; an empty later page still needs the count
+      groupCount: rows.length ? Number(rows[0].group_count) : rank.offset === 0 ? 0 : await this.groupCount(req),
       whole: rows.length ? rows[0].rank_whole : 0,
     };
   }
