@@ -116,7 +116,7 @@ async function main() {
                -- a key mostly calls its own model (picked power-law per key), sometimes any other
                if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40), toUInt32(pow(rand(5) / 4294967295, 2) * 40)) AS m
              FROM numbers({offset:UInt64}, {n:UInt64}))`,
-      { params: { now, n, offset: done }, settings: { parallel_view_processing: 1, max_insert_threads: 2 } },
+      { params: { now, n, offset: done }, settings: { parallel_view_processing: 1, max_insert_threads: '2' } },
     );
     process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
   }

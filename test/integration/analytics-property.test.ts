@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import {
+  autoGranularity,
+  bucketStarts,
   Granularity,
   RangePreset,
   UsageAggregator,
@@ -12,7 +14,7 @@ import {
   resolveRange,
 } from '@app/analytics';
 import { metricValue } from '../../libs/analytics/src/usage-metrics';
-import { CALL_EVENT_COLUMNS, CallEventRow, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
+import { CALL_EVENT_COLUMNS, CallEventRow, MAX_FUTURE_SKEW_MS, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
 import type { LabelDirectory } from '../../libs/analytics/src/label-directory';
 import { isolatedConfig } from '../harness/test-env';
 
@@ -197,6 +199,11 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
       return aggregateRanked(req, rank);
     };
+    const aggregateSeriesAndSplit = aggregator.aggregateSeriesAndSplit.bind(aggregator);
+    aggregator.aggregateSeriesAndSplit = (req) => {
+      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
+      return aggregateSeriesAndSplit(req);
+    };
     plainAggregator = new UsageAggregator(ch);
     queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory);
   });
@@ -292,11 +299,17 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         checked.rankings++;
       }
 
-      if (c % 4 === 1) {
-        // a breakdown's rows and model lists (requests per user and model, at every grain)
-        const breakdown = await queries.breakdown(filter, { view: UsageDimension.USER, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
+      if (c % 4 === 1 || c % 4 === 3) {
+        // a breakdown's rows, model lists and sparklines (requests per user, model and bucket, at
+        // every grain); every other one in UTC, whose whole days the user-model day rollup answers
+        const bFilter = c % 4 === 1 ? filter : { ...filter, range: { ...filter.range, timeZone: 'UTC' } };
+        const { from: bFrom, to: bTo } = rangeOf(bFilter, now);
+        const bZone = bFilter.range.timeZone!;
+        const bContext = `${context}, breakdown in ${bZone}`;
+        const bInRange = events.filter((e) => matches(e, bFilter, bFrom, bTo));
+        const breakdown = await queries.breakdown(bFilter, { view: UsageDimension.USER, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
         const perUser = new Map<string, Map<string, number>>();
-        for (const e of inRange) {
+        for (const e of bInRange) {
           const models = perUser.get(e.row.user_id) ?? new Map<string, number>();
           models.set(e.row.model, (models.get(e.row.model) ?? 0) + 1);
           perUser.set(e.row.user_id, models);
@@ -308,7 +321,19 @@ describe('analytics answers equal aggregates of the raw events (property test)',
           .slice(0, 5)
           .map((r) => [r.user, r.requests, r.models.slice(0, 3), Math.max(0, r.models.length - 3)]);
         const rows = breakdown.edges.map((e) => [e.node.key, e.node.requests, e.node.models, e.node.moreModels]);
-        expect({ context, total: breakdown.totalCount, rows }).toEqual({ context, total: perUser.size, rows: expectedRows });
+        expect({ context: bContext, total: breakdown.totalCount, rows }).toEqual({ context: bContext, total: perUser.size, rows: expectedRows });
+        // each sparkline point holds the user's requests of its local bucket (a first bucket cut by the range's start included)
+        const sparkGranularity = autoGranularity(bFrom, bTo);
+        const starts = bucketStarts(bFrom, Math.min(bTo, now + MAX_FUTURE_SKEW_MS), sparkGranularity, bZone);
+        for (const { node } of breakdown.edges) {
+          const perBucket = new Map<string, number>();
+          for (const e of bInRange) if (e.row.user_id === node.key) perBucket.set(localKey(e.at, bZone, sparkGranularity), (perBucket.get(localKey(e.at, bZone, sparkGranularity)) ?? 0) + 1);
+          const answered = new Map<string, number>();
+          starts.forEach((b, i) => answered.set(localKey(Math.max(b, bFrom), bZone, sparkGranularity), (answered.get(localKey(Math.max(b, bFrom), bZone, sparkGranularity)) ?? 0) + node.sparkline[i]));
+          expect({ context: bContext, user: node.key, points: node.sparkline.length }).toEqual({ context: bContext, user: node.key, points: starts.length });
+          for (const [k, n] of answered) expect({ context: bContext, user: node.key, k, n }).toEqual({ context: bContext, user: node.key, k, n: perBucket.get(k) ?? 0 });
+          expect([...perBucket.keys()].filter((k) => !answered.has(k))).toEqual([]);
+        }
         checked.breakdowns++;
       }
     }

@@ -200,6 +200,10 @@ describe('ClickHouse gateway on the real engine', () => {
         const [raw] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'call_events'`);
         expect(raw.sorting_key).toMatch(/^toStartOfHour\(occurred_at\), team_id/);
         expect(tables).not.toContain('call_events_by_time');
+        // the user-model day table was sorted again, user first (0064-0069), and its view follows
+        const [userModels] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'usage_user_models_1d'`);
+        expect(userModels.sorting_key).toMatch(/^user_id, day/);
+        expect(tables).not.toContain('usage_user_models_1d_by_user');
         // the day and platform rollups are fed by the hour rollups' inserts: a chain of views
         for (const table of [
           'call_events',

@@ -217,21 +217,19 @@ export class UsageQueries {
     }
     const keys = page.map((g) => g.key!);
 
+    // sparklines and model lists: one read of requests by group, grouped by time and by model
     const sparkGranularity = autoGranularity(from, to);
+    const sparkBuckets = this.buckets(from, to, sparkGranularity, range.timeZone, now);
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
-    const [spark, models] = keys.length
-      ? await Promise.all([
-          this.grouped(narrowed, sparkGranularity, args.view, [UsageMetric.REQUESTS], now),
-          this.aggregator.aggregate({
-            filter: narrowed,
-            plan: planUsage({ filter: narrowed, from, to, timeZone: range.timeZone, dimension: args.view, secondDimension: UsageDimension.MODEL, measures: REQUESTS_ONLY, now }),
-            measures: REQUESTS_ONLY,
-            timeZone: range.timeZone,
-            dimension: args.view,
-            secondDimension: UsageDimension.MODEL,
-          }),
-        ])
-      : [{ buckets: [], rows: [] as UsageGroup[] }, [] as UsageGroup[]];
+    const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL, measures: REQUESTS_ONLY };
+    const { series, split: models } = keys.length
+      ? await this.aggregator.aggregateSeriesAndSplit({
+          ...detail,
+          filter: narrowed,
+          plan: planUsage({ ...detail, filter: narrowed, from, to, timeZone: range.timeZone, now }),
+          timeZone: range.timeZone,
+        })
+      : { series: [] as UsageGroup[], split: [] as UsageGroup[] };
 
     return {
       totalCount,
@@ -245,7 +243,7 @@ export class UsageQueries {
             key: g.key!,
             label: who?.label ?? g.key!,
             email: who?.email ?? null,
-            sparkline: this.points(spark.buckets, spark.rows.filter((r) => r.key === g.key), UsageMetric.REQUESTS, sparkGranularity, range.timeZone).map((p) => p.value ?? 0),
+            sparkline: this.points(sparkBuckets, series.filter((r) => r.key === g.key), UsageMetric.REQUESTS, sparkGranularity, range.timeZone).map((p) => p.value ?? 0),
             models: used.slice(0, 3).map((m) => m.secondKey!),
             moreModels: Math.max(0, used.length - 3),
             requests: g.requests,
