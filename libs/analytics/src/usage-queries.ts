@@ -195,13 +195,14 @@ export class UsageQueries {
     const needle = args.search?.trim().toLowerCase();
     let page: UsageGroup[];
     let totalCount: number;
-    let people: Awaited<ReturnType<LabelDirectory['describe']>>;
+    let people: Awaited<ReturnType<LabelDirectory['describe']>> | undefined;
     if (needle) {
       // names, emails and team names live in Postgres: every group is described, then matched
       const groups = await this.aggregator.aggregate(request);
-      people = await this.labels.describe(args.view, groups.map((g) => g.key!));
+      const everyone = await this.labels.describe(args.view, groups.map((g) => g.key!));
+      people = everyone;
       const matching = groups.filter((g) => {
-        const who = people.get(g.key!);
+        const who = everyone.get(g.key!);
         return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) => s?.toLowerCase().includes(needle));
       });
       const direction = args.descending ? -1 : 1;
@@ -213,7 +214,6 @@ export class UsageQueries {
       const ranked = await this.aggregator.aggregateRanked(request, { metric: args.orderBy, descending: args.descending, nullsAs: -1, limit: args.first, offset });
       page = ranked.groups;
       totalCount = ranked.groupCount;
-      people = await this.labels.describe(args.view, page.map((g) => g.key!));
     }
     const keys = page.map((g) => g.key!);
 
@@ -222,21 +222,25 @@ export class UsageQueries {
     const sparkBuckets = this.buckets(from, to, sparkGranularity, range.timeZone, now);
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL, measures: REQUESTS_ONLY };
-    const { series, split: models } = keys.length
-      ? await this.aggregator.aggregateSeriesAndSplit({
-          ...detail,
-          filter: narrowed,
-          plan: planUsage({ ...detail, filter: narrowed, from, to, timeZone: range.timeZone, now }),
-          timeZone: range.timeZone,
-        })
-      : { series: [] as UsageGroup[], split: [] as UsageGroup[] };
+    const [{ series, split: models }, described] = await Promise.all([
+      keys.length
+        ? this.aggregator.aggregateSeriesAndSplit({
+            ...detail,
+            filter: narrowed,
+            plan: planUsage({ ...detail, filter: narrowed, from, to, timeZone: range.timeZone, now }),
+            timeZone: range.timeZone,
+          })
+        : { series: [] as UsageGroup[], split: [] as UsageGroup[] },
+      // names and emails from Postgres while the engine reads (a searched page has them already)
+      people ?? this.labels.describe(args.view, keys),
+    ]);
 
     return {
       totalCount,
       pageInfo: { hasNextPage: offset + args.first < totalCount, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
       edges: page.map((g, i) => {
         const used = models.filter((m) => m.key === g.key).sort((a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!));
-        const who = people.get(g.key!);
+        const who = described.get(g.key!);
         return {
           cursor: encodeOffsetCursor(offset + i + 1),
           node: {
