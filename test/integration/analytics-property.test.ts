@@ -8,12 +8,13 @@ import {
   UsageAggregator,
   UsageDimension,
   UsageFilterInput,
+  UsageGroup,
   UsageMetric,
   UsageQueries,
   planUsage,
   resolveRange,
 } from '@app/analytics';
-import { metricValue } from '../../libs/analytics/src/usage-metrics';
+import { Measure, metricValue } from '../../libs/analytics/src/usage-metrics';
 import { CALL_EVENT_COLUMNS, CallEventRow, MAX_FUTURE_SKEW_MS, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
 import type { LabelDirectory } from '../../libs/analytics/src/label-directory';
 import { isolatedConfig } from '../harness/test-env';
@@ -407,6 +408,36 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         }
       }
     }
+  });
+
+  it('groups one read by bucket and by second dimension as two separate reads group it, for every additive measure', async () => {
+    const additive = new Set<Measure>(['successes', 'errors', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'cost', 'credits', 'callsBySource']);
+    const sortKey = (g: UsageGroup) => `${g.key} ${g.bucket ?? ''} ${g.secondKey ?? ''}`;
+    const byKey = (a: UsageGroup, b: UsageGroup) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0);
+    // raw edges and rollup interiors in one plan, in UTC and in a zone with a 45-minute offset
+    for (const timeZone of ['UTC', 'Australia/Eucla']) {
+      const filter: UsageFilterInput = { range: { from: new Date(now - 6 * DAY - 17 * 60_000), to: new Date(now - 3_600_000 + 23 * 60_000), timeZone } };
+      const from = filter.range.from!.getTime();
+      const to = filter.range.to!.getTime();
+      const request = { filter, timeZone, granularity: Granularity.DAY, dimension: UsageDimension.USER, measures: additive };
+      const { series, split } = await plainAggregator.aggregateSeriesAndSplit({
+        ...request,
+        secondDimension: UsageDimension.MODEL,
+        plan: planUsage({ ...request, secondDimension: UsageDimension.MODEL, from, to, now }),
+      });
+      const bySeries = await plainAggregator.aggregate({ ...request, plan: planUsage({ ...request, from, to, now }) });
+      const bySplit = await plainAggregator.aggregate({
+        ...request,
+        granularity: undefined,
+        secondDimension: UsageDimension.MODEL,
+        plan: planUsage({ ...request, granularity: undefined, secondDimension: UsageDimension.MODEL, from, to, now }),
+      });
+      expect(series.length).toBeGreaterThan(20);
+      expect(split.length).toBeGreaterThan(20);
+      expect({ timeZone, series: series.sort(byKey) }).toEqual({ timeZone, series: bySeries.sort(byKey) });
+      expect({ timeZone, split: split.sort(byKey) }).toEqual({ timeZone, split: bySplit.sort(byKey) });
+    }
+    await expect(plainAggregator.aggregateSeriesAndSplit({ ...{ filter: { range: {} }, timeZone: 'UTC', plan: [] }, granularity: Granularity.DAY, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set<Measure>(['activeUsers']) })).rejects.toThrow('additive measures only');
   });
 
   it('refuses too many buckets with RANGE_TOO_LARGE and the limit', async () => {

@@ -233,17 +233,27 @@ export class UsageAggregator {
     const measures = req.measures ?? ALL_MEASURES;
     if (measures.has('activeUsers') || measures.has('latency')) throw new Error('aggregateSeriesAndSplit sums additive measures only');
     const { sql, params } = this.grouped(req, true);
-    const rows = await this.clickhouse.query<Row & { series_row: number }>(sql, { params });
+    // one row of arrays per group and grouping: a page of 50 users has thousands of (user,
+    // model) and (user, day) rows, and decoding them as objects cost 3 of 17 ms at 100M events
+    const columns = ['bucket', 'second_key', ...additiveColumns(measures).flatMap((c) => [...c.total.matchAll(/ AS (\w+)/g)].map((m) => m[1]))];
+    const packed = await this.clickhouse.query<{ group_key: string; series_row: number } & Record<string, unknown[]>>(
+      `SELECT group_key, series_row, ${columns.map((c) => `groupArray(${c}) AS a_${c}`).join(', ')} FROM (${sql}) GROUP BY group_key, series_row`,
+      { params },
+    );
     const series: UsageGroup[] = [];
     const split: UsageGroup[] = [];
-    for (const r of rows) {
-      const group = toGroup(r);
-      if (r.series_row) {
-        delete group.secondKey;
-        series.push(group);
-      } else {
-        delete group.bucket;
-        split.push(group);
+    for (const p of packed) {
+      for (let i = 0; i < p.a_bucket.length; i++) {
+        const row: Record<string, unknown> = { group_key: p.group_key };
+        for (const c of columns) row[c] = p[`a_${c}`][i];
+        const group = toGroup(row as unknown as Row);
+        if (p.series_row) {
+          delete group.secondKey;
+          series.push(group);
+        } else {
+          delete group.bucket;
+          split.push(group);
+        }
       }
     }
     return { series, split };
