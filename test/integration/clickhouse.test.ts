@@ -197,9 +197,14 @@ describe('ClickHouse gateway on the real engine', () => {
         // a retried insert (same offsets, same token) counts once, down the whole chain of views
         await new CallEventWriter(db).insert(later, 'calls:0:2000-2009');
         // the raw table was swapped for an hour-first one (0037-0040): same rows, and the views follow the name
-        const [raw] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'call_events'`);
+        const [raw] = await db.query<{ sorting_key: string; engine_full: string }>(
+          `SELECT sorting_key, engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'call_events'`,
+        );
         expect(raw.sorting_key).toMatch(/^toStartOfHour\(occurred_at\), team_id/);
         expect(tables).not.toContain('call_events_by_time');
+        // and again for granules of 2,048 rows (0070-0073)
+        expect(raw.engine_full).toContain('index_granularity = 2048');
+        expect(tables).not.toContain('call_events_fine_granules');
         // the user-model day table was sorted again, user first (0064-0069), and its view follows
         const [userModels] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'usage_user_models_1d'`);
         expect(userModels.sorting_key).toMatch(/^user_id, day/);
