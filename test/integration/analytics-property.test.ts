@@ -436,6 +436,24 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       expect(split.length).toBeGreaterThan(20);
       expect({ timeZone, series: series.sort(byKey) }).toEqual({ timeZone, series: bySeries.sort(byKey) });
       expect({ timeZone, split: split.sort(byKey) }).toEqual({ timeZone, split: bySplit.sort(byKey) });
+      // and the sums themselves against the events: calls by source and tokens per user
+      const perUser = new Map<string, { business: number; internal: number; tokens: number }>();
+      for (const e of events.filter((ev) => matches(ev, filter, from, to))) {
+        const u = perUser.get(e.row.user_id) ?? { business: 0, internal: 0, tokens: 0 };
+        if (e.row.source === 'business') u.business++;
+        else u.internal++;
+        u.tokens += e.row.input_tokens + e.row.output_tokens;
+        perUser.set(e.row.user_id, u);
+      }
+      const answered = new Map<string, { business: number; internal: number; tokens: number }>();
+      for (const g of split) {
+        const u = answered.get(g.key!) ?? { business: 0, internal: 0, tokens: 0 };
+        u.business += g.businessCalls;
+        u.internal += g.internalCalls;
+        u.tokens += g.inputTokens + g.outputTokens;
+        answered.set(g.key!, u);
+      }
+      expect({ timeZone, users: Object.fromEntries(answered) }).toEqual({ timeZone, users: Object.fromEntries(perUser) });
     }
     await expect(plainAggregator.aggregateSeriesAndSplit({ ...{ filter: { range: {} }, timeZone: 'UTC', plan: [] }, granularity: Granularity.DAY, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set<Measure>(['activeUsers']) })).rejects.toThrow('additive measures only');
   });
