@@ -53,6 +53,7 @@ const ROLLUPS = [
   'usage_detail_1d',
   'usage_user_models_1h',
   'usage_user_models_1d',
+  'usage_team_models_1d',
 ];
 
 /** Nearest-rank percentile: of 20 runs the p95 is the 19th, the p50 the 10th. */

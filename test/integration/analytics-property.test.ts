@@ -301,19 +301,22 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       }
 
       if (c % 4 === 1 || c % 4 === 3) {
-        // a breakdown's rows, model lists and sparklines (requests per user, model and bucket, at
-        // every grain); every other one in UTC, whose whole days the user-model day rollup answers
+        // a breakdown's rows, model lists and sparklines (requests per user or team, model and
+        // bucket, at every grain); every other one in UTC, whose whole days the day rollups
+        // answer, and every fourth by team
+        const view = c % 8 === 3 ? UsageDimension.TEAM : UsageDimension.USER;
+        const column = view === UsageDimension.TEAM ? 'team_id' : 'user_id';
         const bFilter = c % 4 === 1 ? filter : { ...filter, range: { ...filter.range, timeZone: 'UTC' } };
         const { from: bFrom, to: bTo } = rangeOf(bFilter, now);
         const bZone = bFilter.range.timeZone!;
-        const bContext = `${context}, breakdown in ${bZone}`;
+        const bContext = `${context}, breakdown by ${view} in ${bZone}`;
         const bInRange = events.filter((e) => matches(e, bFilter, bFrom, bTo));
-        const breakdown = await queries.breakdown(bFilter, { view: UsageDimension.USER, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
+        const breakdown = await queries.breakdown(bFilter, { view, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
         const perUser = new Map<string, Map<string, number>>();
         for (const e of bInRange) {
-          const models = perUser.get(e.row.user_id) ?? new Map<string, number>();
+          const models = perUser.get(e.row[column]) ?? new Map<string, number>();
           models.set(e.row.model, (models.get(e.row.model) ?? 0) + 1);
-          perUser.set(e.row.user_id, models);
+          perUser.set(e.row[column], models);
         }
         const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
         const expectedRows = [...perUser.entries()]
@@ -328,7 +331,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         const starts = bucketStarts(bFrom, Math.min(bTo, now + MAX_FUTURE_SKEW_MS), sparkGranularity, bZone);
         for (const { node } of breakdown.edges) {
           const perBucket = new Map<string, number>();
-          for (const e of bInRange) if (e.row.user_id === node.key) perBucket.set(localKey(e.at, bZone, sparkGranularity), (perBucket.get(localKey(e.at, bZone, sparkGranularity)) ?? 0) + 1);
+          for (const e of bInRange) if (e.row[column] === node.key) perBucket.set(localKey(e.at, bZone, sparkGranularity), (perBucket.get(localKey(e.at, bZone, sparkGranularity)) ?? 0) + 1);
           const answered = new Map<string, number>();
           starts.forEach((b, i) => answered.set(localKey(Math.max(b, bFrom), bZone, sparkGranularity), (answered.get(localKey(Math.max(b, bFrom), bZone, sparkGranularity)) ?? 0) + node.sparkline[i]));
           expect({ context: bContext, user: node.key, points: node.sparkline.length }).toEqual({ context: bContext, user: node.key, points: starts.length });
@@ -352,6 +355,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       'usage_platform_totals_1m',
       'usage_team_1h',
       'usage_team_1m',
+      'usage_team_models_1d',
       'usage_team_totals_1d',
       'usage_team_totals_1h',
       'usage_user_models_1d',

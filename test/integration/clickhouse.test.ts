@@ -191,6 +191,11 @@ describe('ClickHouse gateway on the real engine', () => {
           const pairs = new Set(rows.map((r) => `${r.occurred_at.slice(0, time)} ${r.team_id} ${r.user_id} ${r.model}`)).size;
           expect({ table, ...userModels }).toEqual({ table, requests: expected.requests, users: expected.users, pairs: String(pairs) });
         }
+        const [teamModels] = await db.query<{ requests: string; pairs: string }>(
+          'SELECT toString(sum(requests)) AS requests, toString(count()) AS pairs FROM usage_team_models_1d FINAL',
+        );
+        const teamPairs = new Set(rows.map((r) => `${r.occurred_at.slice(0, 10)} ${r.team_id} ${r.model}`)).size;
+        expect(teamModels).toEqual({ requests: expected.requests, pairs: String(teamPairs) });
 
         const later = rows.slice(0, 10).map((r) => ({ ...r, event_id: `${r.event_id}-b` }));
         await new CallEventWriter(db).insert(later, 'calls:0:2000-2009');
@@ -226,6 +231,7 @@ describe('ClickHouse gateway on the real engine', () => {
           'usage_platform_totals_1d',
           'usage_user_models_1h',
           'usage_user_models_1d',
+          'usage_team_models_1d',
         ]) {
           const measure = table === 'call_events' || table === 'event_ids' ? 'count()' : 'sum(requests)';
           const [{ n }] = await db.query<{ n: string }>(`SELECT toString(${measure}) AS n FROM ${table}`);

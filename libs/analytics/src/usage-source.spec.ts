@@ -45,9 +45,11 @@ describe('planUsage', () => {
     expect(plan({ filter: { sources: ['internal'] } })).toBe('usage_platform_totals_1d');
     expect(plan({ granularity: Granularity.HOUR })).toBe('usage_platform_totals_1h');
     expect(plan({ dimension: UsageDimension.MODEL, filter: { modelTypes: ['text'] } })).toBe('usage_platform_1h');
-    // the user-model day rollup holds requests by model too, in 30 times the rows a day
-    expect(plan({ dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_platform_1h');
-    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
+    // requests by model: the team-model day rollup, not the user-model one (30 times the rows a day)
+    expect(plan({ dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
+    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
+    expect(plan({ dimension: UsageDimension.TEAM, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
+    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
     expect(plan({ granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_platform_1h');
     expect(plan({ filter: { teamIds: ['t'] }, granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_team_1h');
   });

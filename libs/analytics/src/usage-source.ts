@@ -18,6 +18,7 @@ export type UsageSource =
   | 'usage_team_1m'
   | 'usage_user_models_1h'
   | 'usage_user_models_1d'
+  | 'usage_team_models_1d'
   | 'call_events';
 
 const MINUTE = 60_000;
@@ -35,6 +36,7 @@ const TEAM_TOTALS = [UsageDimension.TEAM, UsageDimension.SOURCE];
 const PLATFORM_LEVEL = [UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimension.MODEL_TYPE, UsageDimension.SOURCE];
 const KEY_LEVEL = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE];
 const USER_MODELS = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.MODEL];
+const TEAM_MODELS = [UsageDimension.TEAM, UsageDimension.MODEL];
 const EVERY = Object.values(UsageDimension);
 
 interface SourceFacts {
@@ -68,6 +70,7 @@ const SOURCES: Record<UsageSource, SourceFacts> = {
   usage_detail_1d: fact(DAY, Number.POSITIVE_INFINITY, EVERY),
   usage_user_models_1h: fact(HOUR, 400 * DAY, USER_MODELS, []),
   usage_user_models_1d: fact(DAY, Number.POSITIVE_INFINITY, USER_MODELS, []),
+  usage_team_models_1d: fact(DAY, Number.POSITIVE_INFINITY, TEAM_MODELS, []),
   call_events: fact(1, 90 * DAY, EVERY),
 };
 
@@ -107,6 +110,7 @@ const BY_PREFERENCE: UsageSource[] = [
   'usage_platform_totals_1d',
   'usage_team_totals_1d',
   'usage_key_1d',
+  'usage_team_models_1d',
   'usage_platform_totals_1h',
   'usage_platform_1h',
   'usage_user_models_1d',
