@@ -158,6 +158,7 @@ async function main() {
     ['trend, 7 days hourly, split by model', () => queries.trend(week, Granularity.HOUR, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS], UsageDimension.MODEL, now)],
     ['ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)],
     ['breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)],
+    ['breakdown, 30 days, by team, first 50', () => queries.breakdown(month, { view: UsageDimension.TEAM, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)],
     ['callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 }, now)],
     ['ranking, 30 days to the minute (custom range)', () => queries.ranking(monthToTheMinute, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)],
   ]);
@@ -205,6 +206,7 @@ async function main() {
       ['trend, 7 days hourly, split by model', () => pg.query(`SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`, [since(7)])],
       ['ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])],
       ['breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])],
+      ['breakdown, 30 days, by team, first 50', () => pg.query('SELECT team_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])],
       ['callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])],
       ['ranking, 30 days to the minute (custom range)', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])],
     ]);
