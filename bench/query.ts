@@ -50,6 +50,7 @@ const ROLLUPS = [
   'usage_platform_totals_1d',
   'usage_team_totals_1d',
   'usage_key_1d',
+  'usage_user_1d',
   'usage_detail_1d',
   'usage_user_models_1h',
   'usage_user_models_1d',

@@ -358,6 +358,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       'usage_team_models_1d',
       'usage_team_totals_1d',
       'usage_team_totals_1h',
+      'usage_user_1d',
       'usage_user_models_1d',
       'usage_user_models_1h',
     ]);

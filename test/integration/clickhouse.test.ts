@@ -176,6 +176,7 @@ describe('ClickHouse gateway on the real engine', () => {
         expect(await totals('usage_team_totals_1h', 'uniqMerge(users)')).toEqual([expected]);
         expect(await totals('usage_team_totals_1d', 'uniqMerge(users)')).toEqual([expected]);
         expect(await totals('usage_key_1d', 'uniqExact(user_id)')).toEqual([expected]);
+        expect(await totals('usage_user_1d', 'uniqExact(user_id)')).toEqual([expected]);
         expect(await totals('usage_platform_1h', 'uniqMerge(users)')).toEqual([expected]);
         for (const table of ['usage_platform_totals_1m', 'usage_platform_totals_1h', 'usage_platform_totals_1d']) {
           expect({ table, totals: await totals(table, 'uniqMerge(users)') }).toEqual({ table, totals: [expected] });
@@ -224,6 +225,7 @@ describe('ClickHouse gateway on the real engine', () => {
           'usage_key_1h',
           'usage_team_totals_1d',
           'usage_key_1d',
+          'usage_user_1d',
           'usage_detail_1d',
           'usage_platform_1h',
           'usage_platform_totals_1m',

@@ -37,7 +37,11 @@ describe('planUsage', () => {
     expect(plan({ filter: team, dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
-    expect(plan({ dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1d');
+    // per user without key, service or source: the user day rollup (one row per user, not per key)
+    expect(plan({ dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_user_1d');
+    expect(plan({ filter: team, dimension: UsageDimension.USER, measures: new Set(['cost', 'latency', 'activeUsers'] as const) })).toBe('usage_user_1d');
+    expect(plan({ dimension: UsageDimension.USER, measures: new Set(['callsBySource'] as const) })).toBe('usage_key_1d');
+    expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1d');
   });
 
   it('answers questions across all teams from the platform rollups, which have no team column', () => {

@@ -11,6 +11,7 @@ export type UsageSource =
   | 'usage_platform_1h'
   | 'usage_team_totals_1d'
   | 'usage_key_1d'
+  | 'usage_user_1d'
   | 'usage_detail_1d'
   | 'usage_team_totals_1h'
   | 'usage_team_1h'
@@ -37,6 +38,7 @@ const PLATFORM_LEVEL = [UsageDimension.SERVICE, UsageDimension.MODEL, UsageDimen
 const KEY_LEVEL = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.API_KEY, UsageDimension.SERVICE, UsageDimension.SOURCE];
 const USER_MODELS = [UsageDimension.TEAM, UsageDimension.USER, UsageDimension.MODEL];
 const TEAM_MODELS = [UsageDimension.TEAM, UsageDimension.MODEL];
+const USER_LEVEL = [UsageDimension.TEAM, UsageDimension.USER];
 const EVERY = Object.values(UsageDimension);
 
 interface SourceFacts {
@@ -66,6 +68,7 @@ const SOURCES: Record<UsageSource, SourceFacts> = {
   usage_team_1h: fact(HOUR, 400 * DAY, TEAM_LEVEL),
   usage_team_1m: fact(MINUTE, 14 * DAY, TEAM_LEVEL),
   usage_key_1d: fact(DAY, Number.POSITIVE_INFINITY, KEY_LEVEL),
+  usage_user_1d: fact(DAY, Number.POSITIVE_INFINITY, USER_LEVEL, [...ALL_MEASURES].filter((m) => m !== 'callsBySource')),
   usage_key_1h: fact(HOUR, 400 * DAY, KEY_LEVEL),
   usage_detail_1d: fact(DAY, Number.POSITIVE_INFINITY, EVERY),
   usage_user_models_1h: fact(HOUR, 400 * DAY, USER_MODELS, []),
@@ -109,6 +112,7 @@ const FILTER_DIMENSION: Record<string, UsageDimension> = {
 const BY_PREFERENCE: UsageSource[] = [
   'usage_platform_totals_1d',
   'usage_team_totals_1d',
+  'usage_user_1d',
   'usage_key_1d',
   'usage_team_models_1d',
   'usage_platform_totals_1h',
