@@ -4,9 +4,8 @@ import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
-import { normalizeDecimal, UsageAggregator } from './usage-aggregator';
+import { normalizeDecimal, planned, UsageAggregator } from './usage-aggregator';
 import { Measure } from './usage-metrics';
-import { planUsage } from './usage-source';
 import { buildWhere, RAW_HOUR_BOUNDS } from './usage-where';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
@@ -164,8 +163,7 @@ export class CallLogsQuery {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const measures = new Set<Measure>(args.statuses?.length ? ['successes', 'errors'] : []);
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, measures, now });
-    const [totals] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, measures });
+    const [totals] = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone, measures }));
     if (!totals) return 0;
     if (!args.statuses?.length) return totals.requests;
     return (args.statuses.includes('success') ? totals.successes : 0) + (args.statuses.includes('error') ? totals.errors : 0);

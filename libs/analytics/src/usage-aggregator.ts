@@ -3,7 +3,7 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import { DIMENSION_COLUMN, Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { ALL_MEASURES, Measure, metricExpression } from './usage-metrics';
-import { keepsUserState, timeColumn, UsagePlan, UsageSource } from './usage-source';
+import { keepsUserState, planUsage, timeColumn, UsagePlan, UsageSource } from './usage-source';
 import { buildWhere, TimeRange } from './usage-where';
 
 /** The additive facts every metric is derived from, for one group. */
@@ -43,6 +43,16 @@ export interface AggregateRequest {
   secondDimension?: UsageDimension;
   /** a stable slice of the groups (ordered by the grouping keys), for exports */
   page?: { limit: number; offset: number };
+}
+
+/**
+ * A request with the plan of its own range, filter, grouping and measures: the sources are
+ * chosen for exactly what the read computes (a source picked for fewer measures would answer
+ * the others with zeros).
+ */
+export function planned(req: Omit<AggregateRequest, 'plan'> & { from: number; to: number; now: number }): AggregateRequest {
+  const { from, to, now, ...request } = req;
+  return { ...request, plan: planUsage({ ...request, from, to, now }) };
 }
 
 type SeriesAndSplit = Required<Pick<AggregateRequest, 'granularity' | 'dimension' | 'secondDimension'>>;

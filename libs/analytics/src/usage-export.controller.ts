@@ -9,9 +9,9 @@ import { RangePreset, UsageFilterInput } from './dto/usage-filter.input';
 import { LabelDirectory } from './label-directory';
 import { resolveRange } from './time-range';
 import { UsageAccessPolicy } from './usage-access.policy';
-import { UsageAggregator, UsageGroup } from './usage-aggregator';
+import { planned, UsageAggregator, UsageGroup } from './usage-aggregator';
 import { MAX_BUCKETS } from './usage-queries';
-import { bucketStarts, planUsage } from './usage-source';
+import { bucketStarts } from './usage-source';
 
 const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean));
 const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(String(value)));
@@ -65,7 +65,7 @@ export class UsageExportController {
     if (granularity && bucketStarts(from, to, granularity, range.timeZone).length > MAX_BUCKETS * 50) {
       throw new BadUserInputError(`range: too many ${granularity} buckets for an export; choose a coarser granularity`);
     }
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension: groupBy, now: Date.now() });
+    const request = planned({ filter, from, to, now: Date.now(), timeZone: range.timeZone, granularity, dimension: groupBy });
 
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -73,7 +73,7 @@ export class UsageExportController {
     const header = [...(granularity ? ['bucket_start'] : []), ...(groupBy ? [groupBy.toLowerCase(), 'label'] : []), ...COLUMNS];
     res.write(header.join(',') + '\n');
     for (let offset = 0; ; offset += PAGE) {
-      const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension: groupBy, page: { limit: PAGE, offset } });
+      const rows = await this.aggregator.aggregate({ ...request, page: { limit: PAGE, offset } });
       const labels = groupBy ? await this.labels.labelsFor(groupBy, [...new Set(rows.map((r) => r.key!))]) : new Map<string, string>();
       const chunk = rows.map((r) => this.line(r, granularity !== undefined, groupBy !== undefined, labels)).join('');
       if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));

@@ -6,9 +6,9 @@ import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
-import { EMPTY_TOTALS, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
+import { EMPTY_TOTALS, planned, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
 import { isAdditive, measuresFor, metricValue } from './usage-metrics';
-import { bucketMinutes, bucketStarts, GRANULARITY_MS, planUsage } from './usage-source';
+import { bucketMinutes, bucketStarts, GRANULARITY_MS } from './usage-source';
 import { LabelDirectory } from './label-directory';
 
 export const MAX_BUCKETS = 2000;
@@ -54,8 +54,7 @@ export class UsageQueries {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, now });
-    const [row] = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone });
+    const [row] = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone }));
     return row ?? EMPTY_TOTALS;
   }
 
@@ -102,9 +101,7 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const buckets = this.buckets(from, to, granularity, range.timeZone, now);
-    const measures = measuresFor(metrics);
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, granularity, dimension, measures, now });
-    const rows = await this.aggregator.aggregate({ filter, plan, timeZone: range.timeZone, granularity, dimension, measures });
+    const rows = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) }));
     return { range, buckets, rows };
   }
 
@@ -161,10 +158,8 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
-    const measures = measuresFor([metric]);
-    const totalsPlan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension, measures, now });
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
-      { filter, plan: totalsPlan, timeZone: range.timeZone, dimension, measures },
+      { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }), dimension },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
     );
     if (top.length === 0) return [];
@@ -190,8 +185,7 @@ export class UsageQueries {
     const minutes = (to - from) / 60_000;
     // the breakdown table's columns and its sort key
     const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
-    const plan = planUsage({ filter, from, to, timeZone: range.timeZone, dimension: args.view, measures, now });
-    const request = { filter, plan, timeZone: range.timeZone, dimension: args.view, measures };
+    const request = { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }), dimension: args.view };
     const needle = args.search?.trim().toLowerCase();
     let page: UsageGroup[];
     let totalCount: number;
@@ -221,14 +215,12 @@ export class UsageQueries {
     const sparkGranularity = autoGranularity(from, to);
     const sparkBuckets = this.buckets(from, to, sparkGranularity, range.timeZone, now);
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
-    const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL, measures: REQUESTS_ONLY };
+    const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL };
     const [{ series, split: models }, described] = await Promise.all([
       keys.length
         ? this.aggregator.aggregateSeriesAndSplit({
+            ...planned({ ...detail, filter: narrowed, from, to, now, timeZone: range.timeZone, measures: REQUESTS_ONLY }),
             ...detail,
-            filter: narrowed,
-            plan: planUsage({ ...detail, filter: narrowed, from, to, timeZone: range.timeZone, now }),
-            timeZone: range.timeZone,
           })
         : { series: [] as UsageGroup[], split: [] as UsageGroup[] },
       // names and emails from Postgres while the engine reads (a searched page has them already)
