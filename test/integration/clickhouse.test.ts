@@ -215,6 +215,30 @@ describe('ClickHouse gateway on the real engine', () => {
         const [userModels] = await db.query<{ sorting_key: string }>(`SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'usage_user_models_1d'`);
         expect(userModels.sorting_key).toMatch(/^user_id, day/);
         expect(tables).not.toContain('usage_user_models_1d_by_user');
+        // the rollups read over whole ranges keep keys and sums uncompressed, states compressed (0080-0097)
+        const codecs = await db.query<{ table: string; name: string; type: string; compression_codec: string }>(
+          `SELECT table, name, type, compression_codec FROM system.columns WHERE database = currentDatabase() AND table IN {tables:Array(String)} ORDER BY table, position`,
+          {
+            params: {
+              tables: [
+                'usage_key_1d',
+                'usage_user_1d',
+                'usage_team_totals_1d',
+                'usage_team_models_1d',
+                'usage_user_models_1d',
+                'usage_platform_totals_1d',
+                'usage_platform_totals_1h',
+                'usage_team_totals_1h',
+                'usage_platform_1h',
+              ],
+            },
+          },
+        );
+        expect(new Set(codecs.map((c) => c.table)).size).toBe(9);
+        for (const c of codecs) {
+          const expectedCodec = c.type.startsWith('AggregateFunction(') ? '' : 'CODEC(NONE)';
+          expect({ table: c.table, column: c.name, codec: c.compression_codec }).toEqual({ table: c.table, column: c.name, codec: expectedCodec });
+        }
         // the day and platform rollups are fed by the hour rollups' inserts: a chain of views
         for (const table of [
           'call_events',

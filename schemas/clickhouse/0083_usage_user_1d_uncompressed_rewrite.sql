@@ -1,0 +1,2 @@
+-- Rewrites the existing parts with the codec of 0082.
+OPTIMIZE TABLE usage_user_1d FINAL
