@@ -165,8 +165,12 @@ export class UsageQueries {
     if (top.length === 0) return [];
     const shared = isAdditive(metric) && whole > 0;
     const bucketSize = granularity ?? autoGranularity(from, to);
-    const { buckets, rows } = await this.grouped({ ...filter, ...dimensionFilter(dimension, top.map((t) => t.key!)) }, bucketSize, dimension, [metric], now);
-    const labels = await this.labels.labelsFor(dimension, top.map((t) => t.key!));
+    const keys = top.map((t) => t.key!);
+    // the bars from the engine while Postgres names the keys
+    const [{ buckets, rows }, labels] = await Promise.all([
+      this.grouped({ ...filter, ...dimensionFilter(dimension, keys) }, bucketSize, dimension, [metric], now),
+      this.labels.labelsFor(dimension, keys),
+    ]);
     return top.map((t) => ({
       key: t.key!,
       label: labels.get(t.key!) ?? t.key!,
