@@ -258,18 +258,20 @@ export class UsageAggregator {
     );
     const series: UsageGroup[] = [];
     const split: UsageGroup[] = [];
+    // a series row has no second key and a split row no bucket: each row gets only its own
+    // (names looked up once per group; deleting a property afterwards made every row a slow object)
+    const measureColumns = columns.slice(2);
     for (const p of packed) {
-      for (let i = 0; i < p.a_bucket.length; i++) {
+      const seriesRow = Boolean(p.series_row);
+      const values = measureColumns.map((c) => p[`a_${c}`]);
+      const times = p.a_bucket;
+      const seconds = p.a_second_key;
+      for (let i = 0; i < times.length; i++) {
         const row: Record<string, unknown> = { group_key: p.group_key };
-        for (const c of columns) row[c] = p[`a_${c}`][i];
-        const group = toGroup(row as unknown as Row);
-        if (p.series_row) {
-          delete group.secondKey;
-          series.push(group);
-        } else {
-          delete group.bucket;
-          split.push(group);
-        }
+        if (seriesRow) row.bucket = times[i];
+        else row.second_key = seconds[i];
+        for (let j = 0; j < measureColumns.length; j++) row[measureColumns[j]] = values[j][i];
+        (seriesRow ? series : split).push(toGroup(row as unknown as Row));
       }
     }
     return { series, split };

@@ -15,6 +15,11 @@ export const MAX_BUCKETS = 2000;
 const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
 const MAX_SERIES = 50;
 
+interface Timeline {
+  starts: number[];
+  minutes: number[];
+}
+
 export interface BreakdownArgs {
   view: UsageDimension;
   orderBy: UsageMetric;
@@ -100,22 +105,24 @@ export class UsageQueries {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const buckets = this.buckets(from, to, granularity, range.timeZone, now);
+    const timeline = this.timeline(this.buckets(from, to, granularity, range.timeZone, now), granularity, range.timeZone);
     const rows = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) }));
-    return { range, buckets, rows };
+    return { timeline, rows };
   }
 
-  private points(buckets: number[], rows: UsageGroup[], metric: UsageMetric, granularity: Granularity, timeZone: string): Point[] {
+  /** Each bucket with its length in minutes (a local day lasts 23 to 25 hours), worked out once per answer. */
+  private timeline(starts: number[], granularity: Granularity, timeZone: string): Timeline {
+    return { starts, minutes: starts.map((b) => bucketMinutes(b, granularity, timeZone)) };
+  }
+
+  private points(timeline: Timeline, rows: UsageGroup[], metric: UsageMetric): Point[] {
     const byBucket = new Map(rows.map((r) => [r.bucket!, r]));
-    return buckets.map((b) => ({
-      t: new Date(b),
-      value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, bucketMinutes(b, granularity, timeZone)),
-    }));
+    return timeline.starts.map((b, i) => ({ t: new Date(b), value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]) }));
   }
 
   async trend(filter: UsageFilterInput, granularity: Granularity, metrics: UsageMetric[], splitBy?: UsageDimension, now = Date.now()): Promise<Series[]> {
     if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
-    const { range, buckets, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
+    const { timeline, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
     const groups = new Map<string | null, { rows: UsageGroup[]; requests: number }>();
     for (const row of rows) {
       const key = splitBy ? row.key! : null;
@@ -136,7 +143,7 @@ export class UsageQueries {
     const series: Series[] = [];
     for (const metric of metrics) {
       for (const key of keys) {
-        const points = this.points(buckets, groups.get(key)!.rows, metric, granularity, range.timeZone);
+        const points = this.points(timeline, groups.get(key)!.rows, metric);
         const values = points.map((p) => p.value).filter((v): v is number => v !== null);
         series.push({
           metric,
@@ -167,16 +174,17 @@ export class UsageQueries {
     const bucketSize = granularity ?? autoGranularity(from, to);
     const keys = top.map((t) => t.key!);
     // the bars from the engine while Postgres names the keys
-    const [{ buckets, rows }, labels] = await Promise.all([
+    const [{ timeline, rows }, labels] = await Promise.all([
       this.grouped({ ...filter, ...dimensionFilter(dimension, keys) }, bucketSize, dimension, [metric], now),
       this.labels.labelsFor(dimension, keys),
     ]);
+    const rowsOf = byKey(rows);
     return top.map((t) => ({
       key: t.key!,
       label: labels.get(t.key!) ?? t.key!,
       value: metricValue(t, metric, minutes) ?? 0,
       share: shared ? t.rankValue / whole : 0,
-      points: this.points(buckets, rows.filter((r) => r.key === t.key), metric, bucketSize, range.timeZone),
+      points: this.points(timeline, rowsOf.get(t.key!) ?? [], metric),
     }));
   }
 
@@ -217,7 +225,7 @@ export class UsageQueries {
 
     // sparklines and model lists: one read of requests by group, grouped by time and by model
     const sparkGranularity = autoGranularity(from, to);
-    const sparkBuckets = this.buckets(from, to, sparkGranularity, range.timeZone, now);
+    const sparkTimeline = this.timeline(this.buckets(from, to, sparkGranularity, range.timeZone, now), sparkGranularity, range.timeZone);
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL };
     const [{ series, split: models }, described] = await Promise.all([
@@ -231,11 +239,13 @@ export class UsageQueries {
       people ?? this.labels.describe(args.view, keys),
     ]);
 
+    const seriesOf = byKey(series);
+    const modelsOf = byKey(models);
     return {
       totalCount,
       pageInfo: { hasNextPage: offset + args.first < totalCount, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
       edges: page.map((g, i) => {
-        const used = models.filter((m) => m.key === g.key).sort((a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!));
+        const used = (modelsOf.get(g.key!) ?? []).sort((a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!));
         const who = described.get(g.key!);
         return {
           cursor: encodeOffsetCursor(offset + i + 1),
@@ -243,7 +253,7 @@ export class UsageQueries {
             key: g.key!,
             label: who?.label ?? g.key!,
             email: who?.email ?? null,
-            sparkline: this.points(sparkBuckets, series.filter((r) => r.key === g.key), UsageMetric.REQUESTS, sparkGranularity, range.timeZone).map((p) => p.value ?? 0),
+            sparkline: this.points(sparkTimeline, seriesOf.get(g.key!) ?? [], UsageMetric.REQUESTS).map((p) => p.value ?? 0),
             models: used.slice(0, 3).map((m) => m.secondKey!),
             moreModels: Math.max(0, used.length - 3),
             requests: g.requests,
@@ -255,6 +265,17 @@ export class UsageQueries {
       }),
     };
   }
+}
+
+/** Rows by their group key, in their order (one pass, not a scan of all rows per group). */
+function byKey(rows: UsageGroup[]): Map<string, UsageGroup[]> {
+  const groups = new Map<string, UsageGroup[]>();
+  for (const row of rows) {
+    const group = groups.get(row.key!);
+    if (group) group.push(row);
+    else groups.set(row.key!, [row]);
+  }
+  return groups;
 }
 
 /** Code-unit order, as the engine orders strings. */
