@@ -216,8 +216,15 @@ export class UsageAggregator {
   constructor(private readonly clickhouse: ClickHouseGateway) {}
 
   async aggregate(req: AggregateRequest): Promise<UsageGroup[]> {
-    const { sql, params } = this.grouped(req);
-    return (await this.clickhouse.query<Row>(sql, { params })).map(toGroup);
+    const { sql, params, columns } = this.grouped(req);
+    if (req.page) return (await this.clickhouse.query<Row>(sql, { params })).map(toGroup);
+    // the groups travel as one row of arrays, a column each: a week of hours by model is 6,720
+    // groups, and taking them as JSON objects cost 8 of a 19 ms read at 100M events
+    const [packed] = await this.clickhouse.query<Record<string, unknown[]>>(
+      `SELECT ${columns.map((c) => `groupArray(${c}) AS ${c}`).join(', ')} FROM (${sql})`,
+      { params },
+    );
+    return groupsOf(packed);
   }
 
   /**
@@ -248,31 +255,21 @@ export class UsageAggregator {
   async aggregateSeriesAndSplit(req: AggregateRequest & SeriesAndSplit): Promise<{ series: UsageGroup[]; split: UsageGroup[] }> {
     const measures = req.measures ?? ALL_MEASURES;
     if (measures.has('activeUsers') || measures.has('latency')) throw new Error('aggregateSeriesAndSplit sums additive measures only');
-    const { sql, params } = this.grouped(req, true);
+    const grouped = this.grouped(req, true);
+    const { sql, params } = grouped;
     // one row of arrays per group and grouping: a page of 50 users has thousands of (user,
     // model) and (user, day) rows, and decoding them as objects cost 3 of 17 ms at 100M events
-    const columns = ['bucket', 'second_key', ...additiveColumns(measures).flatMap((c) => c.outputs)];
+    const columns = grouped.columns.filter((c) => c !== 'group_key');
     const packed = await this.clickhouse.query<{ group_key: string; series_row: number } & Record<string, unknown[]>>(
       `SELECT group_key, series_row, ${columns.map((c) => `groupArray(${c}) AS a_${c}`).join(', ')} FROM (${sql}) GROUP BY group_key, series_row`,
       { params },
     );
     const series: UsageGroup[] = [];
     const split: UsageGroup[] = [];
-    // a series row has no second key and a split row no bucket: each row gets only its own
-    // (names looked up once per group; deleting a property afterwards made every row a slow object)
-    const measureColumns = columns.slice(2);
     for (const p of packed) {
-      const seriesRow = Boolean(p.series_row);
-      const values = measureColumns.map((c) => p[`a_${c}`]);
-      const times = p.a_bucket;
-      const seconds = p.a_second_key;
-      for (let i = 0; i < times.length; i++) {
-        const row: Record<string, unknown> = { group_key: p.group_key };
-        if (seriesRow) row.bucket = times[i];
-        else row.second_key = seconds[i];
-        for (let j = 0; j < measureColumns.length; j++) row[measureColumns[j]] = values[j][i];
-        (seriesRow ? series : split).push(toGroup(row as unknown as Row));
-      }
+      // a series row has no second key and a split row no bucket
+      const own = Object.fromEntries(columns.filter((c) => c !== (p.series_row ? 'second_key' : 'bucket')).map((c) => [c, p[`a_${c}`]]));
+      (p.series_row ? series : split).push(...groupsOf(own, p.group_key));
     }
     return { series, split };
   }
@@ -283,7 +280,8 @@ export class UsageAggregator {
     return Number(n);
   }
 
-  private grouped(req: AggregateRequest, seriesAndSplit = false): { sql: string; params: Record<string, unknown> } {
+  /** The read's SQL and parameters, and the names of the columns it returns (none of them nullable). */
+  private grouped(req: AggregateRequest, seriesAndSplit = false): { sql: string; params: Record<string, unknown>; columns: string[] } {
     const measures = req.measures ?? ALL_MEASURES;
     const params: Record<string, unknown> = { tz: req.timeZone };
     // dimension values are grouped as stored and turned to text once per group, not per row
@@ -345,8 +343,50 @@ export class UsageAggregator {
       params.limit = req.page.limit;
       params.offset = req.page.offset;
     }
-    return { sql, params };
+    const columns = [
+      ...(req.granularity ? ['bucket'] : []),
+      ...(req.dimension ? ['group_key'] : []),
+      ...(req.secondDimension ? ['second_key'] : []),
+      ...additiveColumns(measures).flatMap((c) => c.outputs),
+      ...(measures.has('activeUsers') ? ['active_users'] : []),
+      ...(measures.has('latency') ? ['latency_q'] : []),
+    ];
+    return { sql, params, columns };
   }
+}
+
+/**
+ * The groups of a read returned as columns (arrays of equal length, one per output), and of
+ * one group key when the read was packed per group. Every row is built with the same shape:
+ * rows with names set one by one per column were slow objects.
+ */
+function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: string): UsageGroup[] {
+  const c = columns;
+  const groups: UsageGroup[] = [];
+  const at = (values: unknown[] | undefined, i: number) => (values ? values[i] : undefined);
+  for (let i = 0; i < (c.requests?.length ?? 0); i++) {
+    groups.push(
+      toGroup({
+        bucket: at(c.bucket, i),
+        group_key: groupKey ?? at(c.group_key, i),
+        second_key: at(c.second_key, i),
+        requests: c.requests![i],
+        successes: at(c.successes, i),
+        errors: at(c.errors, i),
+        input_tokens: at(c.input_tokens, i),
+        output_tokens: at(c.output_tokens, i),
+        cache_read_tokens: at(c.cache_read_tokens, i),
+        cache_write_tokens: at(c.cache_write_tokens, i),
+        cost_total: at(c.cost_total, i),
+        credits_total: at(c.credits_total, i),
+        active_users: at(c.active_users, i),
+        latency_q: at(c.latency_q, i),
+        business: at(c.business, i),
+        internal: at(c.internal, i),
+      } as Row),
+    );
+  }
+  return groups;
 }
 
 // properties set one by one: object spreads here cost ~10 µs a row (thousands of rows per trend)
