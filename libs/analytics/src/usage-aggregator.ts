@@ -362,9 +362,12 @@ export class UsageAggregator {
  */
 function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: string): UsageGroup[] {
   const c = columns;
+  const n = c.requests?.length ?? 0;
+  // groupArray leaves NULLs out: a nullable output would shift its column against the others
+  if (Object.values(c).some((values) => values!.length !== n)) throw new Error('a grouped read returned columns of different lengths');
   const groups: UsageGroup[] = [];
   const at = (values: unknown[] | undefined, i: number) => (values ? values[i] : undefined);
-  for (let i = 0; i < (c.requests?.length ?? 0); i++) {
+  for (let i = 0; i < n; i++) {
     groups.push(
       toGroup({
         bucket: at(c.bucket, i),
