@@ -106,6 +106,16 @@ describe('usage views through GraphQL and the CSV export', () => {
     const all = `query($f: UsageFilter!) { callLogs(filter: $f, first: 1) { totalCount } }`;
     expect((await ok(slow, { f: filter })).callLogs.totalCount).toBe(events.filter((e) => e.latency_ms >= 1000).length);
     expect((await ok(all, { f: filter })).callLogs.totalCount).toBe(events.length + 1);
+
+    // one user's or one key's log (raw granules skipped by their bloom filters): theirs, all of them
+    const byOne = `query($f: UsageFilter!) { callLogs(filter: $f, minLatencyMs: 0, first: 500) { totalCount edges { node { eventId userId apiKeyId } } } }`;
+    const theirs = events.filter((e) => e.user_id === users[1]);
+    const userLog = (await ok(byOne, { f: { ...filter, userIds: [users[1]] } })).callLogs;
+    expect(userLog.totalCount).toBe(theirs.length);
+    expect(userLog.edges.map((e: any) => e.node.eventId).sort()).toEqual(theirs.map((e) => e.event_id).sort());
+    const key = events[5].api_key_id;
+    const keyLog = (await ok(byOne, { f: { ...filter, apiKeyIds: [key] } })).callLogs;
+    expect(keyLog.edges.map((e: any) => e.node.eventId).sort()).toEqual(events.filter((e) => e.api_key_id === key).map((e) => e.event_id).sort());
   });
 
   it('the CSV export streams groups whose totals equal usageSummary', async () => {

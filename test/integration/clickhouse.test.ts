@@ -157,6 +157,18 @@ describe('ClickHouse gateway on the real engine', () => {
         await new CallEventWriter(db).insert(rows, 'calls:0:0-1999');
         await new ClickHouseMigrator(db).migrate();
 
+        // raw events have bloom filters over key and user (0098), built for the rows written before (0099)
+        const blooms = await db.query<{ name: string; expr: string; type: string; data_compressed_bytes: string }>(
+          `SELECT name, expr, type, data_compressed_bytes FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = 'call_events' AND type = 'bloom_filter' ORDER BY name`,
+        );
+        expect(blooms.map((b) => [b.name, b.expr])).toEqual([
+          ['api_key_bloom', 'api_key_id'],
+          ['idx_event_id', 'event_id'],
+          ['idx_tags', 'tags'],
+          ['user_bloom', 'user_id'],
+        ]);
+        for (const b of blooms.filter((b) => b.name.endsWith('_bloom'))) expect(Number(b.data_compressed_bytes)).toBeGreaterThan(0);
+
         const tables = (await db.query<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((t) => t.name);
         for (const gone of ['usage_1h', 'usage_1m', 'usage_1d', 'usage_1h_mv', 'usage_1m_mv', 'usage_1d_mv']) expect(tables).not.toContain(gone);
         const expected = {
