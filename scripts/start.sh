@@ -27,4 +27,5 @@ if [ -z "${SERVICE_TOKEN:-}" ]; then
   echo "service token: in .data/service-token (Authorization: Bearer \$(cat .data/service-token))"
 fi
 
+export NODE_ENV="${NODE_ENV:-production}"
 exec node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/standalone/src/main.ts

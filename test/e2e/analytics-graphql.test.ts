@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { graphql, startStandalone } from '../harness/app';
+import { graphql, platformAdminToken, startStandalone } from '../harness/app';
 import { makeEvent } from '../harness/events';
 import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
 
@@ -121,7 +121,7 @@ describe('usage views through GraphQL and the CSV export', () => {
   it('the CSV export streams groups whose totals equal usageSummary', async () => {
     const res = await request(app.getHttpServer())
       .get(`/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=${team}&groupBy=MODEL&granularity=HOUR`)
-      .set('Authorization', `Bearer ${SERVICE_TOKEN}`);
+      .set('Authorization', `Bearer ${await platformAdminToken(app)}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const [header, ...lines] = res.text.trim().split('\n');
@@ -130,7 +130,9 @@ describe('usage views through GraphQL and the CSV export', () => {
     const sum = (name: string) => lines.reduce((s, l) => s + Number(l.split(',')[cols.indexOf(name)]), 0);
     const { usageSummary } = await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests inputTokens outputTokens } }`, { f: filter });
     expect({ requests: sum('requests'), inputTokens: sum('input_tokens'), outputTokens: sum('output_tokens') }).toEqual(usageSummary);
-    const bad = await request(app.getHttpServer()).get('/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=nope').set('Authorization', `Bearer ${SERVICE_TOKEN}`);
+    const bad = await request(app.getHttpServer())
+      .get('/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=nope')
+      .set('Authorization', `Bearer ${await platformAdminToken(app)}`);
     expect(bad.status).toBe(400);
   });
 

@@ -1,34 +1,22 @@
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
 import type { AppConfig } from '@app/config';
 import { AnalyticsModule } from '@app/analytics';
 import { AuthModule } from '@app/auth';
-import { DomainErrorFilter, formatGraphQLError } from '@app/errors';
+import { DomainErrorFilter } from '@app/errors';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
 import { TeamsModule } from '@app/teams';
+import { GraphQLApiModule } from './graphql/graphql.options';
 import { HealthController } from './health.controller';
 import { PlatformModule } from './platform.module';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH } from './graphql/graphql.options';
 
 /** GraphQL (code first) and the REST endpoints of API.md. */
 export const API_FEATURE_MODULES = [
   AuthModule,
-  GraphQLModule.forRoot<ApolloDriverConfig>({
-    driver: ApolloDriver,
-    path: GRAPHQL_PATH,
-    autoSchemaFile: true,
-    sortSchema: true,
-    introspection: true,
-    // HTTP requests carry their headers; graphql-ws connections pass the token in connectionParams
-    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>
-      ctx.req ? { req: ctx.req } : { req: { headers: { authorization: ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization } } },
-    subscriptions: { 'graphql-ws': true },
-    formatError: formatGraphQLError,
-  }),
+  GraphQLApiModule,
   IngestApiModule,
   AnalyticsModule,
   TeamsModule,

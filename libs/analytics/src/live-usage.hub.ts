@@ -1,21 +1,35 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
+import { ForbiddenError } from '@app/auth';
+import { RateLimitedError } from '@app/errors';
 import { logger } from '@app/observability';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageQueries } from './usage-queries';
 
 export const LIVE_POLL_MS = 1_000;
+export const MAX_LIVE_PER_CONNECTION = 10;
+export const MAX_LIVE_PER_USER = 20;
 
-class Subscriber implements AsyncIterableIterator<UsageSummary> {
-  private readonly queue: UsageSummary[] = [];
-  private waiting?: (r: IteratorResult<UsageSummary>) => void;
+/** What a subscriber is pushed: a summary, or the end of its access (resolved into a FORBIDDEN error). */
+export type LiveUpdate = UsageSummary | ForbiddenError;
+
+/** Does the subscriber still see what it subscribed to? Asked before every push. */
+export type AccessCheck = () => Promise<boolean>;
+
+class Subscriber implements AsyncIterableIterator<LiveUpdate> {
+  private readonly queue: LiveUpdate[] = [];
+  private waiting?: (r: IteratorResult<LiveUpdate>) => void;
   private closed = false;
+  private ending = false;
 
-  constructor(private readonly onClose: () => void) {}
+  constructor(
+    readonly stillAllowed: AccessCheck,
+    private readonly onClose: () => void,
+  ) {}
 
-  push(value: UsageSummary): void {
-    if (this.closed) return;
+  push(value: LiveUpdate): void {
+    if (this.closed || this.ending) return;
     if (this.waiting) {
       this.waiting({ value, done: false });
       this.waiting = undefined;
@@ -24,13 +38,19 @@ class Subscriber implements AsyncIterableIterator<UsageSummary> {
     }
   }
 
-  next(): Promise<IteratorResult<UsageSummary>> {
+  /** The last message says why; the subscription completes after it. */
+  end(reason: ForbiddenError): void {
+    this.push(reason);
+    this.ending = true;
+  }
+
+  next(): Promise<IteratorResult<LiveUpdate>> {
     if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    if (this.closed || this.ending) return this.return();
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  return(): Promise<IteratorResult<UsageSummary>> {
+  return(): Promise<IteratorResult<LiveUpdate>> {
     if (!this.closed) {
       this.closed = true;
       this.waiting?.({ value: undefined, done: true });
@@ -39,7 +59,7 @@ class Subscriber implements AsyncIterableIterator<UsageSummary> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<UsageSummary> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<LiveUpdate> {
     return this;
   }
 }
@@ -52,13 +72,26 @@ interface Channel {
   lastJson?: string;
 }
 
+export interface LiveSubscription {
+  /** access-scoped already */
+  filter: UsageFilterInput;
+  userId: string;
+  /** one object per graphql-ws connection */
+  connection: object;
+  stillAllowed: AccessCheck;
+}
+
 /**
  * Live mode: one ClickHouse poll per second per distinct (already access-scoped) filter, shared
- * by all its subscribers; a subscriber gets the current summary at once and every change after.
+ * by all its subscribers; a subscriber gets the current summary at once and every change after,
+ * each only after its access is checked again (a demoted admin or revoked token stops getting
+ * usage at the next push). Subscriptions are capped per connection and per user.
  */
 @Injectable()
 export class LiveUsageHub implements OnModuleDestroy {
   private readonly channels = new Map<string, Channel>();
+  private readonly perUser = new Map<string, number>();
+  private readonly perConnection = new WeakMap<object, number>();
   private readonly polls: Gauge;
 
   constructor(
@@ -72,7 +105,16 @@ export class LiveUsageHub implements OnModuleDestroy {
     return this.channels.size;
   }
 
-  subscribe(filter: UsageFilterInput): AsyncIterableIterator<UsageSummary> {
+  subscribe({ filter, userId, connection, stillAllowed }: LiveSubscription): AsyncIterableIterator<LiveUpdate> {
+    const onConnection = this.perConnection.get(connection) ?? 0;
+    const ofUser = this.perUser.get(userId) ?? 0;
+    if (onConnection >= MAX_LIVE_PER_CONNECTION) {
+      throw new RateLimitedError(`at most ${MAX_LIVE_PER_CONNECTION} live subscriptions per connection`);
+    }
+    if (ofUser >= MAX_LIVE_PER_USER) throw new RateLimitedError(`at most ${MAX_LIVE_PER_USER} live subscriptions per user`);
+    this.perConnection.set(connection, onConnection + 1);
+    this.perUser.set(userId, ofUser + 1);
+
     const key = JSON.stringify(filter);
     let channel = this.channels.get(key);
     if (!channel) {
@@ -82,7 +124,11 @@ export class LiveUsageHub implements OnModuleDestroy {
       this.schedule(key, channel, 0);
     }
     const ch = channel;
-    const subscriber = new Subscriber(() => {
+    const subscriber = new Subscriber(stillAllowed, () => {
+      this.perConnection.set(connection, (this.perConnection.get(connection) ?? 1) - 1);
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
       ch.subscribers.delete(subscriber);
       if (ch.subscribers.size === 0) {
         clearTimeout(ch.timer);
@@ -91,8 +137,19 @@ export class LiveUsageHub implements OnModuleDestroy {
       }
     });
     ch.subscribers.add(subscriber);
-    if (ch.last) subscriber.push(ch.last);
+    if (ch.last) void this.deliver(subscriber, ch.last);
     return subscriber;
+  }
+
+  private async deliver(subscriber: Subscriber, summary: UsageSummary): Promise<void> {
+    let allowed = false;
+    try {
+      allowed = await subscriber.stillAllowed();
+    } catch (error) {
+      logger.warn('live usage access check failed; ending the subscription', { error: String(error) });
+    }
+    if (allowed) subscriber.push(summary);
+    else subscriber.end(new ForbiddenError('your access to this usage ended'));
   }
 
   private schedule(key: string, channel: Channel, delay: number): void {
@@ -103,7 +160,7 @@ export class LiveUsageHub implements OnModuleDestroy {
         if (json !== channel.lastJson) {
           channel.last = summary;
           channel.lastJson = json;
-          for (const s of channel.subscribers) s.push(summary);
+          await Promise.all([...channel.subscribers].map((s) => this.deliver(s, summary)));
         }
       } catch (error) {
         logger.warn('live usage poll failed', { error: String(error) });

@@ -8,44 +8,86 @@ export type UsageView = 'aggregates' | 'callLogs';
 
 /**
  * Who may read which usage, in one place:
- * - the gateway's service token, platform ADMIN and SRE: everything;
+ * - platform ADMIN and SRE: everything;
  * - FINANCE: aggregates (usage and cost) of every team, not the raw call logs;
  * - team Owners and Admins: their teams' usage and their members';
- * - everyone: their own usage. A filter without team or user ids means "my own usage".
- * Asking for ids outside that scope is FORBIDDEN, never an empty answer.
+ * - everyone: their own usage, in the teams they belong to. A filter without team or user ids
+ *   means "my own usage".
+ * Every id of the filter is checked: a team, user or key outside that scope is FORBIDDEN, never
+ * an empty answer. Service tokens read no usage (GraphQL refuses them before this).
  */
 @Injectable()
 export class UsageAccessPolicy {
   constructor(@InjectDataSource() private readonly postgres: DataSource) {}
 
   async scope(principal: Principal | undefined, filter: UsageFilterInput, view: UsageView): Promise<UsageFilterInput> {
-    if (!principal) throw new ForbiddenError('no principal');
-    if (principal.kind === 'service') return filter;
-    const roles = new Set(principal.platformRoles);
-    if (roles.has('ADMIN') || roles.has('SRE')) return filter;
-    if (roles.has('FINANCE') && view === 'aggregates') return filter;
+    if (principal?.kind !== 'user') throw new ForbiddenError('usage is read with a personal access token');
+    const platformRoles = new Set(principal.platformRoles);
+    if (platformRoles.has('ADMIN') || platformRoles.has('SRE')) return filter;
+    if (platformRoles.has('FINANCE') && view === 'aggregates') return filter;
 
-    const managed = await this.managedTeams(principal.userId);
+    const me = principal.userId;
+    const roles = await this.rolesOf(me);
+    const managed = [...roles].filter(([, role]) => role !== 'MEMBER').map(([team]) => team);
     const teamIds = filter.teamIds ?? [];
     const userIds = filter.userIds ?? [];
-    const onlySelf = userIds.length > 0 && userIds.every((u) => u === principal.userId);
-    if (teamIds.length === 0 && userIds.length === 0) return { ...filter, userIds: [principal.userId] };
-    if (teamIds.some((t) => !managed.includes(t))) {
-      if (onlySelf) return filter;
-      throw new ForbiddenError('teamIds: you can see the usage of teams you own or administer, and your own');
+    const onlySelf = userIds.length > 0 && userIds.every((u) => u === me);
+
+    for (const team of teamIds) {
+      if (onlySelf ? !roles.has(team) : !managed.includes(team)) {
+        throw new ForbiddenError(
+          onlySelf
+            ? `teamIds: ${team} is not a team of yours`
+            : 'teamIds: you can see the usage of teams you own or administer, and your own',
+        );
+      }
+    }
+    const others = [...new Set(userIds.filter((u) => u !== me))];
+    if (others.length > 0) {
+      const within = teamIds.length ? teamIds : managed;
+      if (within.length === 0) throw new ForbiddenError('userIds: you can see only your own usage');
+      const members = await this.membersOf(others, within);
+      const outsider = others.find((u) => !members.has(u));
+      if (outsider) throw new ForbiddenError(`userIds: ${outsider} is not a member of a team you manage`);
+    }
+    await this.checkKeys(filter.apiKeyIds ?? [], me, managed);
+
+    if (teamIds.length === 0 && userIds.length === 0) {
+      // keys checked above are each readable: their usage is exactly what was asked for
+      return filter.apiKeyIds?.length ? filter : { ...filter, userIds: [me] };
     }
     if (onlySelf) return filter;
-    if (managed.length === 0) throw new ForbiddenError('userIds: you can see only your own usage');
     return { ...filter, teamIds: teamIds.length ? teamIds : managed };
   }
 
-  private async managedTeams(userId: string): Promise<string[]> {
-    const [present] = await this.postgres.query("SELECT to_regclass('public.memberships') IS NOT NULL AS present");
-    if (!present.present) return [];
-    const rows: Array<{ team_id: string }> = await this.postgres.query(
-      "SELECT team_id::text AS team_id FROM memberships WHERE user_id = $1 AND role IN ('OWNER', 'ADMIN')",
+  private async checkKeys(keyIds: string[], me: string, managed: string[]): Promise<void> {
+    if (keyIds.length === 0) return;
+    const rows: Array<{ id: string; user_id: string; team_id: string | null }> = await this.postgres.query(
+      'SELECT id::text AS id, user_id::text AS user_id, team_id::text AS team_id FROM api_keys WHERE id = ANY($1::uuid[])',
+      [keyIds],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of keyIds) {
+      const key = byId.get(id);
+      if (!key || (key.user_id !== me && !(key.team_id && managed.includes(key.team_id)))) {
+        throw new ForbiddenError(`apiKeyIds: ${id} is neither your key nor a key of a team you manage`);
+      }
+    }
+  }
+
+  private async rolesOf(userId: string): Promise<Map<string, string>> {
+    const rows: Array<{ team_id: string; role: string }> = await this.postgres.query(
+      'SELECT team_id::text AS team_id, role FROM memberships WHERE user_id = $1',
       [userId],
     );
-    return rows.map((r) => r.team_id);
+    return new Map(rows.map((r) => [r.team_id, r.role]));
+  }
+
+  private async membersOf(userIds: string[], teamIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ user_id: string }> = await this.postgres.query(
+      'SELECT DISTINCT user_id::text AS user_id FROM memberships WHERE user_id = ANY($1::uuid[]) AND team_id = ANY($2::uuid[])',
+      [userIds, teamIds],
+    );
+    return new Set(rows.map((r) => r.user_id));
   }
 }

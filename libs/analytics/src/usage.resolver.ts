@@ -1,5 +1,5 @@
-import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@app/auth';
+import { Args, Context, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { AuthService, bearerToken, CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
@@ -7,7 +7,17 @@ import { BreakdownConnection, CallLogConnection, RankingEntry, Series } from './
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageAccessPolicy } from './usage-access.policy';
 import { UsageQueries } from './usage-queries';
-import { LiveUsageHub } from './live-usage.hub';
+import { LiveUpdate, LiveUsageHub } from './live-usage.hub';
+
+interface LiveContext {
+  req: { headers: Record<string, string | undefined> };
+  connection?: object;
+}
+
+function summaryOrEnd(update: LiveUpdate): UsageSummary {
+  if (update instanceof ForbiddenError) throw update;
+  return update;
+}
 
 /** Thin: scope the filter to what the caller may see, then ask the query layer. */
 @Resolver()
@@ -17,12 +27,34 @@ export class UsageResolver {
     private readonly callLogQuery: CallLogsQuery,
     private readonly access: UsageAccessPolicy,
     private readonly live: LiveUsageHub,
+    private readonly auth: AuthService,
   ) {}
 
-  /** Live mode (graphql-ws): the summary now, then whenever it changes (polled every second, shared per filter). */
-  @Subscription(() => UsageSummary, { resolve: (summary: UsageSummary) => summary })
-  async usageLive(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<AsyncIterableIterator<UsageSummary>> {
-    return this.live.subscribe(await this.access.scope(principal, filter, 'aggregates'));
+  /**
+   * Live mode (graphql-ws): the summary now, then whenever it changes (polled every second,
+   * shared per filter). Before every push the token and the scope are checked again: a
+   * subscriber whose access shrank gets FORBIDDEN and the subscription completes.
+   */
+  @Subscription(() => UsageSummary, { resolve: summaryOrEnd })
+  async usageLive(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Context() ctx: LiveContext,
+  ): Promise<AsyncIterableIterator<LiveUpdate>> {
+    if (principal?.kind !== 'user') throw new ForbiddenError('live usage needs a personal access token');
+    const scoped = await this.access.scope(principal, filter, 'aggregates');
+    const scopedJson = JSON.stringify(scoped);
+    const token = bearerToken(ctx.req.headers.authorization);
+    const stillAllowed = async () => {
+      const now = await this.auth.authenticate(token);
+      if (now?.kind !== 'user' || now.userId !== principal.userId) return false;
+      const rescoped = await this.access.scope(now, filter, 'aggregates').catch((error: unknown) => {
+        if (error instanceof ForbiddenError) return undefined;
+        throw error;
+      });
+      return JSON.stringify(rescoped) === scopedJson;
+    };
+    return this.live.subscribe({ filter: scoped, userId: principal.userId, connection: ctx.connection ?? ctx, stillAllowed });
   }
 
   @Query(() => UsageSummary)

@@ -2,12 +2,15 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDeco
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { AuthService } from './auth.service';
-import { UnauthenticatedError } from './auth.errors';
+import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 import type { Principal } from './principal';
 
 const IS_PUBLIC = 'auth:isPublic';
+const FOR_SERVICE = 'auth:forService';
 /** Marks a route that needs no token (health, metrics). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Marks a route of the model gateway: only service tokens reach it, and they reach nothing else. */
+export const ForService = () => SetMetadata(FOR_SERVICE, true);
 
 interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -27,7 +30,11 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match?.[1];
 }
 
-/** Global guard: every REST route and GraphQL operation needs a valid bearer token unless @Public. */
+/**
+ * Global guard: every REST route and GraphQL operation needs a valid bearer token unless
+ * @Public. Service tokens reach the @ForService routes only (sending events, verifying keys);
+ * people's tokens reach everything else.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -38,9 +45,13 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = requestOf(context);
-    if (req.principal) return true;
-    const principal = await this.auth.authenticate(bearerToken(req.headers.authorization));
+    const principal = req.principal ?? (await this.auth.authenticate(bearerToken(req.headers.authorization)));
     if (!principal) throw new UnauthenticatedError();
+    const forService = this.reflector.getAllAndOverride<boolean>(FOR_SERVICE, [context.getHandler(), context.getClass()]);
+    if (forService && principal.kind !== 'service') throw new ForbiddenError('this route is for the gateway\'s service tokens');
+    if (!forService && principal.kind === 'service') {
+      throw new ForbiddenError('service tokens only send events and verify keys; use a personal access token');
+    }
     req.principal = principal;
     return true;
   }

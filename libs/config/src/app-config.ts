@@ -127,7 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       };
   const callsTopic = vars.KAFKA_CALLS_TOPIC ?? 'calls.v1';
   return {
-    env: vars.NODE_ENV ?? 'development',
+    // production unless told: introspection, the playground and stack traces are for development only
+    env: vars.NODE_ENV ?? 'production',
     http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT ?? 3000 },
     postgres: { url: vars.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/usage_analytics' },
     clickhouse,

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, ErrorCode } from './domain-error';
 
@@ -11,6 +11,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   RANGE_TOO_LARGE: HttpStatus.BAD_REQUEST,
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  QUERY_TOO_COMPLEX: HttpStatus.BAD_REQUEST,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
@@ -24,7 +26,12 @@ const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
 
 /** GraphQL: domain errors keep their code and message; anything unexpected is masked. */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  let original = unwrapResolverError(error);
+  // validation rules and plugins carry their domain error inside a GraphQLError
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && /more tha[nt] \d+ tokens/.test(formatted.message)) {
+    return { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  }
   if (original instanceof DomainError) {
     return {
       message: original.message,

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { ForService } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError, PayloadTooLargeError } from '@app/errors';
 import { CallEventIntakeService, IntakeResult } from './call-event-intake.service';
@@ -13,6 +14,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
+  @ForService()
   async ingest(@Req() req: Request): Promise<IntakeResult> {
     const text = await readBody(req, this.config.ingest.maxBodyBytes);
     let body: unknown;

@@ -53,6 +53,11 @@ export class CreateUserCommand {
 
 export class CreateAccessTokenCommand {
   @apply(name()) name: string;
+  @IsOptional() @IsDate() @futureDate() expiresAt?: Date | null;
+}
+
+export class RevokeAccessTokenCommand {
+  @IsUUID() id: string;
 }
 
 export class CreateTeamCommand {

@@ -58,6 +58,7 @@ export class PlanType {
 @ObjectType('Seat')
 export class SeatType {
   planId: string;
+  teamId: string;
   userId: string | null;
   @Field(() => ID) id: string;
   @Field({ description: 'ASSIGNED, UNASSIGNED or EXPIRED' }) status: string;
@@ -88,6 +89,17 @@ export class CreatedAccessTokenType {
   @Field(() => ID) id: string;
   @Field() name: string;
   @Field({ description: 'shown once; only its hash is stored' }) token: string;
+}
+
+@ObjectType('AccessToken')
+export class AccessTokenType {
+  userId: string;
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field(() => Date) createdAt: Date;
+  @Field(() => Date, { nullable: true }) expiresAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'to the minute' }) lastUsedAt: Date | null;
+  @Field(() => Date, { nullable: true }) revokedAt: Date | null;
 }
 
 @ObjectType('CreatedUser')
@@ -131,5 +143,14 @@ export const toApiKey = (r: any): ApiKeyType => ({
   revokedReason: r.revoked_reason,
   expiresAt: r.expires_at,
   test: r.test,
+});
+export const toAccessToken = (r: any): AccessTokenType => ({
+  id: r.id,
+  userId: r.user_id,
+  name: r.name,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
 });
 export const toQuota = (r: any): QuotaType => ({ id: r.id, teamId: r.team_id, userId: r.user_id, apiKeyId: r.api_key_id, unit: r.unit, period: r.period, limit: Number(r.limit) });

@@ -7,3 +7,4 @@ export * from './team-event-store';
 export * from './teams.module';
 export * from './team-state-rebuild';
 export * from './quota-use.reader';
+export * from './access';

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
+import { ForService } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
 import { KeyVerificationService, VerifyResult } from './key-verification.service';
 
@@ -10,8 +10,8 @@ export class KeysController {
   /** For the model gateway (service token): may this key call a model now, and why not. */
   @Post('verify')
   @HttpCode(200)
-  verify(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<VerifyResult> {
-    if (principal?.kind !== 'service') throw new ForbiddenError('key verification is for the gateway service token');
+  @ForService()
+  verify(@Body() body: unknown): Promise<VerifyResult> {
     const key = (body as { key?: unknown } | null)?.key;
     if (typeof key !== 'string' || key.length < 8 || key.length > 200) throw new BadUserInputError('key: a string of 8 to 200 characters');
     return this.verification.verify(key);

@@ -38,7 +38,11 @@ export class MyUsageResolver {
   ): Promise<PersonalUsageType> {
     if (principal?.kind !== 'user') throw new ForbiddenError('myUsage needs a user access token');
     const me = principal.userId;
-    if (teamId) assertUuid(teamId, 'teamId');
+    if (teamId) {
+      assertUuid(teamId, 'teamId');
+      const [member] = await this.postgres.query('SELECT 1 FROM memberships WHERE team_id = $1 AND user_id = $2', [teamId, me]);
+      if (!member) throw new ForbiddenError('teamId: not a team of yours');
+    }
     const usage = await this.queries.summary({ range, userIds: [me], ...(teamId ? { teamIds: [teamId] } : {}) });
     const rows = await this.postgres.query(
       `SELECT q.* FROM quotas q LEFT JOIN api_keys k ON k.id = q.api_key_id

@@ -6,6 +6,7 @@ import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import * as C from './commands';
 import {
+  AccessTokenType,
   ApiKeyType,
   CreatedAccessTokenType,
   CreatedApiKeyType,
@@ -18,6 +19,7 @@ import {
   SeatType,
   TeamRoleEnum,
   TeamType,
+  toAccessToken,
   toApiKey,
   toInvitation,
   toMembership,
@@ -38,7 +40,7 @@ function actor(principal: Principal | undefined): string {
 }
 
 function isPlatformReader(principal: Principal | undefined): boolean {
-  return principal?.kind === 'service' || (principal?.kind === 'user' && principal.platformRoles.some((r) => r === 'ADMIN' || r === 'SRE' || r === 'FINANCE'));
+  return principal?.kind === 'user' && principal.platformRoles.some((r) => r === 'ADMIN' || r === 'SRE' || r === 'FINANCE');
 }
 
 /** Per-request loaders: nested users and teams load in one query per list, not one per row. */
@@ -138,8 +140,19 @@ export class TeamsResolver {
   }
 
   @Mutation(() => CreatedAccessTokenType)
-  createAccessToken(@CurrentPrincipal() principal: Principal, @Args('name') name: string): Promise<CreatedAccessTokenType> {
-    return this.users.createAccessToken(C.buildCommand(C.CreateAccessTokenCommand, { name }), actor(principal));
+  createAccessToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('name') name: string,
+    @Args('expiresAt', { type: () => Date, nullable: true }) expiresAt?: Date,
+  ): Promise<CreatedAccessTokenType> {
+    const command = C.buildCommand(C.CreateAccessTokenCommand, { name, expiresAt: expiresAt ?? null });
+    return this.users.createAccessToken(command, actor(principal));
+  }
+
+  @Mutation(() => Boolean, { description: 'your own token; a platform ADMIN may revoke anyone\'s' })
+  revokeAccessToken(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    const asAdmin = principal?.kind === 'user' && principal.platformRoles.includes('ADMIN');
+    return this.users.revokeAccessToken(C.buildCommand(C.RevokeAccessTokenCommand, { id }), actor(principal), asAdmin);
   }
 
   @Mutation(() => TeamType)
@@ -251,15 +264,22 @@ export class TeamsResolver {
     return toQuota(await this.lifecycle.setQuota(C.buildCommand(C.SetQuotaCommand, { teamId, userId, apiKeyId, unit: unit.toUpperCase(), period: period.toUpperCase(), limit }), actor(principal)));
   }
 
-  private async toSeat(row: { id: string; plan_id: string; user_id: string | null }): Promise<SeatType> {
+  private async toSeat(row: SeatRow): Promise<SeatType> {
     const [plan] = await this.postgres.query('SELECT ends_at FROM plans WHERE id = $1', [row.plan_id]);
     return seatOf(row, plan.ends_at);
   }
 }
 
-export function seatOf(row: { id: string; plan_id: string; user_id: string | null }, endsAt: Date): SeatType {
+interface SeatRow {
+  id: string;
+  plan_id: string;
+  team_id: string;
+  user_id: string | null;
+}
+
+export function seatOf(row: SeatRow, endsAt: Date): SeatType {
   const status = new Date(endsAt).getTime() <= Date.now() ? 'EXPIRED' : row.user_id ? 'ASSIGNED' : 'UNASSIGNED';
-  return { id: row.id, planId: row.plan_id, userId: row.user_id, status };
+  return { id: row.id, planId: row.plan_id, teamId: row.team_id, userId: row.user_id, status };
 }
 
 @Resolver(() => MembershipType)
@@ -279,7 +299,15 @@ export class MembershipResolver {
 
 @Resolver(() => UserType)
 export class UserResolver {
-  constructor(@InjectDataSource() private readonly postgres: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly postgres: DataSource,
+    private readonly users: UsersService,
+  ) {}
+
+  @ResolveField(() => [AccessTokenType], { description: "only on `me`: another user's tokens are never listed" })
+  async accessTokens(@Parent() user: UserType): Promise<AccessTokenType[]> {
+    return (await this.users.accessTokensOf(user.id)).map(toAccessToken);
+  }
 
   @ResolveField(() => [MembershipType])
   async memberships(@Parent() user: UserType): Promise<MembershipType[]> {
@@ -303,7 +331,7 @@ export class PlanResolver {
 
   private async seats(plan: PlanType): Promise<SeatType[]> {
     const rows = await this.postgres.query('SELECT * FROM seats WHERE plan_id = $1 ORDER BY position', [plan.id]);
-    return rows.map((r: { id: string; plan_id: string; user_id: string | null }) => seatOf(r, plan.endsAt));
+    return rows.map((r: SeatRow) => seatOf(r, plan.endsAt));
   }
 
   @ResolveField(() => Int) async assigned(@Parent() plan: PlanType) {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { newSecret, sha256 } from '@app/auth';
-import { ConflictError } from '@app/errors';
-import { CreateAccessTokenCommand, CreateUserCommand } from './commands';
+import { ConflictError, NotFoundError } from '@app/errors';
+import { CreateAccessTokenCommand, CreateUserCommand, RevokeAccessTokenCommand } from './commands';
 
 export interface UserRow {
   id: string;
@@ -11,6 +11,16 @@ export interface UserRow {
   email: string;
   platform_roles: string[];
   created_at: Date;
+}
+
+export interface AccessTokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
 }
 
 /** Users and their personal access tokens (shown once, stored as SHA-256). */
@@ -44,8 +54,35 @@ export class UsersService {
 
   async createAccessToken(cmd: CreateAccessTokenCommand, userId: string): Promise<{ id: string; name: string; token: string }> {
     const token = newSecret('uat');
-    const [row] = await this.postgres.query('INSERT INTO access_tokens (user_id, name, token_hash) VALUES ($1, $2, $3) RETURNING id, name', [userId, cmd.name.trim(), sha256(token)]);
+    const [row] = await this.postgres.query(
+      'INSERT INTO access_tokens (user_id, name, token_hash, expires_at) VALUES ($1, $2, $3, $4) RETURNING id, name',
+      [userId, cmd.name.trim(), sha256(token), cmd.expiresAt ?? null],
+    );
     return { id: row.id, name: row.name, token };
+  }
+
+  /**
+   * A user revokes their own tokens; a platform ADMIN anyone's (a leaked token is an incident).
+   * Someone else's token answers NOT_FOUND, so ids cannot be probed.
+   */
+  async revokeAccessToken(cmd: RevokeAccessTokenCommand, userId: string, asPlatformAdmin: boolean): Promise<boolean> {
+    const [, count] = await this.postgres.query(
+      `UPDATE access_tokens SET revoked_at = now()
+       WHERE id = $1 AND revoked_at IS NULL AND (user_id = $2 OR $3::boolean)`,
+      [cmd.id, userId, asPlatformAdmin],
+    );
+    if (count === 0) {
+      const [known] = await this.postgres.query('SELECT revoked_at FROM access_tokens WHERE id = $1 AND (user_id = $2 OR $3::boolean)', [cmd.id, userId, asPlatformAdmin]);
+      if (!known) throw new NotFoundError('no access token of yours with that id');
+    }
+    return true;
+  }
+
+  async accessTokensOf(userId: string): Promise<AccessTokenRow[]> {
+    return this.postgres.query(
+      'SELECT id, user_id, name, created_at, expires_at, last_used_at, revoked_at FROM access_tokens WHERE user_id = $1 ORDER BY created_at',
+      [userId],
+    );
   }
 
   private async issueToken(manager: EntityManager, userId: string, name: string): Promise<string> {

@@ -1,0 +1,3 @@
+export * from './membership.reader';
+export * from './object-rules';
+export * from './viewer';

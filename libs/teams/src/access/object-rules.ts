@@ -1,0 +1,50 @@
+import type { ObjectAccessRules, ObjectRule } from '@app/auth';
+import type { AccessTokenType, ApiKeyType, InvitationType, MembershipType, PlanType, QuotaType, SeatType, TeamType, UserType } from '../graphql-types';
+import type { Viewer } from './viewer';
+
+/** Platform roles that read every team's people, plans, keys and quotas (for support, SRE work and cost attribution). */
+const readsEveryTeam = (v: Viewer) => v.hasPlatformRole('ADMIN', 'SRE', 'FINANCE');
+
+const rule = <T>(check: (object: T, viewer: Viewer) => boolean | Promise<boolean>) => check as ObjectRule<Viewer>;
+
+/**
+ * Who may see what, one rule per object type, applied wherever the object is reached (see
+ * guardSchema). The README's "Who may see what" table says the same in words.
+ */
+export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
+  entities: {
+    Team: rule<TeamType>(async (t, v) => readsEveryTeam(v) || (await v.isMemberOf(t.id))),
+    Membership: rule<MembershipType>(async (m, v) => readsEveryTeam(v) || (await v.isMemberOf(m.teamId))),
+    User: rule<UserType>(async (u, v) => u.id === v.userId || readsEveryTeam(v) || (await v.sharesTeamWith(u.id))),
+    // invitations carry invitees' addresses: the team's managers and platform staff, not FINANCE
+    Invitation: rule<InvitationType>(async (i, v) => v.hasPlatformRole('ADMIN', 'SRE') || (await v.manages(i.teamId))),
+    Plan: rule<PlanType>(async (p, v) => readsEveryTeam(v) || (await v.isMemberOf(p.teamId))),
+    Seat: rule<SeatType>(async (s, v) => readsEveryTeam(v) || s.userId === v.userId || (await v.manages(s.teamId))),
+    ApiKey: rule<ApiKeyType>(async (k, v) => readsEveryTeam(v) || k.userId === v.userId || (await v.manages(k.teamId))),
+    Quota: rule<QuotaType>(
+      async (q, v) =>
+        readsEveryTeam(v) || q.userId === v.userId || (await v.manages(q.teamId)) || (await v.ownsKey(q.apiKeyId)),
+    ),
+    // a token's name and use are its owner's business only, platform ADMINs included
+    AccessToken: rule<AccessTokenType>((t, v) => t.userId === v.userId),
+    ModelPrice: rule(() => true),
+  },
+  values: {
+    CreatedUser: 'envelope: its user is checked by the User rule',
+    CreatedApiKey: 'envelope: its key is checked by the ApiKey rule; the secret goes to its creator once',
+    CreatedAccessToken: "envelope: the creator's own new token, shown once",
+    PersonalUsage: "myUsage: the caller's own usage; its quotas are checked by the Quota rule",
+    QuotaUsage: 'envelope: its quota is checked by the Quota rule',
+    UsageSummary: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    Series: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    Point: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    RankingEntry: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    BreakdownRow: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    BreakdownEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    BreakdownConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    CallLog: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    CallLogEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    CallLogConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    PageInfo: 'cursor envelope',
+  },
+};
