@@ -1,7 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { ExecutionResult, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { DataSource } from 'typeorm';
 import { AuthService, bearerToken, guardSchema, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -100,6 +100,9 @@ export const GraphQLApiModule = GraphQLModule.forRootAsync<ApolloDriverConfig>({
             (ctx.extra as WsContext['extra']).principal = principal;
             return true;
           },
+          // errors over graphql-ws carry the same codes and masking as over HTTP
+          onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+            result.errors ? { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)) } : result,
           // graphql-ws validates with graphql's own rules only: the same limits are applied here
           onSubscribe: (_ctx: unknown, _id: string, payload: { query: string }) => {
             try {
