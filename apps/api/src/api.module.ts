@@ -1,11 +1,10 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { AppConfig } from '@app/config';
 import { AnalyticsModule } from '@app/analytics';
 import { AuthModule } from '@app/auth';
-import { DomainErrorFilter, formatGraphQLError } from '@app/errors';
+import { formatGraphQLError } from '@app/errors';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
 import { TeamsModule } from '@app/teams';
@@ -42,7 +41,6 @@ export class ApiModule {
       module: ApiModule,
       imports: [PlatformModule.register(config), ...API_FEATURE_MODULES],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
-    };
+          };
   }
 }

@@ -5,7 +5,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RANGE_TOO_LARGE'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX';
 
 /** Base of every error a caller may see; its code is the GraphQL `extensions.code`. */
 export abstract class DomainError extends Error {
@@ -37,4 +39,19 @@ export class RangeTooLargeError extends DomainError {
 
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class QueryTooComplexError extends DomainError {
+  readonly code = 'QUERY_TOO_COMPLEX';
+}
+
+/** A budget (failed logins, expensive work, concurrent exports) is spent; REST answers 429 with Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
 }
