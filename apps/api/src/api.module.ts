@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { AppConfig } from '@app/config';
 import { AnalyticsModule } from '@app/analytics';
-import { AuthModule } from '@app/auth';
+import { AuthModule, RateLimitModule } from '@app/auth';
 import { formatGraphQLError } from '@app/errors';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
@@ -15,6 +15,7 @@ export const GRAPHQL_PATH = '/graphql';
 
 /** GraphQL (code first) and the REST endpoints of API.md. */
 export const API_FEATURE_MODULES = [
+  RateLimitModule,
   AuthModule,
   GraphQLModule.forRoot<ApolloDriverConfig>({
     driver: ApolloDriver,

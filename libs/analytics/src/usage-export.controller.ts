@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import type { Response } from 'express';
-import { CurrentPrincipal, Principal } from '@app/auth';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
 import { assertBucketCount, MAX_EXPORT_BUCKETS } from './bucket-limit';
 import { csvLine, CsvValue, DecimalCell } from './csv-cell';
@@ -67,26 +67,34 @@ export class UsageExportController {
     private readonly aggregator: UsageAggregator,
     private readonly access: UsageAccessPolicy,
     private readonly labels: LabelDirectory,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get('usage.csv')
+  @Expensive(5)
   async usage(
     @CurrentPrincipal() principal: Principal,
     @Query() q: UsageExportQuery,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     for (const d of [q.from, q.to]) if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
     const { preset, from: fromDate, to: toDate, timeZone, groupBy, granularity, ...dims } = q;
     const now = Date.now();
     const asked = { preset, from: fromDate, to: toDate, timeZone: timeZone ?? 'UTC' };
-    // the range's length alone decides, before any bucket list, plan or lookup
+    // the range's length alone decides, before any bucket list, plan, lookup or slot
     const range = resolveRange(asked, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
     if (granularity) assertBucketCount(from, to, granularity, MAX_EXPORT_BUCKETS);
-    const filter: UsageFilterInput = await this.access.scope(principal, { range: asked, ...dims }, 'aggregates');
-    const request = planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension: groupBy });
-    await this.stream(res, request, range, groupBy, granularity);
+    const release = this.rateLimits.acquireExportSlot(req, principal);
+    try {
+      const filter: UsageFilterInput = await this.access.scope(principal, { range: asked, ...dims }, 'aggregates');
+      const request = planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension: groupBy });
+      await this.stream(res, request, range, groupBy, granularity);
+    } finally {
+      release();
+    }
   }
 
   private async stream(

@@ -1,5 +1,5 @@
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@app/auth';
+import { CurrentPrincipal, Expensive, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
@@ -26,11 +26,13 @@ export class UsageResolver {
   }
 
   @Query(() => UsageSummary)
+  @Expensive(1)
   async usageSummary(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
     return this.queries.summary(await this.access.scope(principal, filter, 'aggregates'));
   }
 
   @Query(() => [Series])
+  @Expensive(1)
   async usageTrend(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -42,6 +44,7 @@ export class UsageResolver {
   }
 
   @Query(() => [RankingEntry])
+  @Expensive(2)
   async usageRanking(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -54,6 +57,7 @@ export class UsageResolver {
   }
 
   @Query(() => BreakdownConnection)
+  @Expensive(2)
   async usageBreakdown(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -69,6 +73,7 @@ export class UsageResolver {
   }
 
   @Query(() => CallLogConnection)
+  @Expensive(1)
   async callLogs(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,

@@ -4,6 +4,7 @@ import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { AuthService } from './auth.service';
 import { UnauthenticatedError } from './auth.errors';
 import type { Principal } from './principal';
+import { RateLimits } from './rate-limit/rate-limits.service';
 
 const IS_PUBLIC = 'auth:isPublic';
 /** Marks a route that needs no token (health, metrics). */
@@ -33,14 +34,20 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = requestOf(context);
     if (req.principal) return true;
+    // an address past its budget of failures is refused before any token lookup
+    this.rateLimits.refuseIfAuthFailuresExhausted(req);
     const principal = await this.auth.authenticate(bearerToken(req.headers.authorization));
-    if (!principal) throw new UnauthenticatedError();
+    if (!principal) {
+      this.rateLimits.recordAuthFailure(req);
+      throw new UnauthenticatedError();
+    }
     req.principal = principal;
     return true;
   }

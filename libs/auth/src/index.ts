@@ -4,3 +4,4 @@ export * from './auth.guard';
 export * from './auth.errors';
 export * from './auth.module';
 export * from './access-token.resolver';
+export * from './rate-limit';
