@@ -8,6 +8,7 @@ import { formatGraphQLError } from '@app/errors';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
 import { TeamsModule } from '@app/teams';
+import { DependencyHealth } from './dependency-health';
 import { HealthController } from './health.controller';
 import { PlatformModule } from './platform.module';
 
@@ -42,6 +43,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [PlatformModule.register(config), ...API_FEATURE_MODULES],
       controllers: [HealthController],
-          };
+      providers: [DependencyHealth],
+    };
   }
 }
