@@ -93,7 +93,7 @@ export interface AppConfig {
   };
   pricing: { creditsPerUnit: number };
   auth: { serviceToken?: string };
-  /** in-memory, per process: replicas share nothing (see README, "Rate limits") */
+  /** in memory, per process: replicas share nothing (README, "HTTP trust boundary") */
   rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
   health: { checkIntervalMs: number; probeTimeoutMs: number };
   metrics: { token?: string; refreshIntervalMs: number };
