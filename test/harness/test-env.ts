@@ -37,6 +37,10 @@ export function isolatedEnv(name: string, overrides: NodeJS.ProcessEnv = {}): Re
     SERVICE_TOKEN,
     INGEST_BATCH_MAX_WAIT_MS: '100',
     INGEST_FETCH_MIN_BYTES: '1',
+    // tests fire many queries and failed logins from one token and one address; the limits
+    // themselves are tested with low overrides (test/security/http-hygiene.test.ts)
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+    RATE_LIMIT_EXPENSIVE_PER_MINUTE: '1000000',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

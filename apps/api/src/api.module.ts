@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { AnalyticsModule } from '@app/analytics';
-import { AuthModule } from '@app/auth';
-import { DomainErrorFilter } from '@app/errors';
+import { AuthModule, RateLimitModule } from '@app/auth';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
 import { TeamsModule } from '@app/teams';
+import { DependencyHealth } from './dependency-health';
 import { GraphQLApiModule } from './graphql/graphql.options';
 import { HealthController } from './health.controller';
 import { PlatformModule } from './platform.module';
@@ -15,6 +14,7 @@ export { GRAPHQL_PATH } from './graphql/graphql.options';
 
 /** GraphQL (code first) and the REST endpoints of API.md. */
 export const API_FEATURE_MODULES = [
+  RateLimitModule,
   AuthModule,
   GraphQLApiModule,
   IngestApiModule,
@@ -30,7 +30,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [PlatformModule.register(config), ...API_FEATURE_MODULES],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [DependencyHealth],
     };
   }
 }

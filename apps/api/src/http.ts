@@ -1,9 +1,9 @@
 import { INestApplication, ValidationPipe, ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json } from 'express';
+import { json, NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '@app/config';
-import { BadUserInputError } from '@app/errors';
+import { BadUserInputError, DomainError, PayloadTooLargeError, RestErrorFilter } from '@app/errors';
 
 function describeValidation(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -11,6 +11,18 @@ function describeValidation(errors: ValidationError[], prefix = ''): string[] {
     const own = Object.values(e.constraints ?? {}).map((m) => `${where}: ${m}`);
     return [...own, ...describeValidation(e.children ?? [], where)];
   });
+}
+
+const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * body-parser's errors (http-errors objects) as domain errors, so the REST error filter answers
+ * them in the one error shape; their own messages are written for clients (`expose`).
+ */
+export function bodyParserError(error: { status?: number; type?: string; message: string }): DomainError {
+  if (error.status === 413) return new PayloadTooLargeError(`body: larger than ${JSON_BODY_LIMIT}`);
+  if (error.type === 'entity.parse.failed') return new BadUserInputError('body: not valid JSON');
+  return new BadUserInputError(`body: ${error.message}`);
 }
 
 /**
@@ -23,10 +35,15 @@ export async function createHttpApp(module: unknown, config: AppConfig): Promise
     bufferLogs: true,
     logger: ['error', 'warn'],
   });
-  const jsonParser = json({ limit: '1mb' });
-  app.use((req: { path: string }, res: unknown, next: () => void) =>
-    req.path.startsWith('/v1/events') ? next() : (jsonParser as unknown as (a: unknown, b: unknown, c: unknown) => void)(req, res, next),
-  );
+  // no framework advertisement for scanners
+  app.disable('x-powered-by');
+  const jsonParser = json({ limit: JSON_BODY_LIMIT });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/v1/events')) return next();
+    jsonParser(req, res, (error?: unknown) => (error ? next(bodyParserError(error as Error)) : next()));
+  });
+  // every process (api, worker, standalone) answers REST errors in the one shape
+  app.useGlobalFilters(new RestErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,

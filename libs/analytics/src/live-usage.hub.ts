@@ -10,6 +10,8 @@ import { UsageQueries } from './usage-queries';
 export const LIVE_POLL_MS = 1_000;
 export const MAX_LIVE_PER_CONNECTION = 10;
 export const MAX_LIVE_PER_USER = 20;
+// a slot frees when another subscription of the connection or user ends: no schedule to promise
+const LIVE_RETRY_S = 5;
 
 /** What a subscriber is pushed: a summary, or the end of its access (resolved into a FORBIDDEN error). */
 export type LiveUpdate = UsageSummary | ForbiddenError;
@@ -109,9 +111,11 @@ export class LiveUsageHub implements OnModuleDestroy {
     const onConnection = this.perConnection.get(connection) ?? 0;
     const ofUser = this.perUser.get(userId) ?? 0;
     if (onConnection >= MAX_LIVE_PER_CONNECTION) {
-      throw new RateLimitedError(`at most ${MAX_LIVE_PER_CONNECTION} live subscriptions per connection`);
+      throw new RateLimitedError(`at most ${MAX_LIVE_PER_CONNECTION} live subscriptions per connection`, LIVE_RETRY_S);
     }
-    if (ofUser >= MAX_LIVE_PER_USER) throw new RateLimitedError(`at most ${MAX_LIVE_PER_USER} live subscriptions per user`);
+    if (ofUser >= MAX_LIVE_PER_USER) {
+      throw new RateLimitedError(`at most ${MAX_LIVE_PER_USER} live subscriptions per user`, LIVE_RETRY_S);
+    }
     this.perConnection.set(connection, onConnection + 1);
     this.perUser.set(userId, ofUser + 1);
 

@@ -1,17 +1,17 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import type { Response } from 'express';
-import { CurrentPrincipal, Principal } from '@app/auth';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
+import { assertBucketCount, MAX_EXPORT_BUCKETS } from './bucket-limit';
+import { csvLine, CsvValue, DecimalCell } from './csv-cell';
 import { Granularity, UsageDimension } from './dto/usage-enums';
 import { RangePreset, UsageFilterInput } from './dto/usage-filter.input';
 import { LabelDirectory } from './label-directory';
-import { resolveRange } from './time-range';
+import { ResolvedRange, resolveRange } from './time-range';
 import { UsageAccessPolicy } from './usage-access.policy';
-import { planned, UsageAggregator, UsageGroup } from './usage-aggregator';
-import { MAX_BUCKETS } from './usage-queries';
-import { bucketStarts } from './usage-source';
+import { AggregateRequest, planned, UsageAggregator, UsageGroup } from './usage-aggregator';
 
 const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean));
 const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(String(value)));
@@ -37,9 +37,24 @@ export class UsageExportQuery {
 const PAGE = 10_000;
 const COLUMNS = ['requests', 'successes', 'errors', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'total_tokens', 'cost', 'credits'];
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * Writes a chunk; when the socket's buffer is full, waits until it drains. False when the
+ * client went away meanwhile: the export stops (and gives its slot back) instead of waiting
+ * forever for a drain that will not come.
+ */
+async function written(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(chunk)) return true;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+  return !res.destroyed;
 }
 
 /**
@@ -52,21 +67,43 @@ export class UsageExportController {
     private readonly aggregator: UsageAggregator,
     private readonly access: UsageAccessPolicy,
     private readonly labels: LabelDirectory,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get('usage.csv')
-  async usage(@CurrentPrincipal() principal: Principal, @Query() q: UsageExportQuery, @Res() res: Response): Promise<void> {
+  @Expensive(5)
+  async usage(
+    @CurrentPrincipal() principal: Principal,
+    @Query() q: UsageExportQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     for (const d of [q.from, q.to]) if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
     const { preset, from: fromDate, to: toDate, timeZone, groupBy, granularity, ...dims } = q;
-    const filter: UsageFilterInput = await this.access.scope(principal, { range: { preset, from: fromDate, to: toDate, timeZone: timeZone ?? 'UTC' }, ...dims }, 'aggregates');
-    const range = resolveRange(filter.range);
+    const now = Date.now();
+    const asked = { preset, from: fromDate, to: toDate, timeZone: timeZone ?? 'UTC' };
+    // the range's length alone decides, before any bucket list, plan, lookup or slot
+    const range = resolveRange(asked, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    if (granularity && bucketStarts(from, to, granularity, range.timeZone).length > MAX_BUCKETS * 50) {
-      throw new BadUserInputError(`range: too many ${granularity} buckets for an export; choose a coarser granularity`);
+    if (granularity) assertBucketCount(from, to, granularity, MAX_EXPORT_BUCKETS);
+    const release = this.rateLimits.acquireExportSlot(req, principal);
+    try {
+      const filter: UsageFilterInput = await this.access.scope(principal, { range: asked, ...dims }, 'aggregates');
+      const request = planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension: groupBy });
+      await this.stream(res, request, range, groupBy, granularity);
+    } finally {
+      release();
     }
-    const request = planned({ filter, from, to, now: Date.now(), timeZone: range.timeZone, granularity, dimension: groupBy });
+  }
 
+  private async stream(
+    res: Response,
+    request: AggregateRequest,
+    range: ResolvedRange,
+    groupBy?: UsageDimension,
+    granularity?: Granularity,
+  ): Promise<void> {
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="usage-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv"`);
@@ -76,17 +113,20 @@ export class UsageExportController {
       const rows = await this.aggregator.aggregate({ ...request, page: { limit: PAGE, offset } });
       const labels = groupBy ? await this.labels.labelsFor(groupBy, [...new Set(rows.map((r) => r.key!))]) : new Map<string, string>();
       const chunk = rows.map((r) => this.line(r, granularity !== undefined, groupBy !== undefined, labels)).join('');
-      if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      if (chunk && !(await written(res, chunk))) return;
       if (rows.length < PAGE || (!groupBy && !granularity)) break;
     }
     res.end();
   }
 
   private line(r: UsageGroup, withBucket: boolean, withKey: boolean, labels: Map<string, string>): string {
-    const cells: Array<string | number> = [];
+    const cells: CsvValue[] = [];
     if (withBucket) cells.push(new Date(r.bucket!).toISOString());
     if (withKey) cells.push(r.key!, labels.get(r.key!) ?? r.key!);
-    cells.push(r.requests, r.successes, r.errors, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.inputTokens + r.outputTokens, r.cost, r.credits);
-    return cells.map(csvField).join(',') + '\n';
+    const tokens = r.inputTokens + r.outputTokens;
+    cells.push(r.requests, r.successes, r.errors, r.inputTokens, r.outputTokens);
+    cells.push(r.cacheReadTokens, r.cacheWriteTokens, tokens);
+    cells.push(new DecimalCell(r.cost), new DecimalCell(r.credits));
+    return csvLine(cells);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadUserInputError, RangeTooLargeError } from '@app/errors';
+import { BadUserInputError } from '@app/errors';
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
@@ -8,10 +8,11 @@ import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { EMPTY_TOTALS, planned, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
 import { isAdditive, measuresFor, metricValue } from './usage-metrics';
-import { bucketMinutes, bucketStarts, GRANULARITY_MS } from './usage-source';
+import { bucketMinutes, bucketStarts } from './usage-source';
 import { LabelDirectory } from './label-directory';
+import { assertBucketCount } from './bucket-limit';
 
-export const MAX_BUCKETS = 2000;
+export { MAX_BUCKETS } from './bucket-limit';
 const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
 const MAX_SERIES = 50;
 
@@ -92,12 +93,7 @@ export class UsageQueries {
    * (events may be stamped up to the skew limit ahead): a preset's range runs to the next hour.
    */
   private buckets(from: number, to: number, granularity: Granularity, timeZone: string, now: number): number[] {
-    const approx = (to - from) / (granularity === Granularity.DAY ? 86_400_000 : GRANULARITY_MS[granularity]);
-    if (approx > MAX_BUCKETS) {
-      throw new RangeTooLargeError(`range: ${Math.ceil(approx)} buckets of ${granularity}, at most ${MAX_BUCKETS}; choose a coarser granularity or a shorter range`, {
-        limit: MAX_BUCKETS,
-      });
-    }
+    assertBucketCount(from, to, granularity);
     return bucketStarts(from, Math.min(to, now + MAX_FUTURE_SKEW_MS), granularity, timeZone);
   }
 
@@ -165,13 +161,15 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
+    const bucketSize = granularity ?? autoGranularity(from, to);
+    // before the ranking read: an empty ranking would otherwise hide a range its bars cannot have
+    assertBucketCount(from, to, bucketSize);
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
       { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }), dimension },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
     );
     if (top.length === 0) return [];
     const shared = isAdditive(metric) && whole > 0;
-    const bucketSize = granularity ?? autoGranularity(from, to);
     const keys = top.map((t) => t.key!);
     // the bars from the engine while Postgres names the keys
     const [{ timeline, rows }, labels] = await Promise.all([
@@ -195,6 +193,8 @@ export class UsageQueries {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const minutes = (to - from) / 60_000;
+    const sparkGranularity = autoGranularity(from, to);
+    assertBucketCount(from, to, sparkGranularity);
     // the breakdown table's columns and its sort key
     const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
     const request = { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }), dimension: args.view };
@@ -224,7 +224,6 @@ export class UsageQueries {
     const keys = page.map((g) => g.key!);
 
     // sparklines and model lists: one read of requests by group, grouped by time and by model
-    const sparkGranularity = autoGranularity(from, to);
     const sparkTimeline = this.timeline(this.buckets(from, to, sparkGranularity, range.timeZone, now), sparkGranularity, range.timeZone);
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL };

@@ -1,5 +1,5 @@
 import { Args, Context, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { AuthService, bearerToken, CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
+import { AuthService, bearerToken, CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
@@ -58,11 +58,13 @@ export class UsageResolver {
   }
 
   @Query(() => UsageSummary)
+  @Expensive(1)
   async usageSummary(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
     return this.queries.summary(await this.access.scope(principal, filter, 'aggregates'));
   }
 
   @Query(() => [Series])
+  @Expensive(1)
   async usageTrend(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -74,6 +76,7 @@ export class UsageResolver {
   }
 
   @Query(() => [RankingEntry])
+  @Expensive(2)
   async usageRanking(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -86,6 +89,7 @@ export class UsageResolver {
   }
 
   @Query(() => BreakdownConnection)
+  @Expensive(2)
   async usageBreakdown(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
@@ -101,6 +105,7 @@ export class UsageResolver {
   }
 
   @Query(() => CallLogConnection)
+  @Expensive(1)
   async callLogs(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,

@@ -4,6 +4,7 @@ import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { AuthService } from './auth.service';
 import { ForbiddenError, UnauthenticatedError } from './auth.errors';
 import type { Principal } from './principal';
+import { RateLimits } from './rate-limit/rate-limits.service';
 
 const IS_PUBLIC = 'auth:isPublic';
 const FOR_SERVICE = 'auth:forService';
@@ -40,15 +41,24 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = requestOf(context);
-    const principal = req.principal ?? (await this.auth.authenticate(bearerToken(req.headers.authorization)));
-    if (!principal) throw new UnauthenticatedError();
+    let principal = req.principal;
+    if (!principal) {
+      // an address past its budget of failures is refused before any token lookup
+      this.rateLimits.refuseIfAuthFailuresExhausted(req);
+      principal = (await this.auth.authenticate(bearerToken(req.headers.authorization))) ?? undefined;
+      if (!principal) {
+        this.rateLimits.recordAuthFailure(req);
+        throw new UnauthenticatedError();
+      }
+    }
     const forService = this.reflector.getAllAndOverride<boolean>(FOR_SERVICE, [context.getHandler(), context.getClass()]);
-    if (forService && principal.kind !== 'service') throw new ForbiddenError('this route is for the gateway\'s service tokens');
+    if (forService && principal.kind !== 'service') throw new ForbiddenError("this route is for the gateway's service tokens");
     if (!forService && principal.kind === 'service') {
       throw new ForbiddenError('service tokens only send events and verify keys; use a personal access token');
     }

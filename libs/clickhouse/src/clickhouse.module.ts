@@ -1,30 +1,43 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ClickHouseGateway } from './clickhouse.gateway';
 import { ClickHouseMigrator } from './clickhouse-migrator';
-import { registerClickHouseTableMetrics } from './clickhouse.metrics';
+import { ClickHouseTableMetrics } from './clickhouse.metrics';
 
 @Global()
 @Module({
   providers: [
     {
       provide: ClickHouseGateway,
-      inject: [APP_CONFIG, Registry],
-      useFactory: async (config: AppConfig, registry: Registry) => {
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) => {
         const gateway = await ClickHouseGateway.connect(config.clickhouse);
         if (config.runMigrations) await new ClickHouseMigrator(gateway).migrate();
-        registerClickHouseTableMetrics(registry, gateway);
         return gateway;
       },
+    },
+    {
+      provide: ClickHouseTableMetrics,
+      inject: [Registry, ClickHouseGateway],
+      useFactory: (registry: Registry, gateway: ClickHouseGateway) => new ClickHouseTableMetrics(registry, gateway),
     },
   ],
   exports: [ClickHouseGateway],
 })
-export class ClickHouseModule implements OnApplicationShutdown {
-  constructor(@Inject(ClickHouseGateway) private readonly gateway: ClickHouseGateway) {}
+export class ClickHouseModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ClickHouseGateway) private readonly gateway: ClickHouseGateway,
+    @Inject(ClickHouseTableMetrics) private readonly tableMetrics: ClickHouseTableMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tableMetrics.start(this.config.metrics.refreshIntervalMs);
+  }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.tableMetrics.stop();
     await this.gateway.close();
   }
 }

@@ -2,3 +2,4 @@ export * from './clickhouse.gateway';
 export * from './clickhouse-client.factory';
 export * from './clickhouse-migrator';
 export * from './clickhouse.module';
+export * from './clickhouse.metrics';

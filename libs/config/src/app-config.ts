@@ -55,6 +55,14 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_EXPENSIVE_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) EXPORTS_MAX_CONCURRENT_PER_USER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) HEALTH_CHECK_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) HEALTH_PROBE_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) METRICS_REFRESH_INTERVAL_MS?: number;
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
 }
 
@@ -85,6 +93,10 @@ export interface AppConfig {
   };
   pricing: { creditsPerUnit: number };
   auth: { serviceToken?: string };
+  /** in memory, per process: replicas share nothing (README, "HTTP trust boundary") */
+  rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
+  health: { checkIntervalMs: number; probeTimeoutMs: number };
+  metrics: { token?: string; refreshIntervalMs: number };
   logLevel: string;
   runMigrations: boolean;
 }
@@ -152,6 +164,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
     auth: { serviceToken: vars.SERVICE_TOKEN },
+    rateLimits: {
+      authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 20,
+      expensivePerMinute: vars.RATE_LIMIT_EXPENSIVE_PER_MINUTE ?? 120,
+      exportsMaxConcurrentPerUser: vars.EXPORTS_MAX_CONCURRENT_PER_USER ?? 2,
+    },
+    health: {
+      checkIntervalMs: vars.HEALTH_CHECK_INTERVAL_MS ?? 5000,
+      probeTimeoutMs: vars.HEALTH_PROBE_TIMEOUT_MS ?? 2000,
+    },
+    metrics: { token: vars.METRICS_TOKEN, refreshIntervalMs: vars.METRICS_REFRESH_INTERVAL_MS ?? 15_000 },
     logLevel: vars.LOG_LEVEL ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
   };

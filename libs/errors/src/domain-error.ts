@@ -6,8 +6,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RANGE_TOO_LARGE'
   | 'PAYLOAD_TOO_LARGE'
-  | 'QUERY_TOO_COMPLEX'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX';
 
 /** Base of every error a caller may see; its code is the GraphQL `extensions.code`. */
 export abstract class DomainError extends Error {
@@ -45,6 +45,13 @@ export class QueryTooComplexError extends DomainError {
   readonly code = 'QUERY_TOO_COMPLEX';
 }
 
+/** A budget (failed logins, expensive work, concurrent exports) is spent; REST answers 429 with Retry-After. */
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
 }

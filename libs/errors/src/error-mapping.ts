@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, RateLimitedError } from './domain-error';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
@@ -11,9 +11,12 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFLICT: HttpStatus.CONFLICT,
   RANGE_TOO_LARGE: HttpStatus.BAD_REQUEST,
   PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  QUERY_TOO_COMPLEX: HttpStatus.BAD_REQUEST,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  QUERY_TOO_COMPLEX: HttpStatus.BAD_REQUEST,
 };
+
+/** Codes a REST body may carry: the domain's, and the masked one of unexpected errors. */
+export type RestErrorCode = ErrorCode | 'INTERNAL_SERVER_ERROR';
 
 const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
   400: 'BAD_USER_INPUT',
@@ -22,6 +25,7 @@ const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
 };
 
 /** GraphQL: domain errors keep their code and message; anything unexpected is masked. */
@@ -50,14 +54,60 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** REST: domain errors become 4xx JSON bodies `{ error: { code, message, ... } }`. */
-@Catch(DomainError)
-export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: DomainError, host: ArgumentsHost): unknown {
-    // GraphQL errors are shaped by formatGraphQLError; hand them back to Apollo.
+interface RestResponse {
+  headersSent: boolean;
+  setHeader(name: string, value: string): void;
+  removeHeader(name: string): void;
+  status(n: number): { json(b: unknown): void };
+  destroy(): void;
+}
+
+/** The one REST error body: `{ error: { code, message, ...details } }`. */
+export function restErrorBody(code: RestErrorCode, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details ?? {}) } };
+}
+
+function logUnexpected(error: unknown): void {
+  const fields = error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
+  const line = { time: new Date().toISOString(), level: 'error', msg: 'unexpected REST error', ...fields };
+  process.stderr.write(JSON.stringify(line) + '\n');
+}
+
+/**
+ * REST: every error answers `{ error: { code, message } }`: domain errors with their code and
+ * status, Nest's HttpExceptions (unknown routes, body parsing) by status, anything else as a
+ * masked 500 whose details go to the log only. GraphQL errors go back to Apollo
+ * (formatGraphQLError shapes them).
+ */
+@Catch()
+export class RestErrorFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') return error;
-    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void } }>();
-    res.status(HTTP_STATUS_BY_CODE[error.code]).json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } });
+    const res = host.switchToHttp().getResponse<RestResponse>();
+    if (!res.headersSent) {
+      // a route's own @Header (text/plain of /metrics) must not label the JSON error
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.removeHeader('Content-Disposition');
+    }
+    if (res.headersSent) {
+      // a streamed answer (CSV export) failed midway: the status is gone; a cut connection tells
+      // the client the file is incomplete, where a clean end would pass it off as whole
+      logUnexpected(error);
+      res.destroy();
+      return undefined;
+    }
+    if (error instanceof DomainError) {
+      if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      res.status(HTTP_STATUS_BY_CODE[error.code]).json(restErrorBody(error.code, error.message, error.details));
+      return undefined;
+    }
+    if (error instanceof HttpException && error.getStatus() < 500) {
+      const status = error.getStatus();
+      res.status(status).json(restErrorBody(CODE_BY_HTTP_STATUS[status] ?? 'BAD_USER_INPUT', error.message));
+      return undefined;
+    }
+    logUnexpected(error);
+    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json(restErrorBody('INTERNAL_SERVER_ERROR', 'internal error'));
     return undefined;
   }
 }

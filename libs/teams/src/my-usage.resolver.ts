@@ -2,7 +2,7 @@ import { Args, Field, Float, ID, ObjectType, Query, Resolver } from '@nestjs/gra
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TimeRangeInput, UsageQueries, UsageSummary } from '@app/analytics';
-import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
+import { CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { assertUuid } from './commands';
 import { QuotaType, toQuota } from './graphql-types';
 import { QuotaUseReader } from './quota-use.reader';
@@ -31,6 +31,7 @@ export class MyUsageResolver {
   ) {}
 
   @Query(() => PersonalUsageType, { description: 'teamId absent: my usage in every space, personal included' })
+  @Expensive(1)
   async myUsage(
     @CurrentPrincipal() principal: Principal,
     @Args('range', { type: () => TimeRangeInput }) range: TimeRangeInput,
