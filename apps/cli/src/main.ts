@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
+import { ClickHouseGateway, ClickHouseMigrator, quoteIdentifier } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
@@ -16,6 +16,9 @@ commands:
                      create the first platform ADMIN on an empty database and print its
                      access token (shown once)
   rebuild            replay team_events and report where the state tables differ
+  clickhouse-reset --yes
+                     drop the ClickHouse database (every table, view and row) and apply the
+                     migrations again: for a development database from before the 0001-0099 squash
   sql "<SELECT …>"   run a read-only query on ClickHouse and print JSON rows (for the
                      embedded engine, run it while the service is stopped: one process per data dir)
 `;
@@ -71,7 +74,11 @@ async function withPostgres<T>(work: (pg: Awaited<ReturnType<typeof openDataSour
 }
 
 async function bootstrap(...args: string[]): Promise<void> {
-  const command = buildCommand(CreateUserCommand, { username: option(args, 'username') ?? 'admin', email: option(args, 'email') ?? 'admin@localhost.localdomain', platformRoles: ['ADMIN'] });
+  const command = buildCommand(CreateUserCommand, {
+    username: option(args, 'username') ?? 'admin',
+    email: option(args, 'email') ?? 'admin@localhost.localdomain',
+    platformRoles: ['ADMIN'],
+  });
   const { user, accessToken } = await withPostgres((pg) => new UsersService(pg).bootstrap(command));
   console.log(`created platform ADMIN ${user.username} (${user.id})`);
   console.log(`access token (shown once, store it now): ${accessToken}`);
@@ -79,15 +86,38 @@ async function bootstrap(...args: string[]): Promise<void> {
 
 async function rebuild(): Promise<void> {
   const report = await withPostgres((pg) => rebuildAndCompare(pg));
-  console.log(`replayed ${report.events} team events: ${report.differences.length ? `${report.differences.length} differences` : 'state tables equal the replay'}`);
+  console.log(
+    `replayed ${report.events} team events: ` +
+      (report.differences.length ? `${report.differences.length} differences` : 'state tables equal the replay'),
+  );
   for (const d of report.differences) console.log(`  ${d}`);
   if (report.differences.length) process.exitCode = 3;
+}
+
+async function clickhouseReset(...args: string[]): Promise<void> {
+  if (!args.includes('--yes')) throw new Error('clickhouse-reset drops every ClickHouse table and row: pass --yes');
+  const config = loadConfig();
+  const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
+  try {
+    await clickhouse.command(`DROP DATABASE IF EXISTS ${quoteIdentifier(config.clickhouse.database)}`);
+  } finally {
+    await clickhouse.close();
+  }
+  // a fresh connection creates the database again, and the migrations fill it
+  const fresh = await ClickHouseGateway.connect(config.clickhouse);
+  try {
+    const { applied } = await new ClickHouseMigrator(fresh).migrate();
+    console.log(`clickhouse ${config.clickhouse.database}: dropped and migrated (${applied.join(', ')})`);
+  } finally {
+    await fresh.close();
+  }
 }
 
 const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
 
 async function sql(query?: string): Promise<void> {
-  if (!query || !READ_ONLY.test(query)) throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
+  if (!query || !READ_ONLY.test(query))
+    throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
   const config = loadConfig();
   const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
   try {
@@ -97,7 +127,14 @@ async function sql(query?: string): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = { migrate, bootstrap, rebuild, 'dlq-replay': dlqReplay, sql };
+const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = {
+  migrate,
+  bootstrap,
+  rebuild,
+  'dlq-replay': dlqReplay,
+  sql,
+  'clickhouse-reset': clickhouseReset,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;

@@ -3,3 +3,4 @@ export * from './clickhouse-client.factory';
 export * from './clickhouse-migrator';
 export * from './clickhouse.module';
 export * from './clickhouse.metrics';
+export * from './schema-snapshot';

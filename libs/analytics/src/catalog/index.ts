@@ -1,0 +1,4 @@
+export * from './dimensions';
+export * from './measures';
+export * from './tables';
+export * from './ddl';

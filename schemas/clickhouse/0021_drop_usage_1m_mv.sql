@@ -1,1 +1,0 @@
-DROP VIEW IF EXISTS usage_1m_mv

@@ -1,2 +1,0 @@
--- Rewrites the existing parts with the codec of 0082.
-OPTIMIZE TABLE usage_user_1d FINAL

@@ -1,2 +1,0 @@
--- Rewrites the existing parts with the codec of 0086.
-OPTIMIZE TABLE usage_team_models_1d FINAL

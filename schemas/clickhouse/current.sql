@@ -1,0 +1,974 @@
+-- The schema the migrations build, as the engine prints it (SHOW CREATE, database name removed).
+-- Generated: `npm run schema:current` rewrites it; a test fails when it differs from the migrations.
+
+CREATE TABLE call_events
+(
+    `event_id` String,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `input_tokens` UInt32,
+    `output_tokens` UInt32,
+    `cache_read_tokens` UInt32,
+    `cache_write_tokens` UInt32,
+    `latency_ms` UInt32,
+    `ttft_ms` Nullable(UInt32),
+    `status` LowCardinality(String),
+    `http_status` Nullable(UInt16),
+    `error_code` Nullable(String),
+    `tags` Array(String),
+    `request_id` Nullable(String),
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `price_id` String,
+    `priced` Bool,
+    `kafka_partition` UInt32,
+    `kafka_offset` UInt64,
+    `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
+    INDEX idx_tags tags TYPE bloom_filter(0.01) GRANULARITY 4,
+    INDEX api_key_bloom api_key_id TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX user_bloom user_id TYPE bloom_filter(0.01) GRANULARITY 1
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY (toStartOfHour(occurred_at), team_id, user_id, occurred_at, event_id)
+TTL toDateTime(occurred_at) + toIntervalDay(90)
+SETTINGS index_granularity = 2048, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, min_compress_block_size = 8192;
+
+CREATE TABLE event_ids
+(
+    `event_id` String,
+    `first_seen` DateTime('UTC'),
+    `kafka_partition` UInt32 DEFAULT 0,
+    `kafka_offset` Int64 DEFAULT -1
+)
+ENGINE = ReplacingMergeTree
+ORDER BY event_id
+TTL first_seen + toIntervalDay(8)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW event_ids_message_mv TO event_ids
+(
+    `event_id` String,
+    `first_seen` DateTime('UTC'),
+    `kafka_partition` UInt32,
+    `kafka_offset` Int64
+)
+AS SELECT
+    event_id,
+    toDateTime(ingested_at, 'UTC') AS first_seen,
+    kafka_partition,
+    toInt64(kafka_offset) AS kafka_offset
+FROM call_events;
+
+CREATE TABLE ingest_chunks
+(
+    `topic` String,
+    `partition` UInt32,
+    `first_offset` Int64,
+    `last_offset` Int64,
+    `recorded_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = MergeTree
+ORDER BY (topic, partition, first_offset)
+TTL toDateTime(recorded_at) + toIntervalDay(8)
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE membership_events
+(
+    `team_id` UUID,
+    `seq` UInt32,
+    `type` LowCardinality(String),
+    `actor_id` Nullable(UUID),
+    `user_id` Nullable(UUID),
+    `role` LowCardinality(String),
+    `payload` String,
+    `occurred_at` DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (team_id, seq)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE TABLE usage_detail_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, user_id, api_key_id, model, service, model_type, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_detail_1d_mv TO usage_detail_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(occurred_at, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+FROM call_events
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source;
+
+CREATE TABLE usage_key_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `user_id` UUID CODEC(NONE),
+    `api_key_id` UUID CODEC(NONE),
+    `service` LowCardinality(String) CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, user_id, api_key_id, service, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_key_1d_mv TO usage_key_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+FROM usage_key_1h
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source;
+
+CREATE TABLE usage_key_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, user_id, api_key_id, service, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_key_1h_mv TO usage_key_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source;
+
+CREATE TABLE usage_platform_1h
+(
+    `hour` DateTime('UTC') CODEC(NONE),
+    `service` LowCardinality(String) CODEC(NONE),
+    `model` LowCardinality(String) CODEC(NONE),
+    `model_type` LowCardinality(String) CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (hour, model, service, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_platform_1h_mv TO usage_platform_1h
+(
+    `hour` DateTime('UTC'),
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    hour,
+    service,
+    model,
+    model_type,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_team_1h
+GROUP BY
+    hour,
+    service,
+    model,
+    model_type,
+    source;
+
+CREATE TABLE usage_platform_totals_1d
+(
+    `day` Date CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, source)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW usage_platform_totals_1d_mv TO usage_platform_totals_1d
+(
+    `day` Date,
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_platform_totals_1h
+GROUP BY
+    day,
+    source;
+
+CREATE TABLE usage_platform_totals_1h
+(
+    `hour` DateTime('UTC') CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (hour, source)
+TTL hour + toIntervalDay(400)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_platform_totals_1h_mv TO usage_platform_totals_1h
+(
+    `hour` DateTime('UTC'),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    hour,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_team_totals_1h
+GROUP BY
+    hour,
+    source;
+
+CREATE TABLE usage_platform_totals_1m
+(
+    `minute` DateTime('UTC'),
+    `source` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (minute, source)
+TTL minute + toIntervalDay(14)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_platform_totals_1m_mv TO usage_platform_totals_1m
+(
+    `minute` DateTime('UTC'),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    minute,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_team_1m
+GROUP BY
+    minute,
+    source;
+
+CREATE TABLE usage_team_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, model, service, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_team_1h_mv TO usage_team_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    uniqState(user_id) AS users
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source;
+
+CREATE TABLE usage_team_1m
+(
+    `minute` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (toStartOfHour(minute), team_id, minute, model, service, model_type, source)
+TTL minute + toIntervalDay(14)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_team_1m_mv TO usage_team_1m
+(
+    `minute` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfMinute(occurred_at) AS minute,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    uniqState(user_id) AS users
+FROM call_events
+GROUP BY
+    minute,
+    team_id,
+    service,
+    model,
+    model_type,
+    source;
+
+CREATE TABLE usage_team_models_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `model` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, model)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_team_models_1d_mv TO usage_team_models_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `requests` UInt64
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    model,
+    sum(requests) AS requests
+FROM usage_user_models_1h
+GROUP BY
+    day,
+    team_id,
+    model;
+
+CREATE TABLE usage_team_totals_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, source)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW usage_team_totals_1d_mv TO usage_team_totals_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    uniqMergeState(users) AS users
+FROM usage_team_totals_1h
+GROUP BY
+    day,
+    team_id,
+    source;
+
+CREATE TABLE usage_team_totals_1h
+(
+    `hour` DateTime('UTC') CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, source)
+TTL hour + toIntervalDay(400)
+SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_team_totals_1h_mv TO usage_team_totals_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    source,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    uniqState(user_id) AS users
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    source;
+
+CREATE TABLE usage_user_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `user_id` UUID CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, user_id)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_user_1d_mv TO usage_user_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    user_id,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+FROM usage_key_1h
+GROUP BY
+    day,
+    team_id,
+    user_id;
+
+CREATE TABLE usage_user_models_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `user_id` UUID CODEC(NONE),
+    `model` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(day)
+ORDER BY (user_id, day, team_id, model)
+SETTINGS index_granularity = 1024, non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW usage_user_models_1d_mv TO usage_user_models_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `model` LowCardinality(String),
+    `requests` UInt64
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    user_id,
+    model,
+    sum(requests) AS requests
+FROM usage_user_models_1h
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    model;
+
+CREATE TABLE usage_user_models_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `model` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), user_id, hour, team_id, model)
+TTL hour + toIntervalDay(400)
+SETTINGS index_granularity = 1024, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_user_models_1h_mv TO usage_user_models_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `model` LowCardinality(String),
+    `requests` UInt64
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    user_id,
+    model,
+    count() AS requests
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    user_id,
+    model;
