@@ -1,0 +1,110 @@
+import type { ClickHouseGateway, RequestOptions } from '@app/clickhouse';
+import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { UsageFilterInput } from './dto/usage-filter.input';
+import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
+import type { Measure } from './usage-metrics';
+
+/**
+ * The SQL every read shape sends, pinned: a refactoring of the query core must send the same
+ * statements with the same parameters (a change here is a change of what the engine runs).
+ */
+function recorder(): { gateway: ClickHouseGateway; sent: { sql: string; params: unknown }[] } {
+  const sent: { sql: string; params: unknown }[] = [];
+  const query = async (sql: string, options: RequestOptions = {}) => {
+    sent.push({ sql, params: options.params });
+    // a packed read answers one row of empty arrays, a count zero, the others no rows
+    if (sql.startsWith('SELECT groupArray(')) return [{ requests: [] }];
+    return sql.startsWith('SELECT count() AS n') ? [{ n: '0' }] : [];
+  };
+  return { gateway: { query } as unknown as ClickHouseGateway, sent };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const now = Date.UTC(2026, 10, 23, 12, 34, 56);
+const midnight = Date.UTC(2026, 10, 23);
+const team = '11111111-1111-1111-1111-111111111111';
+const filter = (extra: Partial<UsageFilterInput> = {}) => ({ range: {}, ...extra }) as UsageFilterInput;
+const read = (req: Partial<Parameters<typeof planned>[0]>) =>
+  planned({ filter: filter(), from: midnight - 7 * DAY, to: midnight, now, timeZone: 'UTC', ...req });
+
+const SHAPES: [string, AggregateRequest][] = [
+  ['summary over whole days, every measure', read({})],
+  [
+    'a team summary in a 45-minute zone, edges from finer tables',
+    read({
+      filter: filter({ teamIds: [team] }),
+      from: midnight - 7 * DAY + 17 * 60_000,
+      to: now,
+      timeZone: 'Asia/Kathmandu',
+    }),
+  ],
+  [
+    'hourly trend by model, cost and tokens',
+    read({
+      granularity: Granularity.HOUR,
+      dimension: UsageDimension.MODEL,
+      measures: new Set<Measure>(['cost', 'inputTokens', 'outputTokens']),
+    }),
+  ],
+  [
+    'by user with calls by source, rows summed by the outer level',
+    read({
+      dimension: UsageDimension.USER,
+      measures: new Set<Measure>(['callsBySource', 'credits']),
+    }),
+  ],
+  [
+    'by key and model with a tag filter: raw events',
+    read({
+      filter: filter({ tags: ['a'], services: ['chat'] }),
+      dimension: UsageDimension.API_KEY,
+      secondDimension: UsageDimension.MODEL,
+    }),
+  ],
+  [
+    'a page of days by source for an export',
+    { ...read({ granularity: Granularity.DAY, dimension: UsageDimension.SOURCE }), page: { limit: 100, offset: 200 } },
+  ],
+];
+
+describe('usage SQL', () => {
+  it.each(SHAPES)('%s', async (_name, request) => {
+    const { gateway, sent } = recorder();
+    await new UsageAggregator(gateway).aggregate(request);
+    expect({ plan: request.plan, sent }).toMatchSnapshot();
+  });
+
+  it('a ranking', async () => {
+    const { gateway, sent } = recorder();
+    const request = { ...read({ dimension: UsageDimension.API_KEY }), dimension: UsageDimension.API_KEY };
+    await new UsageAggregator(gateway).aggregateRanked(request, {
+      metric: UsageMetric.SUCCESS_RATE,
+      descending: true,
+      nullsAs: -1,
+      limit: 10,
+      offset: 20,
+    });
+    expect(sent).toMatchSnapshot();
+  });
+
+  it('a breakdown page: series and split in one read', async () => {
+    const { gateway, sent } = recorder();
+    const request = read({
+      filter: filter({ teamIds: [team] }),
+      from: midnight - 30 * DAY + HOUR,
+      to: now,
+      granularity: Granularity.DAY,
+      dimension: UsageDimension.USER,
+      secondDimension: UsageDimension.MODEL,
+      measures: new Set<Measure>(),
+    });
+    await new UsageAggregator(gateway).aggregateSeriesAndSplit({
+      ...request,
+      granularity: Granularity.DAY,
+      dimension: UsageDimension.USER,
+      secondDimension: UsageDimension.MODEL,
+    });
+    expect(sent).toMatchSnapshot();
+  });
+});
