@@ -14,8 +14,16 @@ import {
   planUsage,
   resolveRange,
 } from '@app/analytics';
-import { Measure, metricValue } from '../../libs/analytics/src/usage-metrics';
-import { CALL_EVENT_COLUMNS, CallEventRow, MAX_FUTURE_SKEW_MS, PERSONAL_SPACE_TEAM_ID, toClickHouseDateTime, toColumnValues } from '@app/ingest';
+import { metricValue } from '../../libs/analytics/src/usage-metrics';
+import type { Measure } from '../../libs/analytics/src/catalog';
+import {
+  CALL_EVENT_COLUMNS,
+  CallEventRow,
+  MAX_FUTURE_SKEW_MS,
+  PERSONAL_SPACE_TEAM_ID,
+  toClickHouseDateTime,
+  toColumnValues,
+} from '@app/ingest';
 import type { LabelDirectory } from '../../libs/analytics/src/label-directory';
 import { isolatedConfig } from '../harness/test-env';
 
@@ -162,7 +170,15 @@ function expectedTotals(events: Ev[]) {
 /** Local calendar parts in a zone, computed by Intl (independently of the code under test). */
 function localKey(at: number, zone: string, granularity: Granularity): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
       .formatToParts(new Date(at))
       .map((p) => [p.type, p.value]),
   );
@@ -178,7 +194,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
   let queries: UsageQueries;
   let events: Ev[];
   let plainAggregator: UsageAggregator;
-  const sourcesUsed: Record<string, number> = {};
+  const tablesUsed: Record<string, number> = {};
   const now = Date.now();
 
   beforeAll(async () => {
@@ -186,23 +202,31 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     await new ClickHouseMigrator(ch).migrate();
     events = makeEvents(now);
     for (let i = 0; i < events.length; i += 6_000) {
-      await ch.insertColumns('call_events', CALL_EVENT_COLUMNS, events.slice(i, i + 6_000).map((e) => toColumnValues(e.row)));
+      await ch.insertColumns(
+        'call_events',
+        CALL_EVENT_COLUMNS,
+        events.slice(i, i + 6_000).map((e) => toColumnValues(e.row)),
+      );
     }
-    const labels = { labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])), describe: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])) };
+    const labels = {
+      labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])),
+      describe: async (_: UsageDimension, ks: string[]) =>
+        new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
+    };
     const aggregator = new UsageAggregator(ch);
     const aggregate = aggregator.aggregate.bind(aggregator);
     aggregator.aggregate = (req) => {
-      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
+      for (const { table } of req.plan) tablesUsed[table] = (tablesUsed[table] ?? 0) + 1;
       return aggregate(req);
     };
     const aggregateRanked = aggregator.aggregateRanked.bind(aggregator);
     aggregator.aggregateRanked = (req, rank) => {
-      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
+      for (const { table } of req.plan) tablesUsed[table] = (tablesUsed[table] ?? 0) + 1;
       return aggregateRanked(req, rank);
     };
     const aggregateSeriesAndSplit = aggregator.aggregateSeriesAndSplit.bind(aggregator);
     aggregator.aggregateSeriesAndSplit = (req) => {
-      for (const { source } of req.plan) sourcesUsed[source] = (sourcesUsed[source] ?? 0) + 1;
+      for (const { table } of req.plan) tablesUsed[table] = (tablesUsed[table] ?? 0) + 1;
       return aggregateSeriesAndSplit(req);
     };
     plainAggregator = new UsageAggregator(ch);
@@ -216,7 +240,8 @@ describe('analytics answers equal aggregates of the raw events (property test)',
   function randomCase() {
     const zone = pick(ZONES);
     const filter: UsageFilterInput = { range: { timeZone: zone } };
-    for (const [field, , values] of FILTER_FIELDS) if (random() < 0.15) (filter as unknown as Record<string, string[]>)[field] = values();
+    for (const [field, , values] of FILTER_FIELDS)
+      if (random() < 0.15) (filter as unknown as Record<string, string[]>)[field] = values();
     if (random() < 0.1) filter.tags = [pick(tagPool)];
     const shape = random();
     if (shape < 0.3) {
@@ -256,7 +281,13 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       if (inRange.length) checked.nonEmpty++;
 
       const granularity = granularityFor(from, to);
-      const [requestsSeries, tokensSeries, costSeries] = await queries.trend(filter, granularity, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS, UsageMetric.COST], undefined, now);
+      const [requestsSeries, tokensSeries, costSeries] = await queries.trend(
+        filter,
+        granularity,
+        [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS, UsageMetric.COST],
+        undefined,
+        now,
+      );
       // compare per local bucket label: a repeated local hour (DST) sums both of its UTC hours
       const expectedPer = new Map<string, { requests: number; tokens: number; cost: bigint }>();
       for (const e of inRange) {
@@ -279,19 +310,39 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       });
       for (const [k, b] of expectedPer) {
         const got = answeredPer.get(k);
-        expect({ context, k, requests: got?.requests, tokens: got?.tokens }).toEqual({ context, k, requests: b.requests, tokens: b.tokens });
+        expect({ context, k, requests: got?.requests, tokens: got?.tokens }).toEqual({
+          context,
+          k,
+          requests: b.requests,
+          tokens: b.tokens,
+        });
         expect(got!.cost).toBeCloseTo(Number(formatUnits(b.cost)), 6);
       }
-      for (const [k, got] of answeredPer) if (!expectedPer.has(k)) expect({ context, k, requests: got.requests }).toEqual({ context, k, requests: 0 });
+      for (const [k, got] of answeredPer)
+        if (!expectedPer.has(k)) expect({ context, k, requests: got.requests }).toEqual({ context, k, requests: 0 });
 
       if (c % 2 === 0) {
         const dimension = pick(Object.values(UsageDimension));
         const ranking = await queries.ranking(filter, dimension, UsageMetric.TOTAL_TOKENS, 5, undefined, now);
         const per = new Map<string, number>();
-        const column = { TEAM: 'team_id', USER: 'user_id', API_KEY: 'api_key_id', SERVICE: 'service', MODEL: 'model', MODEL_TYPE: 'model_type', SOURCE: 'source' }[dimension] as keyof CallEventRow;
-        for (const e of inRange) per.set(String(e.row[column]), (per.get(String(e.row[column])) ?? 0) + e.row.input_tokens + e.row.output_tokens);
+        const column = {
+          TEAM: 'team_id',
+          USER: 'user_id',
+          API_KEY: 'api_key_id',
+          SERVICE: 'service',
+          MODEL: 'model',
+          MODEL_TYPE: 'model_type',
+          SOURCE: 'source',
+        }[dimension] as keyof CallEventRow;
+        for (const e of inRange)
+          per.set(
+            String(e.row[column]),
+            (per.get(String(e.row[column])) ?? 0) + e.row.input_tokens + e.row.output_tokens,
+          );
         const whole = [...per.values()].reduce((s, v) => s + v, 0);
-        const top = [...per.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, 5);
+        const top = [...per.entries()]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+          .slice(0, 5);
         expect({ context, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ context, ranking: top });
         ranking.forEach((r) => {
           expect(r.share).toBeCloseTo(whole ? r.value / whole : 0, 12);
@@ -311,7 +362,11 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         const bZone = bFilter.range.timeZone!;
         const bContext = `${context}, breakdown by ${view} in ${bZone}`;
         const bInRange = events.filter((e) => matches(e, bFilter, bFrom, bTo));
-        const breakdown = await queries.breakdown(bFilter, { view, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 }, now);
+        const breakdown = await queries.breakdown(
+          bFilter,
+          { view, orderBy: UsageMetric.REQUESTS, descending: true, first: 5 },
+          now,
+        );
         const perUser = new Map<string, Map<string, number>>();
         for (const e of bInRange) {
           const models = perUser.get(e.row[column]) ?? new Map<string, number>();
@@ -320,31 +375,62 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         }
         const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
         const expectedRows = [...perUser.entries()]
-          .map(([user, models]) => ({ user, requests: [...models.values()].reduce((s, n) => s + n, 0), models: [...models.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([m]) => m) }))
+          .map(([user, models]) => ({
+            user,
+            requests: [...models.values()].reduce((s, n) => s + n, 0),
+            models: [...models.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0])).map(([m]) => m),
+          }))
           .sort((a, b) => b.requests - a.requests || byText(a.user, b.user))
           .slice(0, 5)
           .map((r) => [r.user, r.requests, r.models.slice(0, 3), Math.max(0, r.models.length - 3)]);
         const rows = breakdown.edges.map((e) => [e.node.key, e.node.requests, e.node.models, e.node.moreModels]);
-        expect({ context: bContext, total: breakdown.totalCount, rows }).toEqual({ context: bContext, total: perUser.size, rows: expectedRows });
-        // each sparkline point holds the user's requests of its local bucket (a first bucket cut by the range's start included)
+        expect({ context: bContext, total: breakdown.totalCount, rows }).toEqual({
+          context: bContext,
+          total: perUser.size,
+          rows: expectedRows,
+        });
+        // each sparkline point holds the user's requests of its local bucket (a first bucket cut by the
+        // range's start included)
         const sparkGranularity = autoGranularity(bFrom, bTo);
         const starts = bucketStarts(bFrom, Math.min(bTo, now + MAX_FUTURE_SKEW_MS), sparkGranularity, bZone);
         for (const { node } of breakdown.edges) {
           const perBucket = new Map<string, number>();
-          for (const e of bInRange) if (e.row[column] === node.key) perBucket.set(localKey(e.at, bZone, sparkGranularity), (perBucket.get(localKey(e.at, bZone, sparkGranularity)) ?? 0) + 1);
+          for (const e of bInRange)
+            if (e.row[column] === node.key)
+              perBucket.set(
+                localKey(e.at, bZone, sparkGranularity),
+                (perBucket.get(localKey(e.at, bZone, sparkGranularity)) ?? 0) + 1,
+              );
           const answered = new Map<string, number>();
-          starts.forEach((b, i) => answered.set(localKey(Math.max(b, bFrom), bZone, sparkGranularity), (answered.get(localKey(Math.max(b, bFrom), bZone, sparkGranularity)) ?? 0) + node.sparkline[i]));
-          expect({ context: bContext, user: node.key, points: node.sparkline.length }).toEqual({ context: bContext, user: node.key, points: starts.length });
-          for (const [k, n] of answered) expect({ context: bContext, user: node.key, k, n }).toEqual({ context: bContext, user: node.key, k, n: perBucket.get(k) ?? 0 });
+          starts.forEach((b, i) =>
+            answered.set(
+              localKey(Math.max(b, bFrom), bZone, sparkGranularity),
+              (answered.get(localKey(Math.max(b, bFrom), bZone, sparkGranularity)) ?? 0) + node.sparkline[i],
+            ),
+          );
+          expect({ context: bContext, user: node.key, points: node.sparkline.length }).toEqual({
+            context: bContext,
+            user: node.key,
+            points: starts.length,
+          });
+          for (const [k, n] of answered)
+            expect({ context: bContext, user: node.key, k, n }).toEqual({
+              context: bContext,
+              user: node.key,
+              k,
+              n: perBucket.get(k) ?? 0,
+            });
           expect([...perBucket.keys()].filter((k) => !answered.has(k))).toEqual([]);
         }
         checked.breakdowns++;
       }
     }
-    process.stdout.write(`property test: ${JSON.stringify(checked)}, queries per source: ${JSON.stringify(sourcesUsed)}\n`);
+    process.stdout.write(
+      `property test: ${JSON.stringify(checked)}, queries per table: ${JSON.stringify(tablesUsed)}\n`,
+    );
     expect(checked.nonEmpty).toBeGreaterThan(CASES / 2);
-    // every source was exercised, so each rollup was checked against the raw events
-    expect(Object.keys(sourcesUsed).sort()).toEqual([
+    // every table was exercised, so each rollup was checked against the raw events
+    expect(Object.keys(tablesUsed).sort()).toEqual([
       'call_events',
       'usage_detail_1d',
       'usage_key_1d',
@@ -369,19 +455,33 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       const filter: UsageFilterInput = { range: { from: new Date(now - 35 * DAY), to: new Date(now), timeZone: zone } };
       const [series] = await queries.trend(filter, Granularity.DAY, [UsageMetric.REQUESTS], undefined, now);
       const perDay = new Map<string, number>();
-      for (const e of events) if (e.at >= now - 35 * DAY && e.at < now) perDay.set(localKey(e.at, zone, Granularity.DAY), (perDay.get(localKey(e.at, zone, Granularity.DAY)) ?? 0) + 1);
-      const answered = new Map(series.points.map((p) => [localKey(Math.max(p.t.getTime(), now - 35 * DAY), zone, Granularity.DAY), p.value]));
+      for (const e of events)
+        if (e.at >= now - 35 * DAY && e.at < now)
+          perDay.set(
+            localKey(e.at, zone, Granularity.DAY),
+            (perDay.get(localKey(e.at, zone, Granularity.DAY)) ?? 0) + 1,
+          );
+      const answered = new Map(
+        series.points.map((p) => [localKey(Math.max(p.t.getTime(), now - 35 * DAY), zone, Granularity.DAY), p.value]),
+      );
       for (const [day, count] of perDay) expect({ zone, day, count: answered.get(day) }).toEqual({ zone, day, count });
     }
   });
 
   it('ranks in the engine in the order of the metric values, for every metric', async () => {
-    const filter: UsageFilterInput = { range: { from: new Date(now - 9 * DAY - 17 * 60_000), to: new Date(now - 5 * 3_600_000 + 23 * 60_000) } };
+    const filter: UsageFilterInput = {
+      range: { from: new Date(now - 9 * DAY - 17 * 60_000), to: new Date(now - 5 * 3_600_000 + 23 * 60_000) },
+    };
     const from = filter.range.from!.getTime();
     const to = filter.range.to!.getTime();
     for (const dimension of [UsageDimension.USER, UsageDimension.MODEL]) {
       // every group, ordered here from the values metricValue gives
-      const all = await plainAggregator.aggregate({ filter, plan: planUsage({ filter, from, to, timeZone: 'UTC', dimension, now }), timeZone: 'UTC', dimension });
+      const all = await plainAggregator.aggregate({
+        filter,
+        plan: planUsage({ filter, from, to, timeZone: 'UTC', dimension, now }),
+        timeZone: 'UTC',
+        dimension,
+      });
       expect(all.length).toBeGreaterThan(7);
       for (const metric of Object.values(UsageMetric)) {
         const ranking = await queries.ranking(filter, dimension, metric, 7, Granularity.DAY, now);
@@ -392,22 +492,38 @@ describe('analytics answers equal aggregates of the raw events (property test)',
           .map((g) => ({ key: g.key!, value: metricValue(g, metric, (to - from) / 60_000) ?? 0 }))
           .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
           .slice(0, 7);
-        expect({ metric, dimension, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ metric, dimension, ranking: expected.map((e) => [e.key, e.value]) });
+        expect({ metric, dimension, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({
+          metric,
+          dimension,
+          ranking: expected.map((e) => [e.key, e.value]),
+        });
       }
     }
   });
 
   it('pages a breakdown in the engine as it pages a searched one in memory', async () => {
     const filter: UsageFilterInput = { range: { from: new Date(now - 20 * DAY + 7 * 60_000), to: new Date(now) } };
-    for (const orderBy of [UsageMetric.COST, UsageMetric.REQUESTS, UsageMetric.SUCCESS_RATE, UsageMetric.ACTIVE_USERS]) {
+    for (const orderBy of [
+      UsageMetric.COST,
+      UsageMetric.REQUESTS,
+      UsageMetric.SUCCESS_RATE,
+      UsageMetric.ACTIVE_USERS,
+    ]) {
       for (const descending of [true, false]) {
         let after: string | undefined;
         for (let page = 0; page < 2; page++) {
           const args = { view: UsageDimension.USER, orderBy, descending, first: 6, after };
           // every user id holds a dash: the search matches all and takes the in-memory path
-          const [inEngine, searched] = await Promise.all([queries.breakdown(filter, args, now), queries.breakdown(filter, { ...args, search: '-' }, now)]);
+          const [inEngine, searched] = await Promise.all([
+            queries.breakdown(filter, args, now),
+            queries.breakdown(filter, { ...args, search: '-' }, now),
+          ]);
           const context = { orderBy, descending, page };
-          expect({ ...context, total: inEngine.totalCount, nodes: inEngine.edges.map((e) => e.node) }).toEqual({ ...context, total: searched.totalCount, nodes: searched.edges.map((e) => e.node) });
+          expect({ ...context, total: inEngine.totalCount, nodes: inEngine.edges.map((e) => e.node) }).toEqual({
+            ...context,
+            total: searched.totalCount,
+            nodes: searched.edges.map((e) => e.node),
+          });
           expect(inEngine.edges).toHaveLength(6);
           after = inEngine.pageInfo.endCursor!;
         }
@@ -415,16 +531,34 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     }
   });
 
-  it('groups one read by bucket and by second dimension as two separate reads group it, for every additive measure', async () => {
-    const additive = new Set<Measure>(['successes', 'errors', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'cost', 'credits', 'callsBySource']);
+  it('groups one read by bucket and by second dimension as two reads do, for every additive measure', async () => {
+    const additive = new Set<Measure>([
+      'successes',
+      'errors',
+      'inputTokens',
+      'outputTokens',
+      'cacheReadTokens',
+      'cacheWriteTokens',
+      'cost',
+      'credits',
+      'callsBySource',
+    ]);
     const sortKey = (g: UsageGroup) => `${g.key} ${g.bucket ?? ''} ${g.secondKey ?? ''}`;
     const byKey = (a: UsageGroup, b: UsageGroup) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0);
     // raw edges and rollup interiors in one plan, in UTC and in a zone with a 45-minute offset
     for (const timeZone of ['UTC', 'Australia/Eucla']) {
-      const filter: UsageFilterInput = { range: { from: new Date(now - 6 * DAY - 17 * 60_000), to: new Date(now - 3_600_000 + 23 * 60_000), timeZone } };
+      const filter: UsageFilterInput = {
+        range: { from: new Date(now - 6 * DAY - 17 * 60_000), to: new Date(now - 3_600_000 + 23 * 60_000), timeZone },
+      };
       const from = filter.range.from!.getTime();
       const to = filter.range.to!.getTime();
-      const request = { filter, timeZone, granularity: Granularity.DAY, dimension: UsageDimension.USER, measures: additive };
+      const request = {
+        filter,
+        timeZone,
+        granularity: Granularity.DAY,
+        dimension: UsageDimension.USER,
+        measures: additive,
+      };
       const { series, split } = await plainAggregator.aggregateSeriesAndSplit({
         ...request,
         secondDimension: UsageDimension.MODEL,
@@ -458,13 +592,32 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         u.tokens += g.inputTokens + g.outputTokens;
         answered.set(g.key!, u);
       }
-      expect({ timeZone, users: Object.fromEntries(answered) }).toEqual({ timeZone, users: Object.fromEntries(perUser) });
+      expect({ timeZone, users: Object.fromEntries(answered) }).toEqual({
+        timeZone,
+        users: Object.fromEntries(perUser),
+      });
     }
-    await expect(plainAggregator.aggregateSeriesAndSplit({ ...{ filter: { range: {} }, timeZone: 'UTC', plan: [] }, granularity: Granularity.DAY, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set<Measure>(['activeUsers']) })).rejects.toThrow('additive measures only');
+    await expect(
+      plainAggregator.aggregateSeriesAndSplit({
+        ...{ filter: { range: {} }, timeZone: 'UTC', plan: [] },
+        granularity: Granularity.DAY,
+        dimension: UsageDimension.USER,
+        secondDimension: UsageDimension.MODEL,
+        measures: new Set<Measure>(['activeUsers']),
+      }),
+    ).rejects.toThrow('additive measures only');
   });
 
   it('refuses too many buckets with RANGE_TOO_LARGE and the limit', async () => {
-    await expect(queries.trend({ range: { preset: RangePreset.LAST_30_DAYS } }, Granularity.MINUTE, [UsageMetric.REQUESTS], undefined, now)).rejects.toMatchObject({
+    await expect(
+      queries.trend(
+        { range: { preset: RangePreset.LAST_30_DAYS } },
+        Granularity.MINUTE,
+        [UsageMetric.REQUESTS],
+        undefined,
+        now,
+      ),
+    ).rejects.toMatchObject({
       code: 'RANGE_TOO_LARGE',
       details: { limit: 2000 },
     });
@@ -485,5 +638,8 @@ function checkLatency(p50: number | null, p99: number | null, events: Ev[], cont
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
   // t-digest: within a few percent of rank around the exact quantile
   expect({ context, p50: p50! >= at(0.45) * 0.98 && p50! <= at(0.55) * 1.02 }).toEqual({ context, p50: true });
-  expect({ context, p99: p99! >= at(0.97) * 0.98 && p99! <= sorted[sorted.length - 1] * 1.001 }).toEqual({ context, p99: true });
+  expect({ context, p99: p99! >= at(0.97) * 0.98 && p99! <= sorted[sorted.length - 1] * 1.001 }).toEqual({
+    context,
+    p99: true,
+  });
 }

@@ -4,9 +4,10 @@ import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
-import { normalizeDecimal, planned, UsageAggregator } from './usage-aggregator';
-import { Measure } from './usage-metrics';
-import { buildWhere, RAW_HOUR_BOUNDS } from './usage-where';
+import { Measure } from './catalog';
+import { buildWhere, RAW_HOUR_BOUNDS } from './query/where-clause';
+import { planned, UsageAggregator } from './usage-aggregator';
+import { normalizeDecimal } from './usage-totals';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
 export interface CallLogArgs {
@@ -125,7 +126,13 @@ export class CallLogsQuery {
    * page from the last hour (raw events are sorted by hour first, so that reads the last hour
    * only), and only a sparse filter reads further.
    */
-  private async newestFirst(conditions: string[], params: Record<string, unknown>, from: number, upper: number, limit: number): Promise<CallLogRow[]> {
+  private async newestFirst(
+    conditions: string[],
+    params: Record<string, unknown>,
+    from: number,
+    upper: number,
+    limit: number,
+  ): Promise<CallLogRow[]> {
     for (const span of LOG_WINDOWS_MS) {
       const windowFrom = Math.max(from, upper - span);
       const rows = await this.clickhouse.query<CallLogRow>(
@@ -155,18 +162,25 @@ export class CallLogsQuery {
   ): Promise<number> {
     const bounded = [args.minLatencyMs, args.maxLatencyMs, args.minTokens, args.maxTokens].some((v) => v !== undefined);
     if (bounded) {
-      const [{ total }] = await this.clickhouse.query<{ total: string }>(`SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`, {
-        params: { ...params },
-      });
+      const [{ total }] = await this.clickhouse.query<{ total: string }>(
+        `SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`,
+        {
+          params: { ...params },
+        },
+      );
       return Number(total);
     }
     const from = range.from.getTime();
     const to = range.to.getTime();
     const measures = new Set<Measure>(args.statuses?.length ? ['successes', 'errors'] : []);
-    const [totals] = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone, measures }));
+    const [totals] = await this.aggregator.aggregate(
+      planned({ filter, from, to, now, timeZone: range.timeZone, measures }),
+    );
     if (!totals) return 0;
     if (!args.statuses?.length) return totals.requests;
-    return (args.statuses.includes('success') ? totals.successes : 0) + (args.statuses.includes('error') ? totals.errors : 0);
+    return (
+      (args.statuses.includes('success') ? totals.successes : 0) + (args.statuses.includes('error') ? totals.errors : 0)
+    );
   }
 }
 

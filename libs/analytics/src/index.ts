@@ -1,7 +1,10 @@
 export * from './analytics.module';
 export * from './usage-queries';
 export * from './usage-aggregator';
-export * from './usage-source';
+export * from './query/planner';
+export * from './query/time-buckets';
+export * from './usage-totals';
+export type { Measure } from './catalog';
 export * from './time-range';
 export * from './dto/usage-enums';
 export * from './dto/usage-filter.input';

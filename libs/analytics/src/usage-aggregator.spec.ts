@@ -12,7 +12,7 @@ function gatewayAnswering(rows: unknown[]): { gateway: ClickHouseGateway; sent: 
 const HOUR = 3_600_000;
 const request = {
   filter: { range: {} },
-  plan: [{ source: 'usage_platform_1h' as const, from: 0, to: 2 * HOUR }],
+  plan: [{ table: 'usage_platform_1h' as const, from: 0, to: 2 * HOUR }],
   timeZone: 'UTC',
   granularity: Granularity.HOUR,
   dimension: UsageDimension.MODEL,
@@ -22,10 +22,20 @@ const request = {
 describe('UsageAggregator reading groups packed as columns', () => {
   it('asks for one array per output and builds one group per position', async () => {
     const { gateway, sent } = gatewayAnswering([
-      { bucket: ['0', String(HOUR)], group_key: ['m1', 'm2'], requests: ['3', '5'], cost_total: ['0.500000000000000', '2.000000000000000'] },
+      {
+        bucket: ['0', String(HOUR)],
+        group_key: ['m1', 'm2'],
+        requests: ['3', '5'],
+        cost_total: ['0.500000000000000', '2.000000000000000'],
+      },
     ]);
     const groups = await new UsageAggregator(gateway).aggregate(request);
-    expect(sent[0]).toMatch(/^SELECT groupArray\(bucket\) AS bucket, groupArray\(group_key\) AS group_key, groupArray\(requests\) AS requests, groupArray\(cost_total\) AS cost_total FROM \(/);
+    expect(sent[0]).toMatch(
+      new RegExp(
+        '^SELECT groupArray\\(bucket\\) AS bucket, groupArray\\(group_key\\) AS group_key, ' +
+          'groupArray\\(requests\\) AS requests, groupArray\\(cost_total\\) AS cost_total FROM \\(',
+      ),
+    );
     expect(groups.map((g) => [g.bucket, g.key, g.requests, g.cost, g.inputTokens, g.latency])).toEqual([
       [0, 'm1', 3, '0.5', 0, null],
       [HOUR, 'm2', 5, '2', 0, null],
@@ -38,7 +48,9 @@ describe('UsageAggregator reading groups packed as columns', () => {
   });
 
   it('refuses columns of different lengths instead of pairing values of different groups', async () => {
-    const { gateway } = gatewayAnswering([{ bucket: ['0', String(HOUR)], group_key: ['m1', 'm2'], requests: ['3', '5'], cost_total: ['0.5'] }]);
+    const { gateway } = gatewayAnswering([
+      { bucket: ['0', String(HOUR)], group_key: ['m1', 'm2'], requests: ['3', '5'], cost_total: ['0.5'] },
+    ]);
     await expect(new UsageAggregator(gateway).aggregate(request)).rejects.toThrow('columns of different lengths');
   });
 });

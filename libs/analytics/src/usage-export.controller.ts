@@ -11,9 +11,16 @@ import { RangePreset, UsageFilterInput } from './dto/usage-filter.input';
 import { LabelDirectory } from './label-directory';
 import { ResolvedRange, resolveRange } from './time-range';
 import { UsageAccessPolicy } from './usage-access.policy';
-import { AggregateRequest, planned, UsageAggregator, UsageGroup } from './usage-aggregator';
+import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
+import { UsageGroup } from './usage-totals';
 
-const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean));
+const list = ({ value }: { value: unknown }) =>
+  value === undefined
+    ? undefined
+    : String(value)
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
 const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(String(value)));
 
 /** The query string of the export: the UsageFilter fields, comma-separated lists, plus groupBy and granularity. */
@@ -35,7 +42,18 @@ export class UsageExportQuery {
 }
 
 const PAGE = 10_000;
-const COLUMNS = ['requests', 'successes', 'errors', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'total_tokens', 'cost', 'credits'];
+const COLUMNS = [
+  'requests',
+  'successes',
+  'errors',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'total_tokens',
+  'cost',
+  'credits',
+];
 
 /**
  * Writes a chunk; when the socket's buffer is full, waits until it drains. False when the
@@ -78,7 +96,8 @@ export class UsageExportController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    for (const d of [q.from, q.to]) if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
+    for (const d of [q.from, q.to])
+      if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
     const { preset, from: fromDate, to: toDate, timeZone, groupBy, granularity, ...dims } = q;
     const now = Date.now();
     const asked = { preset, from: fromDate, to: toDate, timeZone: timeZone ?? 'UTC' };
@@ -106,12 +125,22 @@ export class UsageExportController {
   ): Promise<void> {
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="usage-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv"`);
-    const header = [...(granularity ? ['bucket_start'] : []), ...(groupBy ? [groupBy.toLowerCase(), 'label'] : []), ...COLUMNS];
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="usage-${range.from.toISOString().slice(0, 10)}-` +
+        `${range.to.toISOString().slice(0, 10)}.csv"`,
+    );
+    const header = [
+      ...(granularity ? ['bucket_start'] : []),
+      ...(groupBy ? [groupBy.toLowerCase(), 'label'] : []),
+      ...COLUMNS,
+    ];
     res.write(header.join(',') + '\n');
     for (let offset = 0; ; offset += PAGE) {
       const rows = await this.aggregator.aggregate({ ...request, page: { limit: PAGE, offset } });
-      const labels = groupBy ? await this.labels.labelsFor(groupBy, [...new Set(rows.map((r) => r.key!))]) : new Map<string, string>();
+      const labels = groupBy
+        ? await this.labels.labelsFor(groupBy, [...new Set(rows.map((r) => r.key!))])
+        : new Map<string, string>();
       const chunk = rows.map((r) => this.line(r, granularity !== undefined, groupBy !== undefined, labels)).join('');
       if (chunk && !(await written(res, chunk))) return;
       if (rows.length < PAGE || (!groupBy && !granularity)) break;

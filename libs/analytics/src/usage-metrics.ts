@@ -1,37 +1,6 @@
 import { UsageMetric } from './dto/usage-enums';
-import type { UsageTotals } from './usage-aggregator';
-
-/**
- * What a read computes besides the request count. Every measure left out is a column neither read
- * nor summed (a raw edge otherwise sums two Decimal128 columns per event); the aggregate states
- * (latency t-digests, uniq users) are the costliest to merge.
- */
-export type Measure =
-  | 'successes'
-  | 'errors'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cacheReadTokens'
-  | 'cacheWriteTokens'
-  | 'cost'
-  | 'credits'
-  | 'callsBySource'
-  | 'latency'
-  | 'activeUsers';
-
-export const ALL_MEASURES: ReadonlySet<Measure> = new Set<Measure>([
-  'successes',
-  'errors',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'cost',
-  'credits',
-  'callsBySource',
-  'latency',
-  'activeUsers',
-]);
+import type { Measure } from './catalog';
+import type { UsageTotals } from './usage-totals';
 
 interface MetricDefinition {
   /** what it is computed from, beyond the request count every read returns */
@@ -57,26 +26,91 @@ const METRICS: Record<UsageMetric, MetricDefinition> = {
     sql: 'if(requests > 0, successes / requests, NULL)',
     additive: false,
   },
-  [UsageMetric.INPUT_TOKENS]: { measures: ['inputTokens'], value: (t) => t.inputTokens, sql: 'input_tokens', additive: true },
-  [UsageMetric.OUTPUT_TOKENS]: { measures: ['outputTokens'], value: (t) => t.outputTokens, sql: 'output_tokens', additive: true },
-  [UsageMetric.CACHE_READ_TOKENS]: { measures: ['cacheReadTokens'], value: (t) => t.cacheReadTokens, sql: 'cache_read_tokens', additive: true },
-  [UsageMetric.CACHE_WRITE_TOKENS]: { measures: ['cacheWriteTokens'], value: (t) => t.cacheWriteTokens, sql: 'cache_write_tokens', additive: true },
-  [UsageMetric.TOTAL_TOKENS]: { measures: ['inputTokens', 'outputTokens'], value: (t) => t.inputTokens + t.outputTokens, sql: 'input_tokens + output_tokens', additive: true },
+  [UsageMetric.INPUT_TOKENS]: {
+    measures: ['inputTokens'],
+    value: (t) => t.inputTokens,
+    sql: 'input_tokens',
+    additive: true,
+  },
+  [UsageMetric.OUTPUT_TOKENS]: {
+    measures: ['outputTokens'],
+    value: (t) => t.outputTokens,
+    sql: 'output_tokens',
+    additive: true,
+  },
+  [UsageMetric.CACHE_READ_TOKENS]: {
+    measures: ['cacheReadTokens'],
+    value: (t) => t.cacheReadTokens,
+    sql: 'cache_read_tokens',
+    additive: true,
+  },
+  [UsageMetric.CACHE_WRITE_TOKENS]: {
+    measures: ['cacheWriteTokens'],
+    value: (t) => t.cacheWriteTokens,
+    sql: 'cache_write_tokens',
+    additive: true,
+  },
+  [UsageMetric.TOTAL_TOKENS]: {
+    measures: ['inputTokens', 'outputTokens'],
+    value: (t) => t.inputTokens + t.outputTokens,
+    sql: 'input_tokens + output_tokens',
+    additive: true,
+  },
   [UsageMetric.TOKENS_PER_MINUTE]: {
     measures: ['inputTokens', 'outputTokens'],
     value: (t, minutes) => (t.inputTokens + t.outputTokens) / minutes,
     sql: 'input_tokens + output_tokens',
     additive: true,
   },
-  [UsageMetric.INPUT_TOKENS_PER_MINUTE]: { measures: ['inputTokens'], value: (t, minutes) => t.inputTokens / minutes, sql: 'input_tokens', additive: true },
-  [UsageMetric.OUTPUT_TOKENS_PER_MINUTE]: { measures: ['outputTokens'], value: (t, minutes) => t.outputTokens / minutes, sql: 'output_tokens', additive: true },
-  [UsageMetric.LATENCY_P50]: { measures: ['latency'], value: (t) => t.latency?.[0] ?? null, sql: 'if(requests > 0, latency_q[1], NULL)', additive: false },
-  [UsageMetric.LATENCY_P95]: { measures: ['latency'], value: (t) => t.latency?.[1] ?? null, sql: 'if(requests > 0, latency_q[2], NULL)', additive: false },
-  [UsageMetric.LATENCY_P99]: { measures: ['latency'], value: (t) => t.latency?.[2] ?? null, sql: 'if(requests > 0, latency_q[3], NULL)', additive: false },
+  [UsageMetric.INPUT_TOKENS_PER_MINUTE]: {
+    measures: ['inputTokens'],
+    value: (t, minutes) => t.inputTokens / minutes,
+    sql: 'input_tokens',
+    additive: true,
+  },
+  [UsageMetric.OUTPUT_TOKENS_PER_MINUTE]: {
+    measures: ['outputTokens'],
+    value: (t, minutes) => t.outputTokens / minutes,
+    sql: 'output_tokens',
+    additive: true,
+  },
+  [UsageMetric.LATENCY_P50]: {
+    measures: ['latency'],
+    value: (t) => t.latency?.[0] ?? null,
+    sql: 'if(requests > 0, latency_q[1], NULL)',
+    additive: false,
+  },
+  [UsageMetric.LATENCY_P95]: {
+    measures: ['latency'],
+    value: (t) => t.latency?.[1] ?? null,
+    sql: 'if(requests > 0, latency_q[2], NULL)',
+    additive: false,
+  },
+  [UsageMetric.LATENCY_P99]: {
+    measures: ['latency'],
+    value: (t) => t.latency?.[2] ?? null,
+    sql: 'if(requests > 0, latency_q[3], NULL)',
+    additive: false,
+  },
   // the same double JS parses from the decimal text
-  [UsageMetric.COST]: { measures: ['cost'], value: (t) => Number(t.cost), sql: 'toFloat64(cost_total)', additive: true },
-  [UsageMetric.CREDITS]: { measures: ['credits'], value: (t) => Number(t.credits), sql: 'toFloat64(credits_total)', additive: true },
-  [UsageMetric.ACTIVE_USERS]: { measures: ['activeUsers'], value: (t) => t.activeUsers, sql: 'active_users', additive: false },
+  [UsageMetric.COST]: {
+    measures: ['cost'],
+    value: (t) => Number(t.cost),
+    sql: 'toFloat64(cost_total)',
+    additive: true,
+  },
+  [UsageMetric.CREDITS]: {
+    measures: ['credits'],
+    value: (t) => Number(t.credits),
+    sql: 'toFloat64(credits_total)',
+    additive: true,
+  },
+  [UsageMetric.ACTIVE_USERS]: {
+    measures: ['activeUsers'],
+    value: (t) => t.activeUsers,
+    sql: 'active_users',
+    additive: false,
+  },
 };
 
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {

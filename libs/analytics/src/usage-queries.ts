@@ -6,9 +6,11 @@ import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
-import { EMPTY_TOTALS, planned, UsageAggregator, UsageGroup, UsageTotals } from './usage-aggregator';
+import { dimensionRecord } from './catalog';
+import { planned, UsageAggregator } from './usage-aggregator';
 import { isAdditive, measuresFor, metricValue } from './usage-metrics';
-import { bucketMinutes, bucketStarts } from './usage-source';
+import { bucketMinutes, bucketStarts } from './query/time-buckets';
+import { EMPTY_TOTALS, UsageGroup, UsageTotals } from './usage-totals';
 import { LabelDirectory } from './label-directory';
 import { assertBucketCount } from './bucket-limit';
 
@@ -97,12 +99,33 @@ export class UsageQueries {
     return bucketStarts(from, Math.min(to, now + MAX_FUTURE_SKEW_MS), granularity, timeZone);
   }
 
-  private async grouped(filter: UsageFilterInput, granularity: Granularity, dimension: UsageDimension | undefined, metrics: UsageMetric[], now: number) {
+  private async grouped(
+    filter: UsageFilterInput,
+    granularity: Granularity,
+    dimension: UsageDimension | undefined,
+    metrics: UsageMetric[],
+    now: number,
+  ) {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const timeline = this.timeline(this.buckets(from, to, granularity, range.timeZone, now), granularity, range.timeZone);
-    const rows = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension, measures: measuresFor(metrics) }));
+    const timeline = this.timeline(
+      this.buckets(from, to, granularity, range.timeZone, now),
+      granularity,
+      range.timeZone,
+    );
+    const rows = await this.aggregator.aggregate(
+      planned({
+        filter,
+        from,
+        to,
+        now,
+        timeZone: range.timeZone,
+        granularity,
+        dimension,
+        measures: measuresFor(metrics),
+      }),
+    );
     return { timeline, rows };
   }
 
@@ -113,10 +136,19 @@ export class UsageQueries {
 
   private points(timeline: Timeline, rows: UsageGroup[], metric: UsageMetric): Point[] {
     const byBucket = new Map(rows.map((r) => [r.bucket!, r]));
-    return timeline.starts.map((b, i) => ({ t: new Date(b), value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]) }));
+    return timeline.starts.map((b, i) => ({
+      t: new Date(b),
+      value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]),
+    }));
   }
 
-  async trend(filter: UsageFilterInput, granularity: Granularity, metrics: UsageMetric[], splitBy?: UsageDimension, now = Date.now()): Promise<Series[]> {
+  async trend(
+    filter: UsageFilterInput,
+    granularity: Granularity,
+    metrics: UsageMetric[],
+    splitBy?: UsageDimension,
+    now = Date.now(),
+  ): Promise<Series[]> {
     if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
     const { timeline, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
     const groups = new Map<string | null, { rows: UsageGroup[]; requests: number }>();
@@ -155,7 +187,14 @@ export class UsageQueries {
     return series;
   }
 
-  async ranking(filter: UsageFilterInput, dimension: UsageDimension, metric: UsageMetric, limit: number, granularity: Granularity | undefined, now = Date.now()): Promise<RankingEntry[]> {
+  async ranking(
+    filter: UsageFilterInput,
+    dimension: UsageDimension,
+    metric: UsageMetric,
+    limit: number,
+    granularity: Granularity | undefined,
+    now = Date.now(),
+  ): Promise<RankingEntry[]> {
     if (limit < 1 || limit > 1000) throw new BadUserInputError('limit: between 1 and 1000');
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
@@ -165,7 +204,10 @@ export class UsageQueries {
     // before the ranking read: an empty ranking would otherwise hide a range its bars cannot have
     assertBucketCount(from, to, bucketSize);
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
-      { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }), dimension },
+      {
+        ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }),
+        dimension,
+      },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
     );
     if (top.length === 0) return [];
@@ -197,7 +239,10 @@ export class UsageQueries {
     assertBucketCount(from, to, sparkGranularity);
     // the breakdown table's columns and its sort key
     const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
-    const request = { ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }), dimension: args.view };
+    const request = {
+      ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }),
+      dimension: args.view,
+    };
     const needle = args.search?.trim().toLowerCase();
     let page: UsageGroup[];
     let totalCount: number;
@@ -205,32 +250,59 @@ export class UsageQueries {
     if (needle) {
       // names, emails and team names live in Postgres: every group is described, then matched
       const groups = await this.aggregator.aggregate(request);
-      const everyone = await this.labels.describe(args.view, groups.map((g) => g.key!));
+      const everyone = await this.labels.describe(
+        args.view,
+        groups.map((g) => g.key!),
+      );
       people = everyone;
       const matching = groups.filter((g) => {
         const who = everyone.get(g.key!);
-        return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) => s?.toLowerCase().includes(needle));
+        return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) =>
+          s?.toLowerCase().includes(needle),
+        );
       });
       const direction = args.descending ? -1 : 1;
       // the same order as the engine's when there is no search: by value, ties by key
-      matching.sort((a, b) => direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) || byText(a.key!, b.key!));
+      matching.sort(
+        (a, b) =>
+          direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) ||
+          byText(a.key!, b.key!),
+      );
       page = matching.slice(offset, offset + args.first);
       totalCount = matching.length;
     } else {
-      const ranked = await this.aggregator.aggregateRanked(request, { metric: args.orderBy, descending: args.descending, nullsAs: -1, limit: args.first, offset });
+      const ranked = await this.aggregator.aggregateRanked(request, {
+        metric: args.orderBy,
+        descending: args.descending,
+        nullsAs: -1,
+        limit: args.first,
+        offset,
+      });
       page = ranked.groups;
       totalCount = ranked.groupCount;
     }
     const keys = page.map((g) => g.key!);
 
     // sparklines and model lists: one read of requests by group, grouped by time and by model
-    const sparkTimeline = this.timeline(this.buckets(from, to, sparkGranularity, range.timeZone, now), sparkGranularity, range.timeZone);
+    const sparkTimeline = this.timeline(
+      this.buckets(from, to, sparkGranularity, range.timeZone, now),
+      sparkGranularity,
+      range.timeZone,
+    );
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL };
     const [{ series, split: models }, described] = await Promise.all([
       keys.length
         ? this.aggregator.aggregateSeriesAndSplit({
-            ...planned({ ...detail, filter: narrowed, from, to, now, timeZone: range.timeZone, measures: REQUESTS_ONLY }),
+            ...planned({
+              ...detail,
+              filter: narrowed,
+              from,
+              to,
+              now,
+              timeZone: range.timeZone,
+              measures: REQUESTS_ONLY,
+            }),
             ...detail,
           })
         : { series: [] as UsageGroup[], split: [] as UsageGroup[] },
@@ -242,9 +314,14 @@ export class UsageQueries {
     const modelsOf = byKey(models);
     return {
       totalCount,
-      pageInfo: { hasNextPage: offset + args.first < totalCount, endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null },
+      pageInfo: {
+        hasNextPage: offset + args.first < totalCount,
+        endCursor: page.length ? encodeOffsetCursor(offset + page.length) : null,
+      },
       edges: page.map((g, i) => {
-        const used = (modelsOf.get(g.key!) ?? []).sort((a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!));
+        const used = (modelsOf.get(g.key!) ?? []).sort(
+          (a, b) => b.requests - a.requests || byText(a.secondKey!, b.secondKey!),
+        );
         const who = described.get(g.key!);
         return {
           cursor: encodeOffsetCursor(offset + i + 1),
@@ -252,7 +329,9 @@ export class UsageQueries {
             key: g.key!,
             label: who?.label ?? g.key!,
             email: who?.email ?? null,
-            sparkline: this.points(sparkTimeline, seriesOf.get(g.key!) ?? [], UsageMetric.REQUESTS).map((p) => p.value ?? 0),
+            sparkline: this.points(sparkTimeline, seriesOf.get(g.key!) ?? [], UsageMetric.REQUESTS).map(
+              (p) => p.value ?? 0,
+            ),
             models: used.slice(0, 3).map((m) => m.secondKey!),
             moreModels: Math.max(0, used.length - 3),
             requests: g.requests,
@@ -280,17 +359,7 @@ function byKey(rows: UsageGroup[]): Map<string, UsageGroup[]> {
 /** Code-unit order, as the engine orders strings. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const DIMENSION_FILTER: Record<UsageDimension, keyof UsageFilterInput> = {
-  [UsageDimension.TEAM]: 'teamIds',
-  [UsageDimension.USER]: 'userIds',
-  [UsageDimension.API_KEY]: 'apiKeyIds',
-  [UsageDimension.SERVICE]: 'services',
-  [UsageDimension.MODEL]: 'models',
-  [UsageDimension.MODEL_TYPE]: 'modelTypes',
-  [UsageDimension.SOURCE]: 'sources',
-};
-
 /** Narrows a filter to keys of a dimension that came from that filter's own answer (so a subset of it). */
 export function dimensionFilter(dimension: UsageDimension, keys: string[]): Partial<UsageFilterInput> {
-  return { [DIMENSION_FILTER[dimension]]: keys };
+  return { [dimensionRecord(dimension).filterField]: keys };
 }

@@ -2,7 +2,7 @@ import type { ClickHouseGateway, RequestOptions } from '@app/clickhouse';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
-import type { Measure } from './usage-metrics';
+import type { Measure } from './catalog';
 
 /**
  * The SQL every read shape sends, pinned: a refactoring of the query core must send the same

@@ -1,6 +1,13 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { AppConfig } from '@app/config';
-import { BatchOwnership, commitThrough, IdempotentProducer, MAX_REQUEST_BYTES, RETRY_MAX_MS, retryWhileOwned } from '@app/kafka';
+import {
+  BatchOwnership,
+  commitThrough,
+  IdempotentProducer,
+  MAX_REQUEST_BYTES,
+  RETRY_MAX_MS,
+  retryWhileOwned,
+} from '@app/kafka';
 import { logger } from '@app/observability';
 import { computeCost, PriceBook } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
@@ -12,10 +19,9 @@ import { IngestMetrics } from './ingest.metrics';
 const HEARTBEAT_MS = 1_000;
 const DLQ_MAX_VALUE_BYTES = MAX_REQUEST_BYTES - 16 * 1024;
 
-export interface RejectedMessage {
-  message: KafkaMessage;
-  reason: string;
-}
+import type { RejectedMessage } from './rejected-message';
+
+export type { RejectedMessage };
 
 /**
  * The ingest worker: consumes calls.v1 in batches (the broker returns a fetch once
@@ -56,7 +62,11 @@ export class CallEventsConsumer {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping) return;
       logger.error('ingest consumer crashed; starting it again', { error: String(payload.error) });
-      setTimeout(() => void this.run().catch((error) => logger.error('ingest consumer restart failed', { error: String(error) })), RETRY_MAX_MS);
+      setTimeout(
+        () =>
+          void this.run().catch((error) => logger.error('ingest consumer restart failed', { error: String(error) })),
+        RETRY_MAX_MS,
+      );
     });
     await this.run();
   }
@@ -89,13 +99,22 @@ export class CallEventsConsumer {
     try {
       const first = batch.firstOffset();
       if (first === null) return;
-      const recorded = await this.retrying('plan', control, () => this.writer.recordedChunks(batch.topic, batch.partition, first));
-      const chunks = planChunks(batch.messages.map((m) => m.offset), size, recorded);
+      const recorded = await this.retrying('plan', control, () =>
+        this.writer.recordedChunks(batch.topic, batch.partition, first),
+      );
+      const chunks = planChunks(
+        batch.messages.map((m) => m.offset),
+        size,
+        recorded,
+      );
       for (const { start, retry } of chunks) {
         const offset = batch.messages[start].offset;
         if (!retry && recorded.has(offset)) {
           // only a chunk larger than one fetch gets here: its retry carries a new token
-          logger.warn('a recorded chunk cannot be repeated: the batch ends before it does', { partition: batch.partition, offset });
+          logger.warn('a recorded chunk cannot be repeated: the batch ends before it does', {
+            partition: batch.partition,
+            offset,
+          });
         }
       }
       for (const { start, end, retry } of chunks) {
@@ -113,7 +132,12 @@ export class CallEventsConsumer {
   }
 
   /** Validates, prices, writes one chunk; returns the last offset it covered. */
-  private async handleChunk(batch: Batch, messages: KafkaMessage[], control: BatchOwnership, retry: boolean): Promise<string> {
+  private async handleChunk(
+    batch: Batch,
+    messages: KafkaMessage[],
+    control: BatchOwnership,
+    retry: boolean,
+  ): Promise<string> {
     const { topic, partition } = batch;
     await this.prices.refreshIfStale();
     const { rows, rejected } = this.priceAndValidate(messages, partition);
@@ -154,7 +178,10 @@ export class CallEventsConsumer {
     return result;
   }
 
-  private priceAndValidate(messages: KafkaMessage[], partition: number): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
+  private priceAndValidate(
+    messages: KafkaMessage[],
+    partition: number,
+  ): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
     const rows: CallEventRow[] = [];
     const rejected: RejectedMessage[] = [];
     const now = Date.now();
@@ -169,7 +196,11 @@ export class CallEventsConsumer {
       const price = this.prices.priceAt(event.model, Date.parse(event.occurred_at));
       const money = price ? computeCost(event, price, creditsPerUnit) : { cost: '0', credits: '0' };
       rows.push(
-        toCallEventRow(event, { ...money, priceId: price?.id ?? '', priced: price !== undefined }, { partition, offset: message.offset }),
+        toCallEventRow(
+          event,
+          { ...money, priceId: price?.id ?? '', priced: price !== undefined },
+          { partition, offset: message.offset },
+        ),
       );
     }
     return { rows, rejected };

@@ -1,4 +1,5 @@
 export * from './dimensions';
 export * from './measures';
+export * from './read-measures';
 export * from './tables';
 export * from './ddl';

@@ -16,6 +16,8 @@ export interface MeasureColumn {
   readonly fromRollup: string;
   /** an aggregate state (large, dominated by merging): keeps the default codec in every table */
   readonly state: boolean;
+  /** an exact decimal: its sums travel as text, not as a double */
+  readonly decimal?: boolean;
 }
 
 const tokenSum = (column: string, after: string, rawDefault?: string): MeasureColumn => ({
@@ -34,6 +36,7 @@ const decimalSum = (column: string, after: string): MeasureColumn => ({
   fromRaw: `sum(${column})`,
   fromRollup: `sum(${column})`,
   state: false,
+  decimal: true,
 });
 
 const count = (column: string, fromRaw: string): MeasureColumn => ({

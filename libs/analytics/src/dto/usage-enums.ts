@@ -40,13 +40,3 @@ export enum UsageMetric {
   ACTIVE_USERS = 'ACTIVE_USERS',
 }
 registerEnumType(UsageMetric, { name: 'UsageMetric' });
-
-export const DIMENSION_COLUMN: Record<UsageDimension, string> = {
-  [UsageDimension.TEAM]: 'team_id',
-  [UsageDimension.USER]: 'user_id',
-  [UsageDimension.API_KEY]: 'api_key_id',
-  [UsageDimension.SERVICE]: 'service',
-  [UsageDimension.MODEL]: 'model',
-  [UsageDimension.MODEL_TYPE]: 'model_type',
-  [UsageDimension.SOURCE]: 'source',
-};

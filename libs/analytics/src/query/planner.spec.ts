@@ -1,6 +1,6 @@
-import { Granularity, UsageDimension } from './dto/usage-enums';
-import { UsageFilterInput } from './dto/usage-filter.input';
-import { planUsage, PlanRequest, UsagePlan } from './usage-source';
+import { Granularity, UsageDimension } from '../dto/usage-enums';
+import { UsageFilterInput } from '../dto/usage-filter.input';
+import { planUsage, PlanRequest, UsagePlan } from './planner';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -23,25 +23,39 @@ function segments(overrides: Omit<Partial<PlanRequest>, 'filter'> & { filter?: P
 function plan(overrides: Parameters<typeof segments>[0]): string {
   const result = segments(overrides);
   expect(result).toHaveLength(1);
-  return result[0].source;
+  return result[0].table;
 }
 
 describe('planUsage', () => {
   it('answers whole UTC days from the smallest rollup that holds the dimensions', () => {
     const team = { teamIds: ['t'] };
     expect(plan({ filter: team, granularity: Granularity.DAY })).toBe('usage_team_totals_1d');
-    expect(plan({ filter: { ...team, sources: ['business'] }, dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
+    expect(plan({ filter: { ...team, sources: ['business'] }, dimension: UsageDimension.TEAM })).toBe(
+      'usage_team_totals_1d',
+    );
     expect(plan({ dimension: UsageDimension.TEAM })).toBe('usage_team_totals_1d');
     expect(plan({ granularity: Granularity.DAY, dimension: UsageDimension.USER })).toBe('usage_key_1d');
     expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.API_KEY })).toBe('usage_key_1d');
     expect(plan({ filter: team, dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
     expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
-    expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
+    expect(plan({ dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe(
+      'usage_user_models_1d',
+    );
     // per user without key, service or source: the user day rollup (one row per user, not per key)
     expect(plan({ dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_user_1d');
-    expect(plan({ filter: team, dimension: UsageDimension.USER, measures: new Set(['cost', 'latency', 'activeUsers'] as const) })).toBe('usage_user_1d');
-    expect(plan({ dimension: UsageDimension.USER, measures: new Set(['callsBySource'] as const) })).toBe('usage_key_1d');
-    expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1d');
+    expect(
+      plan({
+        filter: team,
+        dimension: UsageDimension.USER,
+        measures: new Set(['cost', 'latency', 'activeUsers'] as const),
+      }),
+    ).toBe('usage_user_1d');
+    expect(plan({ dimension: UsageDimension.USER, measures: new Set(['callsBySource'] as const) })).toBe(
+      'usage_key_1d',
+    );
+    expect(plan({ filter: { services: ['chat'] }, dimension: UsageDimension.USER, measures: new Set() })).toBe(
+      'usage_key_1d',
+    );
   });
 
   it('answers questions across all teams from the platform rollups, which have no team column', () => {
@@ -51,11 +65,24 @@ describe('planUsage', () => {
     expect(plan({ dimension: UsageDimension.MODEL, filter: { modelTypes: ['text'] } })).toBe('usage_platform_1h');
     // requests by model: the team-model day rollup, not the user-model one (30 times the rows a day)
     expect(plan({ dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
-    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
-    expect(plan({ dimension: UsageDimension.TEAM, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_team_models_1d');
-    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1d');
+    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.MODEL, measures: new Set() })).toBe(
+      'usage_team_models_1d',
+    );
+    expect(plan({ dimension: UsageDimension.TEAM, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe(
+      'usage_team_models_1d',
+    );
+    expect(
+      plan({
+        filter: { teamIds: ['t'] },
+        dimension: UsageDimension.USER,
+        secondDimension: UsageDimension.MODEL,
+        measures: new Set(),
+      }),
+    ).toBe('usage_user_models_1d');
     expect(plan({ granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_platform_1h');
-    expect(plan({ filter: { teamIds: ['t'] }, granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe('usage_team_1h');
+    expect(plan({ filter: { teamIds: ['t'] }, granularity: Granularity.HOUR, dimension: UsageDimension.SERVICE })).toBe(
+      'usage_team_1h',
+    );
   });
 
   it('sends team-level hour questions to the team hour rollups and user or key ones to the key hour rollup', () => {
@@ -69,28 +96,71 @@ describe('planUsage', () => {
     expect(plan({ ...hours, filter: { userIds: ['u'] }, dimension: UsageDimension.SERVICE })).toBe('usage_key_1h');
   });
 
-  it('asks raw for a user or key together with a model below day grain, unless only requests are counted by user and model', () => {
+  it('asks raw for a user or key with a model below day grain, unless only requests by user and model', () => {
     const hours = { from: midnight - 2 * DAY + 5 * HOUR, to: midnight, granularity: Granularity.HOUR };
-    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe('call_events');
-    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set(['cost']) })).toBe('call_events');
+    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL })).toBe(
+      'call_events',
+    );
+    expect(
+      plan({
+        ...hours,
+        dimension: UsageDimension.USER,
+        secondDimension: UsageDimension.MODEL,
+        measures: new Set(['cost']),
+      }),
+    ).toBe('call_events');
     expect(plan({ ...hours, filter: { apiKeyIds: ['k'] }, dimension: UsageDimension.MODEL_TYPE })).toBe('call_events');
-    expect(plan({ ...hours, filter: { teamIds: ['t'] }, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, measures: new Set() })).toBe('usage_user_models_1h');
+    expect(
+      plan({
+        ...hours,
+        filter: { teamIds: ['t'] },
+        dimension: UsageDimension.USER,
+        secondDimension: UsageDimension.MODEL,
+        measures: new Set(),
+      }),
+    ).toBe('usage_user_models_1h');
     // the key hour rollup is the smaller where no model is asked for
     expect(plan({ ...hours, dimension: UsageDimension.USER, measures: new Set() })).toBe('usage_key_1h');
-    expect(plan({ ...hours, dimension: UsageDimension.USER, secondDimension: UsageDimension.MODEL, filter: { services: ['chat'] }, measures: new Set() })).toBe('call_events');
+    expect(
+      plan({
+        ...hours,
+        dimension: UsageDimension.USER,
+        secondDimension: UsageDimension.MODEL,
+        filter: { services: ['chat'] },
+        measures: new Set(),
+      }),
+    ).toBe('call_events');
   });
 
   it('days in whole-hour zones come from hour rollups, in half-hour zones from the minute rollup or raw', () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
-    const berlinWeek = { timeZone: 'Europe/Berlin', from: midnight - 7 * DAY - HOUR, to: midnight - HOUR, granularity: Granularity.DAY };
+    const berlinWeek = {
+      timeZone: 'Europe/Berlin',
+      from: midnight - 7 * DAY - HOUR,
+      to: midnight - HOUR,
+      granularity: Granularity.DAY,
+    };
     expect(plan({ ...berlinWeek, filter: { teamIds: ['t'] } })).toBe('usage_team_totals_1h');
-    expect(plan({ ...berlinWeek, filter: { teamIds: ['t'] }, dimension: UsageDimension.SERVICE })).toBe('usage_team_1h');
-    expect(plan(berlinWeek)).toBe('usage_platform_totals_1h');
-    expect(plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY })).toBe(
-      'usage_platform_totals_1m',
+    expect(plan({ ...berlinWeek, filter: { teamIds: ['t'] }, dimension: UsageDimension.SERVICE })).toBe(
+      'usage_team_1h',
     );
+    expect(plan(berlinWeek)).toBe('usage_platform_totals_1h');
     expect(
-      plan({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 7 * DAY, to: kolkataMidnight, granularity: Granularity.DAY, filter: { teamIds: ['t'] } }),
+      plan({
+        timeZone: 'Asia/Kolkata',
+        from: kolkataMidnight - 7 * DAY,
+        to: kolkataMidnight,
+        granularity: Granularity.DAY,
+      }),
+    ).toBe('usage_platform_totals_1m');
+    expect(
+      plan({
+        timeZone: 'Asia/Kolkata',
+        from: kolkataMidnight - 7 * DAY,
+        to: kolkataMidnight,
+        granularity: Granularity.DAY,
+        filter: { teamIds: ['t'] },
+      }),
     ).toBe('usage_team_1m');
   });
 
@@ -102,29 +172,29 @@ describe('planUsage', () => {
     const from = midnight - 7 * DAY + 17 * 60_000; // a preset's edges fall on minutes
     const to = midnight + 12 * HOUR + 35 * 60_000;
     expect(segments({ from, to })).toEqual([
-      { source: 'usage_platform_totals_1m', from, to: midnight - 7 * DAY + HOUR },
-      { source: 'usage_platform_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
-      { source: 'usage_platform_totals_1d', from: midnight - 6 * DAY, to: midnight },
-      { source: 'usage_platform_totals_1h', from: midnight, to: midnight + 12 * HOUR },
-      { source: 'usage_platform_totals_1m', from: midnight + 12 * HOUR, to },
+      { table: 'usage_platform_totals_1m', from, to: midnight - 7 * DAY + HOUR },
+      { table: 'usage_platform_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
+      { table: 'usage_platform_totals_1d', from: midnight - 6 * DAY, to: midnight },
+      { table: 'usage_platform_totals_1h', from: midnight, to: midnight + 12 * HOUR },
+      { table: 'usage_platform_totals_1m', from: midnight + 12 * HOUR, to },
     ]);
     const team = { teamIds: ['t'] };
     expect(segments({ from, to, filter: team })).toEqual([
-      { source: 'usage_team_1m', from, to: midnight - 7 * DAY + HOUR },
-      { source: 'usage_team_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
-      { source: 'usage_team_totals_1d', from: midnight - 6 * DAY, to: midnight },
-      { source: 'usage_team_totals_1h', from: midnight, to: midnight + 12 * HOUR },
-      { source: 'usage_team_1m', from: midnight + 12 * HOUR, to },
+      { table: 'usage_team_1m', from, to: midnight - 7 * DAY + HOUR },
+      { table: 'usage_team_totals_1h', from: midnight - 7 * DAY + HOUR, to: midnight - 6 * DAY },
+      { table: 'usage_team_totals_1d', from: midnight - 6 * DAY, to: midnight },
+      { table: 'usage_team_totals_1h', from: midnight, to: midnight + 12 * HOUR },
+      { table: 'usage_team_1m', from: midnight + 12 * HOUR, to },
     ]);
     // per key, the minute rollup cannot answer the edges: raw does
-    expect(segments({ from, to, dimension: UsageDimension.API_KEY }).map((s) => s.source)).toEqual([
+    expect(segments({ from, to, dimension: UsageDimension.API_KEY }).map((s) => s.table)).toEqual([
       'call_events',
       'usage_key_1h',
       'usage_key_1d',
       'usage_key_1h',
       'call_events',
     ]);
-    expect(segments({ from, to, filter: team, dimension: UsageDimension.MODEL }).map((s) => s.source)).toEqual([
+    expect(segments({ from, to, filter: team, dimension: UsageDimension.MODEL }).map((s) => s.table)).toEqual([
       'usage_team_1m',
       'usage_team_1h',
       'usage_detail_1d',
@@ -133,29 +203,38 @@ describe('planUsage', () => {
     ]);
   });
 
-  it('lets today\'s row of a day rollup answer a range that ends past the future horizon', () => {
+  it("lets today's row of a day rollup answer a range that ends past the future horizon", () => {
     // a 30-day preset at 12:34:56 ends at 13:00: no event can be stamped after 12:40 yet
     const nextHour = Date.UTC(2026, 10, 23, 13);
     const from = nextHour - 30 * DAY;
     expect(segments({ from, to: nextHour, dimension: UsageDimension.API_KEY })).toEqual([
-      { source: 'usage_key_1h', from, to: midnight - 29 * DAY },
-      { source: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight + DAY },
+      { table: 'usage_key_1h', from, to: midnight - 29 * DAY },
+      { table: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight + DAY },
     ]);
     // three minutes before the hour an event may be stamped after it: today's part from the hours
     const late = Date.UTC(2026, 10, 23, 12, 57);
     expect(segments({ from, to: nextHour, now: late, dimension: UsageDimension.API_KEY })).toEqual([
-      { source: 'usage_key_1h', from, to: midnight - 29 * DAY },
-      { source: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight },
-      { source: 'usage_key_1h', from: midnight, to: nextHour },
+      { table: 'usage_key_1h', from, to: midnight - 29 * DAY },
+      { table: 'usage_key_1d', from: midnight - 29 * DAY, to: midnight },
+      { table: 'usage_key_1h', from: midnight, to: nextHour },
     ]);
     // hourly buckets today cannot come from a day row
-    expect(segments({ from: midnight - DAY, to: nextHour, granularity: Granularity.HOUR, filter: { teamIds: ['t'] } }).map((seg) => seg.source)).toEqual(['usage_team_totals_1h']);
+    expect(
+      segments({ from: midnight - DAY, to: nextHour, granularity: Granularity.HOUR, filter: { teamIds: ['t'] } }).map(
+        (seg) => seg.table,
+      ),
+    ).toEqual(['usage_team_totals_1h']);
   });
 
-  it('splits at a rollup\'s retention: older than the minute rollup keeps goes to raw', () => {
+  it("splits at a rollup's retention: older than the minute rollup keeps goes to raw", () => {
     const kolkataMidnight = midnight - 5.5 * HOUR;
-    const plan30 = segments({ timeZone: 'Asia/Kolkata', from: kolkataMidnight - 20 * DAY, to: kolkataMidnight, granularity: Granularity.DAY });
-    expect(plan30.map((s) => s.source)).toEqual(['call_events', 'usage_platform_totals_1m']);
+    const plan30 = segments({
+      timeZone: 'Asia/Kolkata',
+      from: kolkataMidnight - 20 * DAY,
+      to: kolkataMidnight,
+      granularity: Granularity.DAY,
+    });
+    expect(plan30.map((s) => s.table)).toEqual(['call_events', 'usage_platform_totals_1m']);
     expect(plan30[0].from).toBe(kolkataMidnight - 20 * DAY);
     expect(plan30[1].to).toBe(kolkataMidnight);
     expect(plan30[0].to).toBe(plan30[1].from);

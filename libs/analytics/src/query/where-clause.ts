@@ -1,15 +1,5 @@
-import { UsageFilterInput } from './dto/usage-filter.input';
-import { isDaySource, timeColumn, UsageSource } from './usage-source';
-
-const FILTER_COLUMNS: Record<string, { column: string; type: string }> = {
-  teamIds: { column: 'team_id', type: 'Array(UUID)' },
-  userIds: { column: 'user_id', type: 'Array(UUID)' },
-  apiKeyIds: { column: 'api_key_id', type: 'Array(UUID)' },
-  services: { column: 'service', type: 'Array(String)' },
-  models: { column: 'model', type: 'Array(String)' },
-  modelTypes: { column: 'model_type', type: 'Array(String)' },
-  sources: { column: 'source', type: 'Array(String)' },
-};
+import { DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '../catalog';
+import { UsageFilterInput } from '../dto/usage-filter.input';
 
 /**
  * The raw table's sort key starts with toStartOfHour(occurred_at), and the engine does not
@@ -32,18 +22,30 @@ export interface TimeRange {
   to: number;
 }
 
+/** A rollup's time column as a DateTime in UTC; raw events' occurred_at. */
+export function timeColumn(table: ReadTableName): string {
+  if (table === 'call_events') return 'occurred_at';
+  const grain = rollupTable(table).grain;
+  return grain === 'day' ? "toDateTime(day, 'UTC')" : GRAIN_COLUMN[grain].column;
+}
+
 /**
  * A parameterised WHERE for the union of the given [from, to) ranges (disjoint) on the given
- * source: values travel as query parameters only.
+ * table: values travel as query parameters only.
  */
-export function buildWhere(filter: UsageFilterInput, ranges: readonly TimeRange[], source: UsageSource, segment = 0): WhereClause {
+export function buildWhere(
+  filter: UsageFilterInput,
+  ranges: readonly TimeRange[],
+  table: ReadTableName,
+  segment = 0,
+): WhereClause {
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
   const spans = ranges.map(({ from, to }, k) => {
     // range bounds differ per segment of a plan, the filter's values do not
     const fromParam = `from${segment}_${k}`;
     const toParam = `to${segment}_${k}`;
-    if (source === 'call_events') {
+    if (table === 'call_events') {
       params[fromParam] = from;
       params[toParam] = to;
       return [
@@ -54,18 +56,26 @@ export function buildWhere(filter: UsageFilterInput, ranges: readonly TimeRange[
     }
     params[fromParam] = Math.floor(from / 1000);
     params[toParam] = Math.floor(to / 1000);
-    if (isDaySource(source)) {
-      return [`day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`, `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`];
+    if (rollupTable(table).grain === 'day') {
+      return [
+        `day >= toDate(fromUnixTimestamp({${fromParam}:Int64}), 'UTC')`,
+        `day < toDate(fromUnixTimestamp({${toParam}:Int64}), 'UTC')`,
+      ];
     }
-    const column = timeColumn(source);
-    return [`${column} >= fromUnixTimestamp({${fromParam}:Int64})`, `${column} < fromUnixTimestamp({${toParam}:Int64})`];
+    const column = timeColumn(table);
+    return [
+      `${column} >= fromUnixTimestamp({${fromParam}:Int64})`,
+      `${column} < fromUnixTimestamp({${toParam}:Int64})`,
+    ];
   });
-  conditions.push(spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`);
-  for (const [key, { column, type }] of Object.entries(FILTER_COLUMNS)) {
-    const values = (filter as unknown as Record<string, unknown[] | undefined>)[key];
-    if (!values?.length) continue;
-    conditions.push(`${column} IN {${key}:${type}}`);
-    params[key] = values;
+  conditions.push(
+    spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`,
+  );
+  const values = filter as unknown as Record<string, unknown[] | undefined>;
+  for (const { filterField, column, filterParamType } of DIMENSIONS) {
+    if (!values[filterField]?.length) continue;
+    conditions.push(`${column} IN {${filterField}:${filterParamType}}`);
+    params[filterField] = values[filterField];
   }
   if (filter.tags?.length) {
     conditions.push('hasAny(tags, {tags:Array(String)})');

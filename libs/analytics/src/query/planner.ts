@@ -1,0 +1,127 @@
+import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
+import { ALL_MEASURES, DIMENSIONS, GRAIN_MS, Measure, RAW_TABLE, ReadTableName } from '../catalog';
+import { rollupHolds, rollupTable, RollupTableName } from '../catalog';
+import { Granularity, UsageDimension } from '../dto/usage-enums';
+import { UsageFilterInput } from '../dto/usage-filter.input';
+import { bucketStarts } from './time-buckets';
+
+const MINUTE = 60_000;
+
+export interface PlanRequest {
+  filter: UsageFilterInput;
+  from: number;
+  to: number;
+  timeZone: string;
+  /** bucketing of the answer, if any */
+  granularity?: Granularity;
+  dimension?: UsageDimension;
+  secondDimension?: UsageDimension;
+  /** what the reads will compute (default: every measure) */
+  measures?: ReadonlySet<Measure>;
+  now: number;
+}
+
+/** Part of a range answered from one table. */
+export interface UsageSegment {
+  table: ReadTableName;
+  from: number;
+  to: number;
+}
+
+/**
+ * Segments in time order covering [from, to) exactly once; the last may run on into a future
+ * that holds no events yet.
+ */
+export type UsagePlan = UsageSegment[];
+
+/**
+ * Coarsest grain first, and within a grain the smallest table, among the tables that hold the
+ * dimensions; except that the platform hour rollups (no team column) go before the user-model
+ * and detail day rollups, which hold more rows per day than they do (100M events: 180,000 and
+ * 237,000 against 5,800).
+ */
+const BY_PREFERENCE: RollupTableName[] = [
+  'usage_platform_totals_1d',
+  'usage_team_totals_1d',
+  'usage_user_1d',
+  'usage_key_1d',
+  'usage_team_models_1d',
+  'usage_platform_totals_1h',
+  'usage_platform_1h',
+  'usage_user_models_1d',
+  'usage_detail_1d',
+  'usage_team_totals_1h',
+  'usage_team_1h',
+  'usage_key_1h',
+  'usage_user_models_1h',
+  'usage_platform_totals_1m',
+  'usage_team_1m',
+];
+
+/**
+ * Splits the range into segments, each answered from the coarsest table that can: the aligned
+ * interior of the range from a rollup whose grain every bucket start inside it falls on, within
+ * its retention, holding every filtered or grouped dimension and every measure to compute; the
+ * unaligned edges (a custom range's minutes, the last hour's) from finer rollups, down to raw.
+ * Tags live only in the raw table.
+ */
+export function planUsage(req: PlanRequest): UsagePlan {
+  const filter = req.filter as unknown as Record<string, unknown[] | undefined>;
+  const dims = DIMENSIONS.filter((d) => (filter[d.filterField]?.length ?? 0) > 0).map((d) => d.dimension);
+  if (req.dimension) dims.push(req.dimension);
+  if (req.secondDimension) dims.push(req.secondDimension);
+  const needsTags = (req.filter.tags?.length ?? 0) > 0;
+  const measures = [...(req.measures ?? ALL_MEASURES)];
+  const candidates = needsTags
+    ? []
+    : BY_PREFERENCE.map(rollupTable).filter(
+        (table) => dims.every((d) => table.dimensions.includes(d)) && measures.every((m) => rollupHolds(table, m)),
+      );
+  const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
+  const openEnd = req.to >= req.now + FUTURE_HORIZON_MS;
+  return segment(
+    req.from,
+    req.to,
+    candidates.map((t) => t.name),
+    bucketPoints,
+    req.now,
+    openEnd,
+  );
+}
+
+/**
+ * No accepted event is stamped more than the ingest's skew limit after it arrived; with a
+ * minute more for clocks, nothing lies past this far after now yet.
+ */
+const FUTURE_HORIZON_MS = MAX_FUTURE_SKEW_MS + MINUTE;
+
+/**
+ * With an open end (the range ends past the future horizon, as a day preset ending on the next
+ * hour mostly does) the last segment may run on past `to`: today's row of a day rollup then
+ * answers the range's part of today, instead of an hour rollup's rows for it.
+ */
+function segment(
+  from: number,
+  to: number,
+  tables: RollupTableName[],
+  bucketPoints: number[],
+  now: number,
+  openEnd: boolean,
+): UsagePlan {
+  for (let i = 0; i < tables.length; i++) {
+    const table = rollupTable(tables[i]);
+    const grain = GRAIN_MS[table.grain];
+    const kept = now - table.retentionMs + MINUTE;
+    const start = Math.ceil(Math.max(from, kept) / grain) * grain;
+    const end = (openEnd ? Math.ceil : Math.floor)(to / grain) * grain;
+    if (start >= end) continue;
+    if (!bucketPoints.every((p) => p <= start || p >= end || p % grain === 0)) continue;
+    const finer = tables.slice(i + 1);
+    return [
+      ...(from < start ? segment(from, start, finer, bucketPoints, now, false) : []),
+      { table: table.name, from: start, to: end },
+      ...(end < to ? segment(end, to, finer, bucketPoints, now, openEnd) : []),
+    ];
+  }
+  return [{ table: RAW_TABLE.name, from, to }];
+}

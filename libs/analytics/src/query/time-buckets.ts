@@ -1,0 +1,43 @@
+import { Granularity } from '../dto/usage-enums';
+import { zoneOffsetMs } from '../time-range';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, number> = {
+  [Granularity.MINUTE]: MINUTE,
+  [Granularity.FIVE_MINUTES]: 5 * MINUTE,
+  [Granularity.HOUR]: HOUR,
+};
+
+/** Bucket start instants (UTC ms) covering [from, to) in `timeZone`; the first may start before `from`. */
+export function bucketStarts(from: number, to: number, granularity: Granularity, timeZone: string): number[] {
+  const starts: number[] = [];
+  let b = bucketStart(from, granularity, timeZone);
+  while (b < to) {
+    starts.push(b);
+    b = nextBucket(b, granularity, timeZone);
+  }
+  return starts;
+}
+
+export function bucketStart(at: number, granularity: Granularity, timeZone: string): number {
+  const offset = zoneOffsetMs(timeZone, at);
+  if (granularity === Granularity.DAY) {
+    const localMidnight = Math.floor((at + offset) / DAY) * DAY;
+    return localMidnight - zoneOffsetMs(timeZone, localMidnight - offset);
+  }
+  const size = GRANULARITY_MS[granularity];
+  return at - ((((at + offset) % size) + size) % size);
+}
+
+function nextBucket(start: number, granularity: Granularity, timeZone: string): number {
+  if (granularity !== Granularity.DAY) return start + GRANULARITY_MS[granularity];
+  // a local day lasts 23 to 25 hours; the next midnight is the start of the day 30 hours on
+  return bucketStart(start + 30 * HOUR, Granularity.DAY, timeZone);
+}
+
+export function bucketMinutes(start: number, granularity: Granularity, timeZone: string): number {
+  return (nextBucket(start, granularity, timeZone) - start) / MINUTE;
+}
