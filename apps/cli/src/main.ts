@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { ClickHouseGateway, ClickHouseMigrator, quoteIdentifier } from '@app/clickhouse';
+import { ClickHouseGateway, ClickHouseMigrator, quoteIdentifier, refuseClusterMigrations } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
@@ -25,6 +25,7 @@ commands:
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
+  refuseClusterMigrations(config.clickhouse);
   const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
   try {
     const { applied } = await new ClickHouseMigrator(clickhouse).migrate();

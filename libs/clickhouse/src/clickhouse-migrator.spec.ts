@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLICKHOUSE_MIGRATIONS_DIR, MigrationError, readMigrationFiles, splitStatements } from './clickhouse-migrator';
+import { loadConfig } from '@app/config';
+import {
+  CLICKHOUSE_MIGRATIONS_DIR,
+  MigrationError,
+  readMigrationFiles,
+  refuseClusterMigrations,
+  splitStatements,
+} from './clickhouse-migrator';
 
 describe('readMigrationFiles', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
@@ -44,5 +51,21 @@ describe('splitStatements', () => {
   it('takes a lone statement without a semicolon, and drops a trailing comment', () => {
     expect(splitStatements('SELECT 1\n')).toEqual(['SELECT 1']);
     expect(splitStatements('SELECT 1;\n-- done\n')).toEqual(['SELECT 1']);
+  });
+});
+
+describe('refuseClusterMigrations', () => {
+  it('leaves one server and the embedded engine to the files, and sends a cluster to its rendering', () => {
+    expect(() => refuseClusterMigrations(loadConfig({ CLICKHOUSE_URL: 'http://ch:8123' }).clickhouse)).not.toThrow();
+    expect(() => refuseClusterMigrations(loadConfig({}).clickhouse)).not.toThrow();
+    const cluster = loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'usage' }).clickhouse;
+    expect(() => refuseClusterMigrations(cluster)).toThrow(/schema:generate -- cluster usage/);
+  });
+
+  it('takes a cluster name only as an identifier, and only with a server', () => {
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'us age' })).toThrow(
+      /CLICKHOUSE_CLUSTER/,
+    );
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'usage' })).toThrow(/CLICKHOUSE_CLUSTER: a cluster is reached/);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AppConfig } from '@app/config';
 import type { ClickHouseGateway } from './clickhouse.gateway';
 
 export const CLICKHOUSE_MIGRATIONS_DIR = path.resolve(__dirname, '../../../schemas/clickhouse');
@@ -70,6 +71,20 @@ function isOnlyComments(sql: string): boolean {
  * refused rather than accepted unchecked, as no install exists outside development machines.
  */
 const PRE_SQUASH_FIRST = '0001_call_events.sql';
+
+/**
+ * The migration files are the single-server form of the schema. A cluster takes the same
+ * catalogue rendered with ON CLUSTER, replicated and distributed tables (deploy/README.md),
+ * applied by an operator, so a process configured for a cluster never applies them itself.
+ */
+export function refuseClusterMigrations(config: AppConfig['clickhouse']): void {
+  if (config.mode !== 'server' || !config.cluster) return;
+  throw new MigrationError(
+    `CLICKHOUSE_CLUSTER=${config.cluster}: the migration files are for one server. Apply ` +
+      `\`npm run schema:generate -- cluster ${config.cluster}\` once and start with RUN_MIGRATIONS=false ` +
+      '(deploy/README.md).',
+  );
+}
 
 function refusePreSquashHistory(applied: Map<number, { name: string }>, database: string): void {
   if (applied.get(1)?.name !== PRE_SQUASH_FIRST) return;

@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown }
 import { Registry } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ClickHouseGateway } from './clickhouse.gateway';
-import { ClickHouseMigrator } from './clickhouse-migrator';
+import { ClickHouseMigrator, refuseClusterMigrations } from './clickhouse-migrator';
 import { ClickHouseTableMetrics } from './clickhouse.metrics';
 
 @Global()
@@ -13,7 +13,10 @@ import { ClickHouseTableMetrics } from './clickhouse.metrics';
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
         const gateway = await ClickHouseGateway.connect(config.clickhouse);
-        if (config.runMigrations) await new ClickHouseMigrator(gateway).migrate();
+        if (config.runMigrations) {
+          refuseClusterMigrations(config.clickhouse);
+          await new ClickHouseMigrator(gateway).migrate();
+        }
         return gateway;
       },
     },

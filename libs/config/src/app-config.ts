@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  Matches,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,8 +14,7 @@ import {
 } from 'class-validator';
 import * as path from 'node:path';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
@@ -35,6 +35,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() CLICKHOUSE_PASSWORD?: string;
   @IsOptional() @IsString() CLICKHOUSE_PATH?: string;
   @IsOptional() @IsString() @MinLength(1) CLICKHOUSE_DATABASE?: string;
+  @IsOptional() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/) CLICKHOUSE_CLUSTER?: string;
 
   @IsOptional() @IsString() KAFKA_BROKERS?: string;
   @IsOptional() @IsString() KAFKA_CLIENT_ID?: string;
@@ -71,7 +72,7 @@ export interface AppConfig {
   http: { host: string; port: number };
   postgres: { url: string };
   clickhouse:
-    | { mode: 'server'; url: string; username?: string; password?: string; database: string }
+    | { mode: 'server'; url: string; username?: string; password?: string; database: string; cluster?: string }
     | { mode: 'embedded'; path: string; database: string };
   kafka: {
     brokers: string[];
@@ -122,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`),
     );
   }
+  if (vars.CLICKHOUSE_CLUSTER && !vars.CLICKHOUSE_URL) {
+    throw new ConfigValidationError(['CLICKHOUSE_CLUSTER: a cluster is reached through a server (CLICKHOUSE_URL)']);
+  }
   const repoRoot = path.resolve(__dirname, '../../..');
   const database = vars.CLICKHOUSE_DATABASE ?? 'usage';
   const clickhouse: AppConfig['clickhouse'] = vars.CLICKHOUSE_URL
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         username: vars.CLICKHOUSE_USER,
         password: vars.CLICKHOUSE_PASSWORD,
         database,
+        cluster: vars.CLICKHOUSE_CLUSTER,
       }
     : {
         mode: 'embedded',
@@ -145,7 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     postgres: { url: vars.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/usage_analytics' },
     clickhouse,
     kafka: {
-      brokers: (vars.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+      brokers: (vars.KAFKA_BROKERS ?? '127.0.0.1:9092')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       clientId: vars.KAFKA_CLIENT_ID ?? 'usage-analytics',
       callsTopic,
       callsDlqTopic: `${callsTopic}.dlq`,

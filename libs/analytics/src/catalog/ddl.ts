@@ -50,8 +50,10 @@ export function renderSchema(target: DdlTarget = {}): DdlStatement[] {
   const statements: DdlStatement[] = [];
   statements.push(...renderTable(rawSpec(), target, rawWhy()));
   statements.push(...renderTable(supportSpec(EVENT_IDS), target, EVENT_IDS.why));
+  // views read the inserts into the local table of their shard
+  const raw = target.cluster ? `${RAW_TABLE.name}_local` : RAW_TABLE.name;
   statements.push(
-    renderView(EVENT_IDS_VIEW.name, EVENT_IDS_VIEW.target, selectSql(EVENT_IDS_VIEW.select, 'call_events'), target),
+    renderView(EVENT_IDS_VIEW.name, EVENT_IDS_VIEW.target, selectSql(EVENT_IDS_VIEW.select, raw), target),
   );
   statements.push(...renderTable(supportSpec(MEMBERSHIP_EVENTS), target, MEMBERSHIP_EVENTS.why));
   statements.push(...renderTable(supportSpec(INGEST_CHUNKS), target, INGEST_CHUNKS.why));
@@ -82,7 +84,7 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
     const after = record.raw.after;
     for (const name of target.cluster ? [local('call_events'), 'call_events'] : ['call_events']) {
       statements.push({
-        sql: `ALTER TABLE ${name}${onCluster} ADD COLUMN IF NOT EXISTS ${columnSql(column)} AFTER ${after}`,
+        sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(column)} AFTER ${after}`,
       });
     }
   }
@@ -94,7 +96,7 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
     const after = columns[columns.indexOf(record.column) - 1];
     const sql = columnSql(column, spec.uncompressed);
     for (const name of target.cluster ? [local(table.name), table.name] : [table.name]) {
-      statements.push({ sql: `ALTER TABLE ${name}${onCluster} ADD COLUMN IF NOT EXISTS ${sql} AFTER ${after}` });
+      statements.push({ sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${sql} AFTER ${after}` });
     }
   }
   for (const table of keeping) {

@@ -362,6 +362,10 @@ export function rawColumns(): Column[] {
   });
   const columns: Column[] = [{ name: 'event_id', type: 'String' }];
   const pending = [...RAW_OTHER_COLUMNS, ...dimensions, ...measures];
+  // two columns after one would land in the order they are found, not as written
+  const anchors = pending.map((c) => c.after);
+  const shared = anchors.find((a, i) => anchors.indexOf(a) !== i);
+  if (shared) throw new Error(`two raw columns follow ${shared}: give each its own predecessor`);
   while (pending.length) {
     const next = pending.findIndex((c) => columns.some((k) => k.name === c.after));
     if (next === -1) throw new Error(`raw columns ${pending.map((c) => c.name).join(', ')} follow no raw column`);

@@ -1,0 +1,61 @@
+import { UsageDimension } from '../dto/usage-enums';
+import { renderMeasureAddition, renderSchema, rollupViewSelect } from './ddl';
+import { DIMENSIONS } from './dimensions';
+import { ALL_MEASURES, rollupHolds } from './read-measures';
+import { rawColumns, rollupTable, ROLLUP_TABLES } from './tables';
+
+describe('catalogue', () => {
+  it('holds each dimension once, with one column and one filter field each', () => {
+    expect(DIMENSIONS.map((d) => d.dimension).sort()).toEqual(Object.values(UsageDimension).sort());
+    expect(new Set(DIMENSIONS.map((d) => d.column)).size).toBe(DIMENSIONS.length);
+    expect(new Set(DIMENSIONS.map((d) => d.filterField)).size).toBe(DIMENSIONS.length);
+  });
+
+  it('places the raw columns: dimensions after occurred_at, each measure after the column it names', () => {
+    const names = rawColumns().map((c) => c.name);
+    expect(names.slice(0, 9)).toEqual(['event_id', 'occurred_at', ...DIMENSIONS.map((d) => d.column)]);
+    expect(names.indexOf('credits')).toBe(names.indexOf('cost') + 1);
+    expect(names[names.length - 1]).toBe('ingested_at');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('feeds each rollup from raw or from a rollup of the same or finer grain that holds its keys', () => {
+    const grainOrder = ['minute', 'hour', 'day'];
+    for (const table of ROLLUP_TABLES.filter((t) => t.feed !== 'call_events')) {
+      const feed = rollupTable(table.feed as Parameters<typeof rollupTable>[0]);
+      expect({ table: table.name, fine: grainOrder.indexOf(feed.grain) <= grainOrder.indexOf(table.grain) }).toEqual({
+        table: table.name,
+        fine: true,
+      });
+      for (const d of table.dimensions)
+        expect({ table: table.name, d, held: feed.dimensions.includes(d) }).toMatchObject({ held: true });
+    }
+  });
+
+  it('answers from the requests-only tables nothing but requests', () => {
+    const userModels = rollupTable('usage_user_models_1d');
+    expect([...ALL_MEASURES].filter((m) => rollupHolds(userModels, m))).toEqual([]);
+    expect(rollupHolds(rollupTable('usage_user_1d'), 'callsBySource')).toBe(false);
+    expect(rollupHolds(rollupTable('usage_key_1h'), 'activeUsers')).toBe(true);
+  });
+
+  it('merges the states of a finer rollup, and counts users where the finer one keeps a user column', () => {
+    expect(rollupViewSelect(rollupTable('usage_team_totals_1d'))).toContain('uniqMergeState(users) AS users');
+    expect(rollupViewSelect(rollupTable('usage_key_1d'))).toContain(
+      'quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency',
+    );
+    expect(rollupViewSelect(rollupTable('usage_team_1m'))).toContain("countIf(status = 'success') AS successes");
+  });
+
+  it('adds a measure where the catalogue keeps it, views dropped and created again', () => {
+    const sql = renderMeasureAddition('credits').map((s) => s.sql);
+    expect(sql[0]).toBe('ALTER TABLE call_events\n    ADD COLUMN IF NOT EXISTS credits Decimal(38, 15) AFTER cost');
+    expect(sql).toContain(
+      'ALTER TABLE usage_key_1d\n    ADD COLUMN IF NOT EXISTS credits SimpleAggregateFunction(sum, Decimal(38, 15)) ' +
+        'CODEC(NONE) AFTER cost',
+    );
+    expect(sql).toContain('DROP VIEW IF EXISTS usage_team_1m_mv');
+    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(12);
+    expect(renderSchema().length).toBe(5 + 2 * ROLLUP_TABLES.length);
+  });
+});
