@@ -34,8 +34,17 @@ describe('usage views through GraphQL and the CSV export', () => {
   beforeAll(async () => {
     config = isolatedConfig('analytics_e2e');
     app = await startStandalone(config);
-    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(events).expect(202);
-    await waitFor('600 events', async () => (await ok(`{ usageSummary(filter: { range: { preset: LAST_1_DAY } }) { requests } }`)).usageSummary.requests, (n) => n === 600);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send(events)
+      .expect(202);
+    await waitFor(
+      '600 events',
+      async () =>
+        (await ok(`{ usageSummary(filter: { range: { preset: LAST_1_DAY } }) { requests } }`)).usageSummary.requests,
+      (n) => n === 600,
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -45,7 +54,10 @@ describe('usage views through GraphQL and the CSV export', () => {
   const filter = { range: { preset: 'LAST_1_DAY' }, teamIds: [team] };
 
   it('trend: a series per split key, with min, max and avg of its points', async () => {
-    const { usageTrend } = await ok(`query($f: UsageFilter!) { usageTrend(filter: $f, granularity: HOUR, metrics: [REQUESTS, TOKENS_PER_MINUTE], splitBy: SERVICE) { metric key points { t value } min max avg } }`, { f: filter });
+    const { usageTrend } = await ok(
+      `query($f: UsageFilter!) { usageTrend(filter: $f, granularity: HOUR, metrics: [REQUESTS, TOKENS_PER_MINUTE], splitBy: SERVICE) { metric key points { t value } min max avg } }`,
+      { f: filter },
+    );
     const requests = usageTrend.filter((s: any) => s.metric === 'REQUESTS');
     expect(requests.map((s: any) => s.key).sort()).toEqual(['agent', 'chat']);
     for (const s of requests) {
@@ -58,7 +70,10 @@ describe('usage views through GraphQL and the CSV export', () => {
   });
 
   it('ranking: top models by total tokens with shares and bars', async () => {
-    const { usageRanking } = await ok(`query($f: UsageFilter!) { usageRanking(filter: $f, dimension: MODEL, metric: TOTAL_TOKENS, limit: 3, granularity: HOUR) { key value share points { value } } }`, { f: filter });
+    const { usageRanking } = await ok(
+      `query($f: UsageFilter!) { usageRanking(filter: $f, dimension: MODEL, metric: TOTAL_TOKENS, limit: 3, granularity: HOUR) { key value share points { value } } }`,
+      { f: filter },
+    );
     const per = new Map<string, number>();
     for (const e of events) per.set(e.model, (per.get(e.model) ?? 0) + e.input_tokens + e.output_tokens);
     const total = [...per.values()].reduce((a, b) => a + b, 0);
@@ -71,10 +86,20 @@ describe('usage views through GraphQL and the CSV export', () => {
   });
 
   it('breakdown: per user, sorted, paginated, with models and +N', async () => {
-    const page1 = (await ok(`query($f: UsageFilter!) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { key requests models moreModels sparkline cost } } } }`, { f: filter })).usageBreakdown;
+    const page1 = (
+      await ok(
+        `query($f: UsageFilter!) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { key requests models moreModels sparkline cost } } } }`,
+        { f: filter },
+      )
+    ).usageBreakdown;
     expect(page1.totalCount).toBe(3);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const page2 = (await ok(`query($f: UsageFilter!, $a: String) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2, after: $a) { pageInfo { hasNextPage } edges { node { key requests models moreModels sparkline cost } } } }`, { f: filter, a: page1.pageInfo.endCursor })).usageBreakdown;
+    const page2 = (
+      await ok(
+        `query($f: UsageFilter!, $a: String) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2, after: $a) { pageInfo { hasNextPage } edges { node { key requests models moreModels sparkline cost } } } }`,
+        { f: filter, a: page1.pageInfo.endCursor },
+      )
+    ).usageBreakdown;
     expect(page2.pageInfo.hasNextPage).toBe(false);
     const keys = [...page1.edges, ...page2.edges].map((e: any) => e.node.key);
     expect(keys.sort()).toEqual([...users].sort());
@@ -91,10 +116,18 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect(first.totalCount).toBe(errors);
     expect(first.edges.every((e: any) => e.node.status === 'error')).toBe(true);
     // newer events arrive between page requests
-    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send([makeEvent({ team_id: team, status: 'error', latency_ms: 10, occurred_at: new Date().toISOString() })]).expect(202);
-    await waitFor('the new event', async () => (await ok(q, { f: filter })).callLogs.totalCount, (n) => n === errors + 1);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send([makeEvent({ team_id: team, status: 'error', latency_ms: 10, occurred_at: new Date().toISOString() })])
+      .expect(202);
+    await waitFor(
+      'the new event',
+      async () => (await ok(q, { f: filter })).callLogs.totalCount,
+      (n) => n === errors + 1,
+    );
     const seen = first.edges.map((e: any) => e.node.eventId);
-    for (let page = first; page.pageInfo.hasNextPage; ) {
+    for (let page = first; page.pageInfo.hasNextPage;) {
       page = (await ok(q, { f: filter, a: page.pageInfo.endCursor })).callLogs;
       seen.push(...page.edges.map((e: any) => e.node.eventId));
     }
@@ -115,7 +148,20 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect(userLog.edges.map((e: any) => e.node.eventId).sort()).toEqual(theirs.map((e) => e.event_id).sort());
     const key = events[5].api_key_id;
     const keyLog = (await ok(byOne, { f: { ...filter, apiKeyIds: [key] } })).callLogs;
-    expect(keyLog.edges.map((e: any) => e.node.eventId).sort()).toEqual(events.filter((e) => e.api_key_id === key).map((e) => e.event_id).sort());
+    expect(keyLog.edges.map((e: any) => e.node.eventId).sort()).toEqual(
+      events
+        .filter((e) => e.api_key_id === key)
+        .map((e) => e.event_id)
+        .sort(),
+    );
+  });
+
+  it("callLogs carry each event's reasoning tokens", async () => {
+    const q = `query($f: UsageFilter!) { callLogs(filter: $f, first: 500) { edges { node { eventId reasoningTokens } } } }`;
+    const theirs = events.filter((e) => e.user_id === users[1]);
+    const { callLogs } = await ok(q, { f: { ...filter, userIds: [users[1]] } });
+    const logged = new Map(callLogs.edges.map((e: any) => [e.node.eventId, e.node.reasoningTokens]));
+    expect(theirs.map((e) => logged.get(e.event_id))).toEqual(theirs.map((e) => e.reasoning_tokens));
   });
 
   it('the CSV export streams groups whose totals equal usageSummary', async () => {
@@ -125,11 +171,23 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const [header, ...lines] = res.text.trim().split('\n');
-    expect(header).toBe('bucket_start,model,label,requests,successes,errors,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost,credits');
+    expect(header).toBe(
+      'bucket_start,model,label,requests,successes,errors,input_tokens,output_tokens,cache_read_tokens,' +
+        'cache_write_tokens,total_tokens,cost,credits,reasoning_tokens',
+    );
     const cols = header.split(',');
     const sum = (name: string) => lines.reduce((s, l) => s + Number(l.split(',')[cols.indexOf(name)]), 0);
-    const { usageSummary } = await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests inputTokens outputTokens } }`, { f: filter });
-    expect({ requests: sum('requests'), inputTokens: sum('input_tokens'), outputTokens: sum('output_tokens') }).toEqual(usageSummary);
+    const { usageSummary } = await ok(
+      `query($f: UsageFilter!) { usageSummary(filter: $f) { requests inputTokens outputTokens reasoningTokens } }`,
+      { f: filter },
+    );
+    expect({
+      requests: sum('requests'),
+      inputTokens: sum('input_tokens'),
+      outputTokens: sum('output_tokens'),
+      reasoningTokens: sum('reasoning_tokens'),
+    }).toEqual(usageSummary);
+    expect(usageSummary.reasoningTokens).toBeGreaterThan(0);
     const bad = await request(app.getHttpServer())
       .get('/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=nope')
       .set('Authorization', `Bearer ${await platformAdminToken(app)}`);
@@ -137,7 +195,16 @@ describe('usage views through GraphQL and the CSV export', () => {
   });
 
   it('RANGE_TOO_LARGE names the limit', async () => {
-    const res = await graphql(app, `{ usageTrend(filter: { range: { preset: LAST_30_DAYS } }, granularity: MINUTE, metrics: [REQUESTS]) { metric } }`);
+    const res = await graphql(
+      app,
+      `
+        {
+          usageTrend(filter: { range: { preset: LAST_30_DAYS } }, granularity: MINUTE, metrics: [REQUESTS]) {
+            metric
+          }
+        }
+      `,
+    );
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'RANGE_TOO_LARGE', limit: 2000 });
   });
 });

@@ -9,7 +9,8 @@ import { makeEvent, sums } from '../harness/events';
 import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
 
 const SUMMARY = `query($filter: UsageFilter!) { usageSummary(filter: $filter) {
-  requests successes errors inputTokens outputTokens cacheReadTokens cacheWriteTokens totalTokens businessCalls internalCalls } }`;
+  requests successes errors inputTokens outputTokens reasoningTokens cacheReadTokens cacheWriteTokens totalTokens
+  businessCalls internalCalls } }`;
 
 describe('the event spine: POST /v1/events and kcat → Kafka → worker → ClickHouse → usageSummary', () => {
   let config: AppConfig;
@@ -49,7 +50,11 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
   it('counts events POSTed to /v1/events exactly, from the minute rollup', async () => {
     const teamId = '2b1f7a4e-9a43-4e5c-9f0e-1d2c3b4a5e6f';
     const events = Array.from({ length: 1200 }, (_, i) =>
-      makeEvent({ team_id: teamId, source: i % 4 === 0 ? 'internal' : 'business', status: i % 10 === 0 ? 'error' : 'success' }),
+      makeEvent({
+        team_id: teamId,
+        source: i % 4 === 0 ? 'internal' : 'business',
+        status: i % 10 === 0 ? 'error' : 'success',
+      }),
     );
     const res = await request(app.getHttpServer())
       .post('/v1/events')
@@ -59,7 +64,11 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
     expect(res.body).toEqual({ accepted: 1200, rejected: [] });
 
     const expected = sums(events);
-    const summary = await waitFor('1200 events in usageSummary', () => summaryFor(teamId), (s) => s.requests >= 1200);
+    const summary = await waitFor(
+      '1200 events in usageSummary',
+      () => summaryFor(teamId),
+      (s) => s.requests >= 1200,
+    );
     expect(summary).toEqual({
       ...expected,
       successes: 1080,
@@ -79,10 +88,15 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
       input: events.map((e) => `${teamId}\t${JSON.stringify(e)}`).join('\n') + '\n',
     });
     const expected = sums(events);
-    const summary = await waitFor('300 kcat events in usageSummary', () => summaryFor(teamId), (s) => s.requests >= 300);
+    const summary = await waitFor(
+      '300 kcat events in usageSummary',
+      () => summaryFor(teamId),
+      (s) => s.requests >= 300,
+    );
     expect(summary.requests).toBe(300);
     expect(summary.inputTokens).toBe(expected.inputTokens);
     expect(summary.outputTokens).toBe(expected.outputTokens);
+    expect(summary.reasoningTokens).toBe(expected.reasoningTokens);
     expect(summary.cacheReadTokens).toBe(expected.cacheReadTokens);
   });
 
@@ -141,7 +155,9 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
     });
 
     it('oversize body → 413', async () => {
-      const big = JSON.stringify(Array.from({ length: 5 }, () => makeEvent({ request_id: 'x'.repeat(100) }))) + ' '.repeat(config.ingest.maxBodyBytes);
+      const big =
+        JSON.stringify(Array.from({ length: 5 }, () => makeEvent({ request_id: 'x'.repeat(100) }))) +
+        ' '.repeat(config.ingest.maxBodyBytes);
       const res = await post(big);
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');

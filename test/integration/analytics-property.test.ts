@@ -95,6 +95,7 @@ function makeEvents(now: number): Ev[] {
     const input = int(0, 20_000);
     const cacheRead = int(0, input);
     const cacheWrite = int(0, input - cacheRead);
+    const output = int(0, 8_000);
     const costUnits = BigInt(int(0, 2_000_000)) * 1_000_000_007n;
     const row: CallEventRow = {
       event_id: randomUUID(),
@@ -107,7 +108,8 @@ function makeEvents(now: number): Ev[] {
       model_type: modelType,
       source: random() < 0.8 ? 'business' : 'internal',
       input_tokens: input,
-      output_tokens: int(0, 8_000),
+      output_tokens: output,
+      reasoning_tokens: int(0, output),
       cache_read_tokens: cacheRead,
       cache_write_tokens: cacheWrite,
       latency_ms: Math.floor(20 + random() ** 3 * 30_000),
@@ -157,6 +159,7 @@ function expectedTotals(events: Ev[]) {
     errors: events.filter((e) => e.row.status === 'error').length,
     inputTokens: sum((r) => r.input_tokens),
     outputTokens: sum((r) => r.output_tokens),
+    reasoningTokens: sum((r) => r.reasoning_tokens),
     cacheReadTokens: sum((r) => r.cache_read_tokens),
     cacheWriteTokens: sum((r) => r.cache_write_tokens),
     cost: normalize(formatUnits(cost)),

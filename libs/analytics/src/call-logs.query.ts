@@ -10,6 +10,20 @@ import { planned, UsageAggregator } from './usage-aggregator';
 import { normalizeDecimal } from './usage-totals';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 
+const CALL_LOG_COLUMNS = [
+  'event_id',
+  'toUnixTimestamp64Milli(occurred_at) AS occurred_ms',
+  'toString(team_id) AS team_text',
+  'toString(user_id) AS user_text',
+  'toString(api_key_id) AS api_key_text',
+  'service, model, model_type, source',
+  'input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_write_tokens',
+  'latency_ms, ttft_ms, status, http_status, error_code',
+  'toString(cost) AS cost_text, tags, request_id',
+].join(', ');
+
+const WINDOW_START = 'occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})';
+
 export interface CallLogArgs {
   statuses?: string[];
   minLatencyMs?: number;
@@ -32,6 +46,7 @@ interface CallLogRow {
   source: string;
   input_tokens: number;
   output_tokens: number;
+  reasoning_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
   latency_ms: number;
@@ -136,10 +151,8 @@ export class CallLogsQuery {
     for (const span of LOG_WINDOWS_MS) {
       const windowFrom = Math.max(from, upper - span);
       const rows = await this.clickhouse.query<CallLogRow>(
-        `SELECT event_id, toUnixTimestamp64Milli(occurred_at) AS occurred_ms, toString(team_id) AS team_text, toString(user_id) AS user_text,
-           toString(api_key_id) AS api_key_text, service, model, model_type, source, input_tokens, output_tokens, cache_read_tokens,
-           cache_write_tokens, latency_ms, ttft_ms, status, http_status, error_code, toString(cost) AS cost_text, tags, request_id
-         FROM call_events WHERE ${[...conditions, 'occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})', ...RAW_HOUR_BOUNDS('windowFrom')].join(' AND ')}
+        `SELECT ${CALL_LOG_COLUMNS}
+         FROM call_events WHERE ${[...conditions, WINDOW_START, ...RAW_HOUR_BOUNDS('windowFrom')].join(' AND ')}
          ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
         { params: { ...params, windowFrom, limit } },
       );
@@ -197,6 +210,7 @@ function toCallLog(r: CallLogRow): CallLog {
     source: r.source,
     inputTokens: r.input_tokens,
     outputTokens: r.output_tokens,
+    reasoningTokens: r.reasoning_tokens,
     cacheReadTokens: r.cache_read_tokens,
     cacheWriteTokens: r.cache_write_tokens,
     latencyMs: r.latency_ms,

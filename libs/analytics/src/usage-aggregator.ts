@@ -48,6 +48,7 @@ interface Row {
   errors?: string;
   input_tokens?: string;
   output_tokens?: string;
+  reasoning_tokens?: string;
   cache_read_tokens?: string;
   cache_write_tokens?: string;
   cost_total?: string;
@@ -161,6 +162,7 @@ function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: str
         errors: at(c.errors, i),
         input_tokens: at(c.input_tokens, i),
         output_tokens: at(c.output_tokens, i),
+        reasoning_tokens: at(c.reasoning_tokens, i),
         cache_read_tokens: at(c.cache_read_tokens, i),
         cache_write_tokens: at(c.cache_write_tokens, i),
         cost_total: at(c.cost_total, i),
@@ -192,6 +194,7 @@ function toTotals(r: Row): UsageTotals {
     errors: Number(r.errors ?? 0),
     inputTokens: Number(r.input_tokens ?? 0),
     outputTokens: Number(r.output_tokens ?? 0),
+    reasoningTokens: Number(r.reasoning_tokens ?? 0),
     cacheReadTokens: Number(r.cache_read_tokens ?? 0),
     cacheWriteTokens: Number(r.cache_write_tokens ?? 0),
     cost: normalizeDecimal(r.cost_total ?? '0'),

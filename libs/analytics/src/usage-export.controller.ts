@@ -53,6 +53,8 @@ const COLUMNS = [
   'total_tokens',
   'cost',
   'credits',
+  // after the columns exports had before it, so readers that take columns by position keep working
+  'reasoning_tokens',
 ];
 
 /**
@@ -155,7 +157,7 @@ export class UsageExportController {
     const tokens = r.inputTokens + r.outputTokens;
     cells.push(r.requests, r.successes, r.errors, r.inputTokens, r.outputTokens);
     cells.push(r.cacheReadTokens, r.cacheWriteTokens, tokens);
-    cells.push(new DecimalCell(r.cost), new DecimalCell(r.credits));
+    cells.push(new DecimalCell(r.cost), new DecimalCell(r.credits), r.reasoningTokens);
     return csvLine(cells);
   }
 }

@@ -38,6 +38,12 @@ const METRICS: Record<UsageMetric, MetricDefinition> = {
     sql: 'output_tokens',
     additive: true,
   },
+  [UsageMetric.REASONING_TOKENS]: {
+    measures: ['reasoningTokens'],
+    value: (t) => t.reasoningTokens,
+    sql: 'reasoning_tokens',
+    additive: true,
+  },
   [UsageMetric.CACHE_READ_TOKENS]: {
     measures: ['cacheReadTokens'],
     value: (t) => t.cacheReadTokens,

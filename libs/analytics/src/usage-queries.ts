@@ -75,6 +75,7 @@ export class UsageQueries {
       successRate: t.requests > 0 ? t.successes / t.requests : null,
       inputTokens: t.inputTokens,
       outputTokens: t.outputTokens,
+      reasoningTokens: t.reasoningTokens,
       cacheReadTokens: t.cacheReadTokens,
       cacheWriteTokens: t.cacheWriteTokens,
       totalTokens: t.inputTokens + t.outputTokens,

@@ -5,6 +5,7 @@ export interface UsageTotals {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  reasoningTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
   cost: string;
@@ -27,6 +28,7 @@ export const EMPTY_TOTALS: UsageTotals = {
   errors: 0,
   inputTokens: 0,
   outputTokens: 0,
+  reasoningTokens: 0,
   cacheReadTokens: 0,
   cacheWriteTokens: 0,
   cost: '0',

@@ -1,4 +1,10 @@
-import { CALL_EVENT_COLUMNS, PERSONAL_SPACE_TEAM_ID, toCallEventRow, toClickHouseDateTime, toColumnValues } from './call-event-row';
+import {
+  CALL_EVENT_COLUMNS,
+  PERSONAL_SPACE_TEAM_ID,
+  toCallEventRow,
+  toClickHouseDateTime,
+  toColumnValues,
+} from './call-event-row';
 
 const event = {
   event_id: '01J9ZK3Q4R5S6T7V8W9X0Y1Z2A',
@@ -19,12 +25,29 @@ const event = {
 };
 
 describe('call_events rows', () => {
-  const row = toCallEventRow(event, { cost: '1.5', credits: '150', priceId: 'p1', priced: true }, { partition: 2, offset: '42' });
+  const row = toCallEventRow(
+    event,
+    { cost: '1.5', credits: '150', priceId: 'p1', priced: true },
+    { partition: 2, offset: '42' },
+  );
 
   it('stores the personal space as the nil team and the time in UTC', () => {
     expect(row.team_id).toBe(PERSONAL_SPACE_TEAM_ID);
     expect(row.occurred_at).toBe('2026-11-22 11:59:00.123');
     expect(toClickHouseDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
+  });
+
+  it('stores reasoning tokens, 0 for an event without them', () => {
+    expect(row.reasoning_tokens).toBe(0);
+    const reasoning = toCallEventRow(
+      { ...event, reasoning_tokens: 12 },
+      { cost: '1', credits: '1', priceId: 'p', priced: true },
+      {
+        partition: 0,
+        offset: '1',
+      },
+    );
+    expect(reasoning.reasoning_tokens).toBe(12);
   });
 
   it('lists every column of the row, in the order the compact insert sends them', () => {

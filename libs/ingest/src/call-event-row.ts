@@ -27,6 +27,7 @@ export interface CallEventRow {
   source: string;
   input_tokens: number;
   output_tokens: number;
+  reasoning_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
   latency_ms: number;
@@ -62,6 +63,7 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     source: event.source,
     input_tokens: event.input_tokens,
     output_tokens: event.output_tokens,
+    reasoning_tokens: event.reasoning_tokens ?? 0,
     cache_read_tokens: event.cache_read_tokens,
     cache_write_tokens: event.cache_write_tokens,
     latency_ms: event.latency_ms,
@@ -81,9 +83,33 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
 }
 
 export const CALL_EVENT_COLUMNS = [
-  'event_id', 'occurred_at', 'team_id', 'user_id', 'api_key_id', 'service', 'model', 'model_type', 'source',
-  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'latency_ms', 'ttft_ms', 'status',
-  'http_status', 'error_code', 'tags', 'request_id', 'cost', 'credits', 'price_id', 'priced', 'kafka_partition', 'kafka_offset',
+  'event_id',
+  'occurred_at',
+  'team_id',
+  'user_id',
+  'api_key_id',
+  'service',
+  'model',
+  'model_type',
+  'source',
+  'input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'latency_ms',
+  'ttft_ms',
+  'status',
+  'http_status',
+  'error_code',
+  'tags',
+  'request_id',
+  'cost',
+  'credits',
+  'price_id',
+  'priced',
+  'kafka_partition',
+  'kafka_offset',
 ] as const satisfies ReadonlyArray<keyof CallEventRow>;
 
 export function toColumnValues(row: CallEventRow): unknown[] {

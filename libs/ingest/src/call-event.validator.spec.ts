@@ -42,11 +42,21 @@ describe('validateCallEvent', () => {
     [{ extra: 1 }, 'event: unknown field "extra"'],
     [{ occurred_at: '2026-11-22T12:06:00Z' }, 'occurred_at: more than 5 minutes in the future'],
     [{ occurred_at: '1999-12-31T23:59:59Z' }, 'occurred_at: before 2000-01-01'],
-    [{ cache_read_tokens: 50, cache_write_tokens: 51 }, 'cache_read_tokens + cache_write_tokens: must not exceed input_tokens'],
+    [
+      { cache_read_tokens: 50, cache_write_tokens: 51 },
+      'cache_read_tokens + cache_write_tokens: must not exceed input_tokens',
+    ],
+    [{ reasoning_tokens: 21 }, 'reasoning_tokens: must not exceed output_tokens'],
+    [{ reasoning_tokens: -1 }, 'reasoning_tokens: must be >= 0'],
   ])('rejects %j', (overrides, reason) => {
     const result = validateCallEvent(valid(overrides), NOW);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain(reason);
+  });
+
+  it('takes reasoning tokens up to the output tokens, and an event without them', () => {
+    expect(validateCallEvent(valid({ reasoning_tokens: 20 }), NOW).ok).toBe(true);
+    expect(validateCallEvent(valid(), NOW).ok).toBe(true);
   });
 
   it('rejects a __proto__ key and non-objects', () => {
@@ -64,7 +74,10 @@ describe('decodeCallEvent', () => {
   });
 
   it('names invalid UTF-8, non-JSON and empty messages', () => {
-    expect(decodeCallEvent(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), NOW)).toEqual({ ok: false, reason: 'message: not valid UTF-8' });
+    expect(decodeCallEvent(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), NOW)).toEqual({
+      ok: false,
+      reason: 'message: not valid UTF-8',
+    });
     expect(decodeCallEvent(Buffer.from('{oops'), NOW)).toEqual({ ok: false, reason: 'message: not valid JSON' });
     expect(decodeCallEvent(null, NOW)).toEqual({ ok: false, reason: 'message: empty value' });
   });

@@ -5,9 +5,7 @@ import type { CallEventV1 } from './generated/call-event.v1';
 
 export type { CallEventV1 };
 
-export type ValidationResult =
-  | { ok: true; event: CallEventV1 }
-  | { ok: false; reason: string };
+export type ValidationResult = { ok: true; event: CallEventV1 } | { ok: false; reason: string };
 
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 const EARLIEST_OCCURRED_AT = Date.parse('2000-01-01T00:00:00Z');
@@ -28,7 +26,7 @@ function describe(error: ErrorObject): string {
 /**
  * The one validator of the call-event contract, shared by the HTTP intake and the worker:
  * the JSON Schema of schemas/events plus the rules a schema cannot say (time bounds, cache
- * tokens within input tokens).
+ * tokens within input tokens, reasoning tokens within output tokens).
  */
 export function validateCallEvent(input: unknown, now: number = Date.now()): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -50,6 +48,9 @@ export function validateCallEvent(input: unknown, now: number = Date.now()): Val
   }
   if (event.cache_read_tokens + event.cache_write_tokens > event.input_tokens) {
     return { ok: false, reason: 'cache_read_tokens + cache_write_tokens: must not exceed input_tokens' };
+  }
+  if ((event.reasoning_tokens ?? 0) > event.output_tokens) {
+    return { ok: false, reason: 'reasoning_tokens: must not exceed output_tokens' };
   }
   return { ok: true, event };
 }

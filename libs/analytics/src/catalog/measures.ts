@@ -7,7 +7,7 @@ export interface MeasureColumn {
   /** the rollup column (and the raw column, when `raw` is set) */
   readonly column: string;
   /** the raw column of the same name, for measures summed from one event field */
-  readonly raw?: { readonly type: string; readonly default?: string; readonly after: string };
+  readonly raw?: { readonly type: string; readonly after: string };
   /** the rollup column's type */
   readonly rollupType: string;
   /** a view on raw events: the aggregate over the event rows */
@@ -20,9 +20,9 @@ export interface MeasureColumn {
   readonly decimal?: boolean;
 }
 
-const tokenSum = (column: string, after: string, rawDefault?: string): MeasureColumn => ({
+const tokenSum = (column: string, after: string): MeasureColumn => ({
   column,
-  raw: { type: 'UInt32', after, ...(rawDefault ? { default: rawDefault } : {}) },
+  raw: { type: 'UInt32', after },
   rollupType: 'SimpleAggregateFunction(sum, UInt64)',
   fromRaw: `sum(toUInt64(${column}))`,
   fromRollup: `sum(${column})`,
@@ -56,7 +56,9 @@ export const MEASURE_COLUMNS = {
   errors: count('errors', "countIf(status = 'error')"),
   input_tokens: tokenSum('input_tokens', 'source'),
   output_tokens: tokenSum('output_tokens', 'input_tokens'),
-  cache_read_tokens: tokenSum('cache_read_tokens', 'output_tokens'),
+  // a part of output_tokens (priced with them), counted on its own
+  reasoning_tokens: tokenSum('reasoning_tokens', 'output_tokens'),
+  cache_read_tokens: tokenSum('cache_read_tokens', 'reasoning_tokens'),
   cache_write_tokens: tokenSum('cache_write_tokens', 'cache_read_tokens'),
   cost: decimalSum('cost', 'request_id'),
   credits: decimalSum('credits', 'cost'),

@@ -21,6 +21,7 @@ export const READ_MEASURES = {
   errors: { column: 'errors' },
   inputTokens: { column: 'input_tokens' },
   outputTokens: { column: 'output_tokens' },
+  reasoningTokens: { column: 'reasoning_tokens' },
   cacheReadTokens: { column: 'cache_read_tokens' },
   cacheWriteTokens: { column: 'cache_write_tokens' },
   cost: { column: 'cost' },

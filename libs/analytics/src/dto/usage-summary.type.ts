@@ -8,6 +8,7 @@ export class UsageSummary {
   @Field(() => Float, { nullable: true }) successRate: number | null;
   @Field(() => Float) inputTokens: number;
   @Field(() => Float) outputTokens: number;
+  @Field(() => Float, { description: 'The part of outputTokens spent on reasoning' }) reasoningTokens: number;
   @Field(() => Float) cacheReadTokens: number;
   @Field(() => Float) cacheWriteTokens: number;
   @Field(() => Float) totalTokens: number;

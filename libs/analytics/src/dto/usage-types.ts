@@ -10,7 +10,8 @@ export class Point {
 @ObjectType()
 export class Series {
   @Field(() => UsageMetric) metric: UsageMetric;
-  @Field(() => String, { nullable: true, description: 'the splitBy value (id or name), null when not split' }) key: string | null;
+  @Field(() => String, { nullable: true, description: 'the splitBy value (id or name), null when not split' }) key:
+    string | null;
   @Field(() => String, { nullable: true }) label: string | null;
   @Field(() => [Point]) points: Point[];
   @Field(() => Float, { nullable: true }) min: number | null;
@@ -23,7 +24,8 @@ export class RankingEntry {
   @Field(() => String) key: string;
   @Field(() => String) label: string;
   @Field(() => Float) value: number;
-  @Field(() => Float, { description: 'value / total over every key of the dimension (0 when the total is 0)' }) share: number;
+  @Field(() => Float, { description: 'value / total over every key of the dimension (0 when the total is 0)' })
+  share: number;
   @Field(() => [Point]) points: Point[];
 }
 
@@ -73,6 +75,7 @@ export class CallLog {
   @Field(() => String) source: string;
   @Field(() => Int) inputTokens: number;
   @Field(() => Int) outputTokens: number;
+  @Field(() => Int, { description: 'The part of outputTokens spent on reasoning' }) reasoningTokens: number;
   @Field(() => Int) cacheReadTokens: number;
   @Field(() => Int) cacheWriteTokens: number;
   @Field(() => Int) latencyMs: number;

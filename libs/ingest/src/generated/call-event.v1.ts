@@ -27,6 +27,10 @@ export interface CallEventV1 {
    */
   input_tokens: number;
   output_tokens: number;
+  /**
+   * The part of output_tokens spent on reasoning (priced as output); at most output_tokens. Absent: 0.
+   */
+  reasoning_tokens?: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
   latency_ms: number;
