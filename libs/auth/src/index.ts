@@ -5,3 +5,4 @@ export * from './auth.errors';
 export * from './auth.module';
 export * from './access-token.resolver';
 export * from './object-access';
+export * from './platform-role.guard';
