@@ -1,0 +1,3 @@
+export * from './team-loaders';
+export * from './team.reader';
+export * from './quota-status.reader';
