@@ -4,7 +4,7 @@ import { KeyVerificationService } from './key-verification.service';
 import { KeysController } from './keys.controller';
 import { OutboxRelay } from './outbox-relay';
 import { QuotaUseReader } from './quota-use.reader';
-import { QuotaStatusReader, TeamReader } from './readers';
+import { DirectoryReader, QuotaStatusReader, TeamReader } from './readers';
 import { TEAM_RESOLVERS } from './resolvers';
 import { TeamEventsSink } from './team-events.sink';
 import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './usecases';
@@ -23,6 +23,7 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     MembershipReader,
     QuotaUseReader,
     QuotaStatusReader,
+    DirectoryReader,
     KeyVerificationService,
     OutboxRelay,
     ...TEAM_RESOLVERS,
@@ -31,6 +32,7 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     ...TEAM_USE_CASES,
     MembershipReader,
     QuotaStatusReader,
+    DirectoryReader,
     KeyVerificationService,
     OutboxRelay,
   ],
