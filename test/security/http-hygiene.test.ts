@@ -10,8 +10,7 @@ import { DependencyHealth } from '@app/api/dependency-health';
 import { AuthService } from '@app/auth';
 import { ClickHouseGateway, ClickHouseTableMetrics } from '@app/clickhouse';
 import type { AppConfig } from '@app/config';
-import { buildCommand, CreateUserCommand, UsersService } from '@app/teams';
-import { graphql, startStandalone } from '../harness/app';
+import { graphql, platformAdminToken, startStandalone } from '../harness/app';
 import { makeEvent } from '../harness/events';
 import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
 
@@ -58,15 +57,6 @@ function expectRestError(res: request.Response, status: number, code: string): v
   expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
 }
 
-async function bootstrapAdmin(app: INestApplication): Promise<string> {
-  const users = new UsersService(app.get<DataSource>(getDataSourceToken()));
-  const command = buildCommand(CreateUserCommand, {
-    username: 'root_admin',
-    email: 'root@example.com',
-    platformRoles: [],
-  });
-  return (await users.bootstrap(command)).accessToken;
-}
 
 async function ok<T = Record<string, any>>(
   app: INestApplication,
@@ -92,7 +82,7 @@ describe('HTTP hygiene on the real service', () => {
     // scrapes must not meet a background refresh while they are counted
     config = isolatedConfig('http_hygiene', { METRICS_TOKEN, METRICS_REFRESH_INTERVAL_MS: '3600000' });
     app = await startStandalone(config);
-    adminToken = await bootstrapAdmin(app);
+    adminToken = await platformAdminToken(app);
     teamId = (await ok(app, 'mutation($n: String!) { createTeam(name: $n) { id } }', { n: formulaTeam }, adminToken))
       .createTeam.id;
     const key = await ok(
@@ -340,7 +330,7 @@ describe('rate limits', () => {
       RATE_LIMIT_EXPENSIVE_PER_MINUTE: '4',
     });
     app = await startStandalone(config);
-    adminToken = await bootstrapAdmin(app);
+    adminToken = await platformAdminToken(app);
   });
   afterAll(async () => {
     await app?.close();

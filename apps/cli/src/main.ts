@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@app/config';
+import { AppConfig, loadConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
 import { ModelPrice } from '@app/pricing';
-import { buildCommand, CreateUserCommand, rebuildAndCompare, UsersService } from '@app/teams';
+import { Bootstrap, buildCommand, CreateUserCommand, PostgresTeamTransactions, rebuildAndCompare } from '@app/teams';
 
 const HELP = `usage: npm run cli -- <command> [args]
 
@@ -59,27 +59,38 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function withPostgres<T>(work: (pg: Awaited<ReturnType<typeof openDataSource>>) => Promise<T>): Promise<T> {
+type PostgresWork<T> = (pg: Awaited<ReturnType<typeof openDataSource>>, config: AppConfig) => Promise<T>;
+
+async function withPostgres<T>(work: PostgresWork<T>): Promise<T> {
   const config = loadConfig();
   await ensureDatabase(config.postgres.url);
   const pg = await openDataSource(config.postgres, [ModelPrice]);
   try {
-    return await work(pg);
+    return await work(pg, config);
   } finally {
     await pg.destroy();
   }
 }
 
 async function bootstrap(...args: string[]): Promise<void> {
-  const command = buildCommand(CreateUserCommand, { username: option(args, 'username') ?? 'admin', email: option(args, 'email') ?? 'admin@localhost.localdomain', platformRoles: ['ADMIN'] });
-  const { user, accessToken } = await withPostgres((pg) => new UsersService(pg).bootstrap(command));
+  const command = buildCommand(CreateUserCommand, {
+    username: option(args, 'username') ?? 'admin',
+    email: option(args, 'email') ?? 'admin@localhost.localdomain',
+    platformRoles: ['ADMIN'],
+  });
+  const { user, accessToken } = await withPostgres((pg, config) =>
+    new Bootstrap(new PostgresTeamTransactions(pg, config)).execute(command),
+  );
   console.log(`created platform ADMIN ${user.username} (${user.id})`);
   console.log(`access token (shown once, store it now): ${accessToken}`);
 }
 
 async function rebuild(): Promise<void> {
   const report = await withPostgres((pg) => rebuildAndCompare(pg));
-  console.log(`replayed ${report.events} team events: ${report.differences.length ? `${report.differences.length} differences` : 'state tables equal the replay'}`);
+  console.log(
+    `replayed ${report.events} team events: ` +
+      (report.differences.length ? `${report.differences.length} differences` : 'state tables equal the replay'),
+  );
   for (const d of report.differences) console.log(`  ${d}`);
   if (report.differences.length) process.exitCode = 3;
 }
@@ -87,7 +98,8 @@ async function rebuild(): Promise<void> {
 const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
 
 async function sql(query?: string): Promise<void> {
-  if (!query || !READ_ONLY.test(query)) throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
+  if (!query || !READ_ONLY.test(query))
+    throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
   const config = loadConfig();
   const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
   try {
@@ -97,7 +109,13 @@ async function sql(query?: string): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = { migrate, bootstrap, rebuild, 'dlq-replay': dlqReplay, sql };
+const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = {
+  migrate,
+  bootstrap,
+  rebuild,
+  'dlq-replay': dlqReplay,
+  sql,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
