@@ -1,11 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { DependencyHealth } from '@app/api/dependency-health';
 import { AuthService } from '@app/auth';
 import { ClickHouseGateway, ClickHouseTableMetrics } from '@app/clickhouse';
