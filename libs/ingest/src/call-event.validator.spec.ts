@@ -26,7 +26,8 @@ function valid(overrides: Record<string, unknown> = {}) {
 
 describe('validateCallEvent', () => {
   it('accepts a valid event with a ULID and a null team (personal space)', () => {
-    expect(validateCallEvent(valid(), NOW)).toEqual({ ok: true, event: valid(), occurredAtMs: Date.parse(valid().occurred_at) });
+    const occurredAtMs = Date.parse(valid().occurred_at);
+    expect(validateCallEvent(valid(), NOW)).toEqual({ ok: true, event: valid(), occurredAtMs });
   });
 
   it.each([

@@ -11,7 +11,10 @@ function read(text: string) {
 
 describe('the occurred_at rule (event-time.ts)', () => {
   it('normalises a leap second to 59.999 of the same date and offset, fraction dropped', () => {
-    expect(read('2016-12-31T23:59:60.000Z')).toEqual({ at: '2016-12-31T23:59:59.999Z', text: '2016-12-31T23:59:59.999Z' });
+    expect(read('2016-12-31T23:59:60.000Z')).toEqual({
+      at: '2016-12-31T23:59:59.999Z',
+      text: '2016-12-31T23:59:59.999Z',
+    });
     expect(read('2016-12-31T23:59:60Z')).toEqual({ at: '2016-12-31T23:59:59.999Z', text: '2016-12-31T23:59:59.999Z' });
     expect(read('2016-12-31T23:59:60.5123Z').text).toBe('2016-12-31T23:59:59.999Z');
     expect(read('2017-01-01T08:59:60+09:00')).toEqual({
@@ -23,7 +26,9 @@ describe('the occurred_at rule (event-time.ts)', () => {
   });
 
   it('refuses a second 60 anywhere but 23:59 UTC, and any second above 60', () => {
-    expect(read('2016-12-31T00:59:60Z')).toEqual({ refused: 'occurred_at: second 60 is a leap second only at 23:59 UTC' });
+    expect(read('2016-12-31T00:59:60Z')).toEqual({
+      refused: 'occurred_at: second 60 is a leap second only at 23:59 UTC',
+    });
     expect(read('2016-12-31T23:59:60+01:00').refused).toMatch(/leap second only at 23:59 UTC/);
     expect(read('2016-12-31T23:59:61Z').refused).toMatch(/second must be 00-59/);
   });
@@ -78,9 +83,18 @@ describe('the occurred_at rule (event-time.ts)', () => {
 
   it('bounds: year 0000 and anything before 2000 refused, not more than 5 minutes ahead', () => {
     expect(read('0000-01-01T00:00:00Z').at).toBe('0000-01-01T00:00:00.000Z');
-    expect(readOccurredAt('0000-01-01T00:00:00Z', NOW)).toEqual({ ok: false, reason: 'occurred_at: before 2000-01-01' });
-    expect(readOccurredAt('0099-01-01T00:00:00Z', NOW)).toEqual({ ok: false, reason: 'occurred_at: before 2000-01-01' });
-    expect(readOccurredAt('9999-12-31T23:59:59Z', NOW)).toEqual({ ok: false, reason: 'occurred_at: more than 5 minutes in the future' });
+    expect(readOccurredAt('0000-01-01T00:00:00Z', NOW)).toEqual({
+      ok: false,
+      reason: 'occurred_at: before 2000-01-01',
+    });
+    expect(readOccurredAt('0099-01-01T00:00:00Z', NOW)).toEqual({
+      ok: false,
+      reason: 'occurred_at: before 2000-01-01',
+    });
+    expect(readOccurredAt('9999-12-31T23:59:59Z', NOW)).toEqual({
+      ok: false,
+      reason: 'occurred_at: more than 5 minutes in the future',
+    });
     expect(readOccurredAt('2026-11-22T12:05:00Z', NOW).ok).toBe(true);
     expect(readOccurredAt('2026-11-22T12:05:00.001Z', NOW).ok).toBe(false);
     expect(readOccurredAt('1999-12-31T23:59:59.999Z', NOW).ok).toBe(false);

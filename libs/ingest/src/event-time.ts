@@ -49,7 +49,15 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
-function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
   const date = new Date(0);
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999
   date.setUTCFullYear(year, month - 1, day);
@@ -99,7 +107,8 @@ export function parseEventTime(text: unknown): EventTime {
   }
 
   const epochMs = utcMs(year, month, day, hour, minute, leapSecond ? 59 : second, millis) - offsetMinutes * 60_000;
-  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_DATE_MS) return refuse('outside the range of a JavaScript Date');
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_DATE_MS)
+    return refuse('outside the range of a JavaScript Date');
   // whoever reads the text later with Date.parse (JavaScript clients, replays) must get this instant
   if (Date.parse(normalised) !== epochMs) return refuse('not read as the same instant by Date.parse');
   return { ok: true, epochMs, text: normalised, leapSecond };
