@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError, PayloadTooLargeError } from '@app/errors';
 import { CallEventIntakeService, IntakeResult } from './call-event-intake.service';
@@ -13,7 +14,12 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
-  async ingest(@Req() req: Request): Promise<IntakeResult> {
+  async ingest(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<IntakeResult> {
+    // usage is billed from these events: only the model gateway may state them, not a person
+    if (principal?.kind !== 'service') {
+      req.resume();
+      throw new ForbiddenError('event intake is for the gateway service token');
+    }
     const text = await readBody(req, this.config.ingest.maxBodyBytes);
     let body: unknown;
     try {
