@@ -54,9 +54,13 @@ export class CallEventsConsumer {
     // kafkajs restarts itself after retriable failures only; a consumer that stopped for good
     // while the process lives would leave the stream unread, so it is started again here
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.metrics.consumerCrashes.inc();
       if (payload.restart || this.stopping) return;
       logger.error('ingest consumer crashed; starting it again', { error: String(payload.error) });
       setTimeout(() => void this.run().catch((error) => logger.error('ingest consumer restart failed', { error: String(error) })), RETRY_MAX_MS);
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.metrics.keepPartitions(payload.memberAssignment[this.config.kafka.callsTopic] ?? []);
     });
     await this.run();
   }
@@ -89,6 +93,7 @@ export class CallEventsConsumer {
     try {
       const first = batch.firstOffset();
       if (first === null) return;
+      this.metrics.observeFetch(batch.partition, batch.highWatermark, first);
       const recorded = await this.retrying('plan', control, () => this.writer.recordedChunks(batch.topic, batch.partition, first));
       const chunks = planChunks(batch.messages.map((m) => m.offset), size, recorded);
       for (const { start, retry } of chunks) {
@@ -105,6 +110,7 @@ export class CallEventsConsumer {
         // what was written is safe if this commit fails: its redelivery repeats the recorded chunk
         // (same token) or, cut differently, is dropped as known
         await commitThrough(payload, last);
+        this.metrics.observeProgress(batch.partition, batch.highWatermark, (BigInt(last) + 1n).toString());
         await heartbeat();
       }
     } finally {
