@@ -28,7 +28,11 @@ describe('event authority: POST /v1/events', () => {
     app = await startStandalone(config);
     kafka = createKafka(config.kafka, '-authority-test');
     const users = new UsersService(app.get<DataSource>(getDataSourceToken()));
-    const admin = buildCommand(CreateUserCommand, { username: 'platform_admin', email: 'admin@example.com', platformRoles: [] });
+    const admin = buildCommand(CreateUserCommand, {
+      username: 'platform_admin',
+      email: 'admin@example.com',
+      platformRoles: [],
+    });
     adminToken = (await users.bootstrap(admin)).accessToken;
   });
 
@@ -55,7 +59,9 @@ describe('event authority: POST /v1/events', () => {
   async function rowsOfTeam(teamId: string): Promise<number> {
     const [row] = await app
       .get(ClickHouseGateway)
-      .query<{ n: string }>('SELECT count() AS n FROM call_events WHERE team_id = {team:UUID}', { params: { team: teamId } });
+      .query<{ n: string }>('SELECT count() AS n FROM call_events WHERE team_id = {team:UUID}', {
+        params: { team: teamId },
+      });
     return Number(row.n);
   }
 
@@ -65,13 +71,21 @@ describe('event authority: POST /v1/events', () => {
     const before = await topicEnd();
     const res = await post([makeEvent({ team_id: teamId })], adminToken);
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: 'event intake is for the gateway service token' } });
+    expect(res.body).toEqual({
+      error: { code: 'FORBIDDEN', message: 'event intake is for the gateway service token' },
+    });
 
     // a marker from the gateway for the same team, sent after: once it is counted, the refused
     // event would have been too had it reached Kafka
     const marker = makeEvent({ team_id: teamId });
     expect((await post([marker], incoming)).status).toBe(202);
-    await waitFor('the marker event in ClickHouse', () => rowsOfTeam(teamId), (n) => n >= 1, 60_000, 250);
+    await waitFor(
+      'the marker event in ClickHouse',
+      () => rowsOfTeam(teamId),
+      (n) => n >= 1,
+      60_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await rowsOfTeam(teamId)).toBe(1);
     expect(await topicEnd()).toBe(before + 1);
@@ -84,7 +98,13 @@ describe('event authority: POST /v1/events', () => {
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ accepted: 1, rejected: [] });
     }
-    await waitFor('both events in ClickHouse', () => rowsOfTeam(teamId), (n) => n >= 2, 60_000, 250);
+    await waitFor(
+      'both events in ClickHouse',
+      () => rowsOfTeam(teamId),
+      (n) => n >= 2,
+      60_000,
+      250,
+    );
     expect(await rowsOfTeam(teamId)).toBe(2);
   });
 
