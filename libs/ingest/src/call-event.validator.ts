@@ -36,8 +36,10 @@ function describe(error: ErrorObject): string {
 
 /**
  * The one validator of the call-event contract, shared by the HTTP intake and the worker:
- * the JSON Schema of schemas/events plus the rules a schema cannot say (time bounds, cache
- * tokens within input tokens).
+ * the JSON Schema of schemas/events plus the rules a schema cannot say: the time rule of
+ * event-time.ts (bounds, leap seconds, what ajv's date-time lets through), values ClickHouse
+ * refuses although the schema allows them, cache tokens within input tokens. A valid event is
+ * returned as it is to be produced and stored (`occurred_at` normalised).
  */
 export function validateCallEvent(input: unknown, now: number = Date.now()): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
