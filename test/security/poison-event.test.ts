@@ -12,7 +12,7 @@ import { createKafka } from '@app/kafka';
 import { startStandalone } from '../harness/app';
 import { ChildApp, freePort } from '../harness/child-app';
 import { makeEvent } from '../harness/events';
-import { dropDatabase, isolatedConfig, isolatedEnv, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedConfig, isolatedEnv, SERVICE_TOKEN, waitFor } from '../harness/test-env';
 
 const PARTITION = 0;
 
@@ -156,6 +156,35 @@ describe('poison events on one partition', () => {
     expect(metrics).not.toMatch(/^ingest_step_failures_total\{/m);
     expect(metricValue(metrics, 'ingest_partition_lag', PARTITION)).toBe(0);
     expect(metricValue(metrics, 'ingest_partition_stalled_seconds', PARTITION)).toBe(0);
+  });
+
+  it('the HTTP intake reads occurred_at by the same rule: leap second normalised, hour-only offset refused', async () => {
+    const teamId = randomUUID();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const leap = makeEvent({ team_id: teamId, occurred_at: `${yesterday}T23:59:60.5Z` });
+    const hourOnly = makeEvent({ team_id: teamId, occurred_at: `${yesterday}T12:00:00+05` });
+    const res = await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send([leap, hourOnly]);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, reason: 'occurred_at: offset must be ±hh:mm, not hours only' }],
+    });
+    const clickhouse = app.get(ClickHouseGateway);
+    const rows = await waitFor(
+      'the leap-second event in ClickHouse',
+      () =>
+        clickhouse.query<{ event_id: string; occurred_at: string }>(
+          'SELECT event_id, toString(occurred_at) AS occurred_at FROM call_events WHERE team_id = {t:UUID}',
+          { params: { t: teamId } },
+        ),
+      (found) => found.length >= 1,
+      60_000,
+      250,
+    );
+    expect(rows).toEqual([{ event_id: leap.event_id, occurred_at: `${yesterday} 23:59:59.999` }]);
   });
 });
 
