@@ -158,7 +158,7 @@ describe('poison events on one partition', () => {
     expect(metricValue(metrics, 'ingest_partition_stalled_seconds', PARTITION)).toBe(0);
   });
 
-  it('the HTTP intake reads occurred_at by the same rule: leap second normalised, hour-only offset refused', async () => {
+  it('HTTP intake reads occurred_at by the same rule: leap second normalised, hour-only offset refused', async () => {
     const teamId = randomUUID();
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const leap = makeEvent({ team_id: teamId, occurred_at: `${yesterday}T23:59:60.5Z` });
