@@ -5,7 +5,7 @@ import { IncomingMessage, toRowOrReason } from './message-to-row';
 /**
  * Drives random, mutated and hostile messages through the worker's per-message path: each must
  * end as a row or a DLQ reason, never a throw, and every row must be one ClickHouse accepts
- * (test/security/fuzz-rows.test.ts inserts such rows into the real engine).
+ * (test/security/clickhouse-rows.test.ts inserts such rows into the real engine).
  */
 const RUNS = 100_000;
 
