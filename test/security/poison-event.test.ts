@@ -189,12 +189,13 @@ describe('poison events on one partition', () => {
 });
 
 describe('a partition that cannot write', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stalled-chdb-'));
+  let dataDir: string;
   let env: Record<string, string>;
   let config: AppConfig;
   let app: ChildApp;
 
   beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stalled-chdb-'));
     // ClickHouse writes fail for 25 s from the first attempt, then succeed
     env = isolatedEnv('stalled', {
       CLICKHOUSE_PATH: dataDir,
@@ -208,7 +209,7 @@ describe('a partition that cannot write', () => {
 
   afterAll(async () => {
     await app?.stop('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     if (config) await dropDatabase(config);
   });
 
