@@ -63,7 +63,7 @@ describe('event authority: POST /v1/events', () => {
     const res = await post([makeEvent({ team_id: teamId })], adminToken);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
-      error: { code: 'FORBIDDEN', message: 'event intake is for the gateway service token' },
+      error: { code: 'FORBIDDEN', message: "this route is for the gateway's service tokens" },
     });
 
     // a marker from the gateway for the same team, sent after: once it is counted, the refused
