@@ -192,7 +192,8 @@ const validEvent: fc.Arbitrary<CallEventV1> = fc
   .map(({ cache_share: [read, write], ...rest }) => {
     const cacheRead = Math.floor(rest.input_tokens * read);
     const cacheWrite = Math.floor((rest.input_tokens - cacheRead) * write);
-    return { ...rest, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite } as CallEventV1;
+    const event: CallEventV1 = { ...rest, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite };
+    return event;
   });
 
 const FIELDS = [
