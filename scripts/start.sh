@@ -17,7 +17,7 @@ c.connect().then(() => c.end()).catch((e) => { console.error('Postgres does not 
 "
 
 mkdir -p .data
-if [ -z "${SERVICE_TOKEN:-}" ]; then
+if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
   # a local service token for the gateway and scripts, created once, readable by this user only
   if [ ! -s .data/service-token ]; then
     (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" > .data/service-token)

@@ -2,9 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { ClickHouseGateway } from '@app/clickhouse';
-import { buildCommand, CreateUserCommand, UsersService } from '@app/teams';
-import { DataSource } from 'typeorm';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { Bootstrap, buildCommand, CreateUserCommand } from '@app/teams';
 import { graphql, startStandalone } from '../harness/app';
 import { makeEvent } from '../harness/events';
 import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
@@ -20,8 +18,8 @@ describe('teams through GraphQL and REST', () => {
   beforeAll(async () => {
     config = isolatedConfig('teams_e2e');
     app = await startStandalone(config);
-    const users = new UsersService(app.get<DataSource>(getDataSourceToken()));
-    adminToken = (await users.bootstrap(buildCommand(CreateUserCommand, { username: 'root_admin', email: 'root@example.com', platformRoles: [] }))).accessToken;
+    const root = buildCommand(CreateUserCommand, { username: 'root_admin', email: 'root@example.com', platformRoles: [] });
+    adminToken = (await app.get(Bootstrap).execute(root)).accessToken;
   });
   afterAll(async () => {
     await app?.close();

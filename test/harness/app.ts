@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import { createHttpApp } from '@app/api/http';
 import { StandaloneModule } from '@app/standalone/standalone.module';
-import { buildCommand, CreateUserCommand, UsersService } from '@app/teams';
+import { buildCommand, CreateUser, CreateUserCommand } from '@app/teams';
 
 /** The standalone app (API + ingest worker) in this process, on an ephemeral port. */
 export async function startStandalone(config: AppConfig): Promise<INestApplication> {
@@ -24,7 +24,7 @@ export async function createTestUser(
 ): Promise<TestUser> {
   const username = `${prefix}_${randomBytes(4).toString('hex')}`;
   const command = buildCommand(CreateUserCommand, { username, email: `${username}@example.com`, platformRoles });
-  const { user, accessToken } = await app.get(UsersService).createUser(command);
+  const { user, accessToken } = await app.get(CreateUser).execute(command);
   return { id: user.id, token: accessToken };
 }
 

@@ -4,16 +4,80 @@ import type { AppConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { ModelPrice } from '@app/pricing';
-import { buildCommand, CreateUserCommand, KeyVerificationService, QuotaUseReader, TeamLifecycleService, UsersService } from '@app/teams';
+import {
+  AcceptInvitation,
+  AcceptInvitationCommand,
+  AssignSeat,
+  AssignSeatCommand,
+  buildCommand,
+  ChangeRole,
+  ChangeRoleCommand,
+  CreateApiKey,
+  CreateApiKeyCommand,
+  CreatePlan,
+  CreatePlanCommand,
+  CreateTeam,
+  CreateTeamCommand,
+  CreateUser,
+  CreateUserCommand,
+  InviteMember,
+  InviteMemberCommand,
+  KeyVerificationService,
+  LeaveTeam,
+  LeaveTeamCommand,
+  PostgresTeamTransactions,
+  QuotaUseReader,
+  ReclaimSeat,
+  ReclaimSeatCommand,
+  RemoveMember,
+  RemoveMemberCommand,
+  RevokeApiKey,
+  RevokeApiKeyCommand,
+  RevokeInvitation,
+  RevokeInvitationCommand,
+  SetQuota,
+  SetQuotaCommand,
+  TeamTransactions,
+  TransferOwnership,
+  TransferOwnershipCommand,
+} from '@app/teams';
 import { dropDatabase, isolatedConfig } from './test-env';
+
+/** A use case called the way the tests call commands: input built (and validated) into its command, and the actor. */
+function command<C extends object, R>(
+  type: new () => C,
+  useCase: { execute(command: C, actorId: string): Promise<R> },
+) {
+  return (input: object, actorId: string): Promise<R> => useCase.execute(buildCommand(type, input), actorId);
+}
+
+/** Every team command, by name, over one transaction runner. */
+function teamCommands(transactions: TeamTransactions) {
+  return {
+    createTeam: command(CreateTeamCommand, new CreateTeam(transactions)),
+    inviteMember: command(InviteMemberCommand, new InviteMember(transactions)),
+    acceptInvitation: command(AcceptInvitationCommand, new AcceptInvitation(transactions)),
+    revokeInvitation: command(RevokeInvitationCommand, new RevokeInvitation(transactions)),
+    changeRole: command(ChangeRoleCommand, new ChangeRole(transactions)),
+    transferOwnership: command(TransferOwnershipCommand, new TransferOwnership(transactions)),
+    leaveTeam: command(LeaveTeamCommand, new LeaveTeam(transactions)),
+    removeMember: command(RemoveMemberCommand, new RemoveMember(transactions)),
+    createPlan: command(CreatePlanCommand, new CreatePlan(transactions)),
+    assignSeat: command(AssignSeatCommand, new AssignSeat(transactions)),
+    reclaimSeat: command(ReclaimSeatCommand, new ReclaimSeat(transactions)),
+    createApiKey: command(CreateApiKeyCommand, new CreateApiKey(transactions)),
+    revokeApiKey: command(RevokeApiKeyCommand, new RevokeApiKey(transactions)),
+    setQuota: command(SetQuotaCommand, new SetQuota(transactions)),
+  };
+}
 
 /** The team services on a fresh Postgres database (and ClickHouse database, for key verification). */
 export class TeamsFixture {
   config: AppConfig;
   postgres: DataSource;
   clickhouse: ClickHouseGateway;
-  lifecycle: TeamLifecycleService;
-  users: UsersService;
+  lifecycle: ReturnType<typeof teamCommands>;
+  createUser: CreateUser;
   verification: KeyVerificationService;
 
   static async start(name: string): Promise<TeamsFixture> {
@@ -23,8 +87,9 @@ export class TeamsFixture {
     f.postgres = await openDataSource(f.config.postgres, [ModelPrice]);
     f.clickhouse = await ClickHouseGateway.connect(f.config.clickhouse);
     await new ClickHouseMigrator(f.clickhouse).migrate();
-    f.lifecycle = new TeamLifecycleService(f.postgres, f.config);
-    f.users = new UsersService(f.postgres);
+    const transactions = new PostgresTeamTransactions(f.postgres, f.config);
+    f.lifecycle = teamCommands(transactions);
+    f.createUser = new CreateUser(transactions);
     f.verification = new KeyVerificationService(f.postgres, new QuotaUseReader(f.clickhouse));
     return f;
   }
@@ -38,7 +103,9 @@ export class TeamsFixture {
 
   async user(prefix = 'u'): Promise<string> {
     const username = `${prefix}_${randomBytes(4).toString('hex')}`;
-    const { user } = await this.users.createUser(buildCommand(CreateUserCommand, { username, email: `${username}@example.com`, platformRoles: [] }));
+    const { user } = await this.createUser.execute(
+      buildCommand(CreateUserCommand, { username, email: `${username}@example.com`, platformRoles: [] }),
+    );
     return user.id;
   }
 
@@ -49,7 +116,10 @@ export class TeamsFixture {
     const members: string[] = [];
     for (const role of roles) {
       const id = await this.user(role.toLowerCase());
-      const inv = await this.lifecycle.inviteMember({ teamId: team.id, usernameOrEmail: (await this.username(id))!, role }, owner);
+      const inv = await this.lifecycle.inviteMember(
+        { teamId: team.id, usernameOrEmail: (await this.username(id))!, role },
+        owner,
+      );
       await this.lifecycle.acceptInvitation({ token: inv.token }, id);
       members.push(id);
     }
@@ -68,10 +138,28 @@ export class TeamsFixture {
 
   /** Row counts of every state table and team_events: to prove a refused command wrote nothing. */
   async snapshot(): Promise<Record<string, number>> {
-    const tables = ['users', 'teams', 'memberships', 'invitations', 'plans', 'seats', 'api_keys', 'quotas', 'team_events', 'outbox', 'model_prices'];
+    const tables = [
+      'users',
+      'teams',
+      'memberships',
+      'invitations',
+      'plans',
+      'seats',
+      'api_keys',
+      'quotas',
+      'team_events',
+      'outbox',
+      'model_prices',
+    ];
     const out: Record<string, number> = {};
     for (const t of tables) out[t] = (await this.postgres.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n;
-    out.state = (await this.postgres.query(`SELECT md5(string_agg(m::text, ',' ORDER BY m::text)) AS h FROM (SELECT team_id, user_id, role FROM memberships) m`))[0].h?.length ?? 0;
+    out.state =
+      (
+        await this.postgres.query(
+          `SELECT md5(string_agg(m::text, ',' ORDER BY m::text)) AS h
+           FROM (SELECT team_id, user_id, role FROM memberships) m`,
+        )
+      )[0].h?.length ?? 0;
     return out;
   }
 }

@@ -14,7 +14,8 @@ describe('team lifecycle under concurrency (real Postgres)', () => {
 
   const settled = async (work: Array<Promise<unknown>>) => {
     const results = await Promise.allSettled(work);
-    return { ok: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[] };
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    return { ok: results.filter((r) => r.status === 'fulfilled').length, failed };
   };
 
   it('10 concurrent transfers to different Admins: exactly one succeeds, exactly one Owner after', async () => {

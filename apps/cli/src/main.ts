@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@app/config';
+import { AppConfig, loadConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator, quoteIdentifier, refuseClusterMigrations } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
 import { ModelPrice } from '@app/pricing';
-import { buildCommand, CreateUserCommand, rebuildAndCompare, UsersService } from '@app/teams';
+import { Bootstrap, buildCommand, CreateUserCommand, PostgresTeamTransactions, rebuildAndCompare } from '@app/teams';
 
 const HELP = `usage: npm run cli -- <command> [args]
 
@@ -63,12 +63,14 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function withPostgres<T>(work: (pg: Awaited<ReturnType<typeof openDataSource>>) => Promise<T>): Promise<T> {
+type PostgresWork<T> = (pg: Awaited<ReturnType<typeof openDataSource>>, config: AppConfig) => Promise<T>;
+
+async function withPostgres<T>(work: PostgresWork<T>): Promise<T> {
   const config = loadConfig();
   await ensureDatabase(config.postgres.url);
   const pg = await openDataSource(config.postgres, [ModelPrice]);
   try {
-    return await work(pg);
+    return await work(pg, config);
   } finally {
     await pg.destroy();
   }
@@ -80,7 +82,9 @@ async function bootstrap(...args: string[]): Promise<void> {
     email: option(args, 'email') ?? 'admin@localhost.localdomain',
     platformRoles: ['ADMIN'],
   });
-  const { user, accessToken } = await withPostgres((pg) => new UsersService(pg).bootstrap(command));
+  const { user, accessToken } = await withPostgres((pg, config) =>
+    new Bootstrap(new PostgresTeamTransactions(pg, config)).execute(command),
+  );
   console.log(`created platform ADMIN ${user.username} (${user.id})`);
   console.log(`access token (shown once, store it now): ${accessToken}`);
 }

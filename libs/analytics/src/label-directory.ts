@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
+import { DirectoryReader } from '@app/teams';
 import { UsageDimension } from './dto/usage-enums';
 
 export interface Description {
@@ -10,14 +9,21 @@ export interface Description {
   teamNames: string[];
 }
 
+/** Which of the teams module's directories names the ids of a dimension; the others are their own labels. */
+const DIRECTORIES: Partial<Record<UsageDimension, Parameters<DirectoryReader['lookup']>[0]>> = {
+  [UsageDimension.TEAM]: 'teams',
+  [UsageDimension.USER]: 'users',
+  [UsageDimension.API_KEY]: 'apiKeys',
+};
+
 /**
- * Names, emails and team badges for ids that come out of ClickHouse, read from the team
- * service's Postgres tables in one query per dimension and request (no N+1). Until those
- * tables exist (or for ids they do not know) the id itself is the label.
+ * Names, emails and team badges for ids that come out of ClickHouse, from the teams module
+ * in one query per dimension and request (no N+1). For ids it does not know, the id itself
+ * is the label.
  */
 @Injectable()
 export class LabelDirectory {
-  constructor(@InjectDataSource() private readonly postgres: DataSource) {}
+  constructor(private readonly directory: DirectoryReader) {}
 
   async labelsFor(dimension: UsageDimension, keys: string[]): Promise<Map<string, string>> {
     const described = await this.describe(dimension, keys);
@@ -26,34 +32,16 @@ export class LabelDirectory {
 
   async describe(dimension: UsageDimension, keys: string[]): Promise<Map<string, Description>> {
     const out = new Map<string, Description>();
-    for (const key of keys) out.set(key, { label: key === PERSONAL_SPACE_TEAM_ID && dimension === UsageDimension.TEAM ? 'Personal space' : key, email: null, teamNames: [] });
+    for (const key of keys) {
+      const personal = key === PERSONAL_SPACE_TEAM_ID && dimension === UsageDimension.TEAM;
+      out.set(key, { label: personal ? 'Personal space' : key, email: null, teamNames: [] });
+    }
     const ids = keys.filter((k) => k !== PERSONAL_SPACE_TEAM_ID);
-    if (ids.length === 0) return out;
-    const rows = await this.lookup(dimension, ids);
-    for (const row of rows) out.set(row.id, { label: row.label, email: row.email ?? null, teamNames: row.team_names ?? [] });
+    const directory = DIRECTORIES[dimension];
+    if (ids.length === 0 || !directory) return out;
+    for (const entry of await this.directory.lookup(directory, ids)) {
+      out.set(entry.id, { label: entry.label, email: entry.email, teamNames: entry.teamNames });
+    }
     return out;
   }
-
-  private async lookup(dimension: UsageDimension, ids: string[]): Promise<Array<{ id: string; label: string; email?: string; team_names?: string[] }>> {
-    const query = LOOKUPS[dimension];
-    if (!query || !(await this.tableExists(query.table))) return [];
-    return this.postgres.query(query.sql, [ids]);
-  }
-
-  private async tableExists(table: string): Promise<boolean> {
-    const [row] = await this.postgres.query('SELECT to_regclass($1) IS NOT NULL AS present', [`public.${table}`]);
-    return row.present === true;
-  }
 }
-
-const LOOKUPS: Partial<Record<UsageDimension, { table: string; sql: string }>> = {
-  [UsageDimension.TEAM]: { table: 'teams', sql: 'SELECT id::text AS id, name AS label FROM teams WHERE id = ANY($1::uuid[])' },
-  [UsageDimension.USER]: {
-    table: 'memberships',
-    sql: `SELECT u.id::text AS id, u.username AS label, u.email,
-            coalesce(array_agg(t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL), '{}') AS team_names
-          FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN teams t ON t.id = m.team_id
-          WHERE u.id = ANY($1::uuid[]) GROUP BY u.id`,
-  },
-  [UsageDimension.API_KEY]: { table: 'api_keys', sql: 'SELECT id::text AS id, name AS label FROM api_keys WHERE id = ANY($1::uuid[])' },
-};

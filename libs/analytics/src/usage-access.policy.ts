@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ForbiddenError, Principal } from '@app/auth';
+import { MembershipReader } from '@app/teams';
 import { UsageFilterInput } from './dto/usage-filter.input';
 
 export type UsageView = 'aggregates' | 'callLogs';
@@ -18,7 +17,7 @@ export type UsageView = 'aggregates' | 'callLogs';
  */
 @Injectable()
 export class UsageAccessPolicy {
-  constructor(@InjectDataSource() private readonly postgres: DataSource) {}
+  constructor(private readonly memberships: MembershipReader) {}
 
   async scope(principal: Principal | undefined, filter: UsageFilterInput, view: UsageView): Promise<UsageFilterInput> {
     if (principal?.kind !== 'user') throw new ForbiddenError('usage is read with a personal access token');
@@ -27,7 +26,7 @@ export class UsageAccessPolicy {
     if (platformRoles.has('FINANCE') && view === 'aggregates') return filter;
 
     const me = principal.userId;
-    const roles = await this.rolesOf(me);
+    const roles = await this.memberships.rolesOf(me);
     const managed = [...roles].filter(([, role]) => role !== 'MEMBER').map(([team]) => team);
     const teamIds = filter.teamIds ?? [];
     const userIds = filter.userIds ?? [];
@@ -46,7 +45,7 @@ export class UsageAccessPolicy {
     if (others.length > 0) {
       const within = teamIds.length ? teamIds : managed;
       if (within.length === 0) throw new ForbiddenError('userIds: you can see only your own usage');
-      const members = await this.membersOf(others, within);
+      const members = await this.memberships.membersOfAny(others, within);
       const outsider = others.find((u) => !members.has(u));
       if (outsider) throw new ForbiddenError(`userIds: ${outsider} is not a member of a team you manage`);
     }
@@ -62,32 +61,12 @@ export class UsageAccessPolicy {
 
   private async checkKeys(keyIds: string[], me: string, managed: string[]): Promise<void> {
     if (keyIds.length === 0) return;
-    const rows: Array<{ id: string; user_id: string; team_id: string | null }> = await this.postgres.query(
-      'SELECT id::text AS id, user_id::text AS user_id, team_id::text AS team_id FROM api_keys WHERE id = ANY($1::uuid[])',
-      [keyIds],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const keys = await this.memberships.keys(keyIds);
     for (const id of keyIds) {
-      const key = byId.get(id);
-      if (!key || (key.user_id !== me && !(key.team_id && managed.includes(key.team_id)))) {
+      const key = keys.get(id);
+      if (!key || (key.userId !== me && !(key.teamId && managed.includes(key.teamId)))) {
         throw new ForbiddenError(`apiKeyIds: ${id} is neither your key nor a key of a team you manage`);
       }
     }
-  }
-
-  private async rolesOf(userId: string): Promise<Map<string, string>> {
-    const rows: Array<{ team_id: string; role: string }> = await this.postgres.query(
-      'SELECT team_id::text AS team_id, role FROM memberships WHERE user_id = $1',
-      [userId],
-    );
-    return new Map(rows.map((r) => [r.team_id, r.role]));
-  }
-
-  private async membersOf(userIds: string[], teamIds: string[]): Promise<Set<string>> {
-    const rows: Array<{ user_id: string }> = await this.postgres.query(
-      'SELECT DISTINCT user_id::text AS user_id FROM memberships WHERE user_id = ANY($1::uuid[]) AND team_id = ANY($2::uuid[])',
-      [userIds, teamIds],
-    );
-    return new Set(rows.map((r) => r.user_id));
   }
 }

@@ -12,6 +12,13 @@ export function newSecret(prefix: string, bytes = 24): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
 
+interface TokenRow {
+  token_id: string;
+  stale_use: boolean;
+  id: string;
+  platform_roles: PlatformRole[];
+}
+
 /**
  * Personal access tokens (`uat_…`), stored as SHA-256 hashes. Every request reads the token's
  * row, so an expired or revoked token fails at once (no cache to outlive a revocation). The
@@ -25,7 +32,7 @@ export class AccessTokenResolver implements TokenResolver {
 
   async resolve(token: string): Promise<Principal | null> {
     if (!token.startsWith('uat_')) return null;
-    const [row] = await this.postgres.query(
+    const [row] = await this.postgres.query<TokenRow[]>(
       `SELECT t.id AS token_id, t.last_used_at < now() - interval '1 minute' OR t.last_used_at IS NULL AS stale_use,
               u.id, u.platform_roles
        FROM access_tokens t JOIN users u ON u.id = t.user_id
@@ -38,6 +45,6 @@ export class AccessTokenResolver implements TokenResolver {
         .query('UPDATE access_tokens SET last_used_at = now() WHERE id = $1', [row.token_id])
         .catch((error: unknown) => this.logger.warn(`recording an access token use failed: ${String(error)}`));
     }
-    return { kind: 'user', userId: row.id, tokenId: row.token_id, platformRoles: row.platform_roles as PlatformRole[] };
+    return { kind: 'user', userId: row.id, tokenId: row.token_id, platformRoles: row.platform_roles };
   }
 }

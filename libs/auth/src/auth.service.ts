@@ -16,25 +16,33 @@ function digest(value: string): Buffer {
 
 @Injectable()
 export class AuthService {
-  private readonly serviceTokenDigest?: Buffer;
+  private readonly serviceTokenDigests: Buffer[];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(TOKEN_RESOLVERS) private readonly resolvers: TokenResolver[],
   ) {
-    this.serviceTokenDigest = config.auth.serviceToken ? digest(config.auth.serviceToken) : undefined;
+    this.serviceTokenDigests = config.auth.serviceTokens.map(digest);
   }
 
   async authenticate(token: string | undefined): Promise<Principal | null> {
     if (!token) return null;
-    // compare digests so the comparison is constant-time whatever the lengths
-    if (this.serviceTokenDigest && timingSafeEqual(digest(token), this.serviceTokenDigest)) {
-      return { kind: 'service' };
-    }
+    if (this.isServiceToken(token)) return { kind: 'service' };
     for (const resolver of this.resolvers) {
       const principal = await resolver.resolve(token);
       if (principal) return principal;
     }
     return null;
+  }
+
+  /**
+   * Compares digests, so each comparison is constant-time whatever the lengths, and compares with
+   * every configured token without stopping at a match, so the time does not tell which one it was.
+   */
+  private isServiceToken(token: string): boolean {
+    const presented = digest(token);
+    let matched = false;
+    for (const configured of this.serviceTokenDigests) matched = timingSafeEqual(presented, configured) || matched;
+    return matched;
   }
 }

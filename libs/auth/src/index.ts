@@ -6,3 +6,4 @@ export * from './auth.module';
 export * from './access-token.resolver';
 export * from './object-access';
 export * from './rate-limit';
+export * from './platform-role.guard';

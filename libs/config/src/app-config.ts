@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  IsArray,
   Matches,
   IsBoolean,
   IsIn,
@@ -14,7 +16,10 @@ import {
 } from 'class-validator';
 import * as path from 'node:path';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((item) => item.trim()).filter(Boolean);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
@@ -55,6 +60,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
 
   @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
+  /** comma-separated gateway tokens, several at once while one is rotated out; merged with SERVICE_TOKEN */
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayNotEmpty()
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'each of SERVICE_TOKENS must be at least 16 characters' })
+  SERVICE_TOKENS?: string[];
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
@@ -93,7 +106,8 @@ export interface AppConfig {
     dedupByEventId: boolean;
   };
   pricing: { creditsPerUnit: number };
-  auth: { serviceToken?: string };
+  /** every token the model gateway may use (`SERVICE_TOKENS` and `SERVICE_TOKEN`); empty: none */
+  auth: { serviceTokens: string[] };
   /** in memory, per process: replicas share nothing (README, "HTTP trust boundary") */
   rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
   health: { checkIntervalMs: number; probeTimeoutMs: number };
@@ -114,6 +128,8 @@ export function configEnvKeys(): string[] {
   const metas = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
   return [...new Set(metas.map((m) => m.propertyName))].sort();
 }
+
+const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, { ...env }, { excludeExtraneousValues: false });
@@ -171,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dedupByEventId: vars.INGEST_DEDUP_BY_EVENT_ID ?? true,
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
-    auth: { serviceToken: vars.SERVICE_TOKEN },
+    auth: { serviceTokens: [...new Set([...(vars.SERVICE_TOKENS ?? []), vars.SERVICE_TOKEN].filter(isSet))] },
     rateLimits: {
       authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 20,
       expensivePerMinute: vars.RATE_LIMIT_EXPENSIVE_PER_MINUTE ?? 120,

@@ -1,8 +1,8 @@
-import { validateCallEvent, CallEventV1 } from './call-event.validator';
+import { validateCallEvent, ValidationResult } from './call-event.validator';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export type DecodeResult = { ok: true; event: CallEventV1 } | { ok: false; reason: string };
+export type DecodeResult = ValidationResult;
 
 /** Kafka message bytes → a valid event, or the reason it is not one. */
 export function decodeCallEvent(value: Buffer | null, now: number = Date.now()): DecodeResult {

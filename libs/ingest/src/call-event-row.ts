@@ -1,3 +1,4 @@
+import { occurredAtMs } from './event-time';
 import type { CallEventV1 } from './generated/call-event.v1';
 
 export const PERSONAL_SPACE_TEAM_ID = '00000000-0000-0000-0000-000000000000';
@@ -45,11 +46,20 @@ export interface CallEventRow {
   kafka_offset: string;
 }
 
-/** ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any offset. */
-export function toClickHouseDateTime(iso: string | number | Date): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+/**
+ * ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any
+ * offset, read by the shared time rule (event-time.ts), never by `new Date(text)`.
+ */
+export function toClickHouseDateTime(at: string | number | Date): string {
+  const ms = typeof at === 'string' ? occurredAtMs(at) : typeof at === 'number' ? at : at.getTime();
+  const date = new Date(ms);
+  if (!Number.isFinite(ms) || date.getUTCFullYear() < 1000 || date.getUTCFullYear() > 9999) {
+    throw new RangeError(`not a time of a four-digit year: ${String(at)}`);
+  }
+  return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** Throws on an event that did not pass validation (see toRowOrReason, which catches that). */
 export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: KafkaPosition): CallEventRow {
   return {
     event_id: event.event_id,

@@ -1,14 +1,25 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import callEventSchema from '../../../schemas/events/call-event.v1.schema.json';
+import { isWellFormedUnicode, PLAIN_UUID } from './clickhouse-values';
+import { readOccurredAt } from './event-time';
 import type { CallEventV1 } from './generated/call-event.v1';
 
 export type { CallEventV1 };
+export { MAX_FUTURE_SKEW_MS } from './event-time';
 
-export type ValidationResult = { ok: true; event: CallEventV1 } | { ok: false; reason: string };
+export type ValidationResult =
+  | {
+      ok: true;
+      /** the event as it is to be stored and produced: `occurred_at` normalised (see event-time.ts) */
+      event: CallEventV1;
+      /** `occurred_at` as milliseconds since 1970 UTC, read by the shared time rule */
+      occurredAtMs: number;
+    }
+  | { ok: false; reason: string };
 
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
-const EARLIEST_OCCURRED_AT = Date.parse('2000-01-01T00:00:00Z');
+/** ajv's uuid format also takes a `urn:uuid:` prefix, which ClickHouse refuses (and the whole insert with it). */
+const UUID_FIELDS = ['team_id', 'user_id', 'api_key_id'] as const;
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 addFormats(ajv, ['date-time', 'uuid']);
@@ -25,8 +36,11 @@ function describe(error: ErrorObject): string {
 
 /**
  * The one validator of the call-event contract, shared by the HTTP intake and the worker:
- * the JSON Schema of schemas/events plus the rules a schema cannot say (time bounds, cache
- * tokens within input tokens, reasoning tokens within output tokens).
+ * the JSON Schema of schemas/events plus the rules a schema cannot say: the time rule of
+ * event-time.ts (bounds, leap seconds, what ajv's date-time lets through), values ClickHouse
+ * refuses although the schema allows them, cache tokens within input tokens, reasoning tokens
+ * within output tokens. A valid event is
+ * returned as it is to be produced and stored (`occurred_at` normalised).
  */
 export function validateCallEvent(input: unknown, now: number = Date.now()): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -39,18 +53,34 @@ export function validateCallEvent(input: unknown, now: number = Date.now()): Val
     return { ok: false, reason: describe(validateSchema.errors![0]) };
   }
   const event = input;
-  const occurredAt = Date.parse(event.occurred_at);
-  if (occurredAt > now + MAX_FUTURE_SKEW_MS) {
-    return { ok: false, reason: 'occurred_at: more than 5 minutes in the future' };
+  const time = readOccurredAt(event.occurred_at, now);
+  if (!time.ok) return time;
+  for (const field of UUID_FIELDS) {
+    const value = event[field];
+    if (value !== null && !PLAIN_UUID.test(value)) {
+      return { ok: false, reason: `${field}: must be a plain UUID (8-4-4-4-12 hex digits, no urn:uuid: prefix)` };
+    }
   }
-  if (occurredAt < EARLIEST_OCCURRED_AT) {
-    return { ok: false, reason: 'occurred_at: before 2000-01-01' };
-  }
+  const malformed = firstMalformedString(event);
+  if (malformed) return { ok: false, reason: `${malformed}: not well-formed Unicode (lone surrogate)` };
   if (event.cache_read_tokens + event.cache_write_tokens > event.input_tokens) {
     return { ok: false, reason: 'cache_read_tokens + cache_write_tokens: must not exceed input_tokens' };
   }
   if ((event.reasoning_tokens ?? 0) > event.output_tokens) {
     return { ok: false, reason: 'reasoning_tokens: must not exceed output_tokens' };
   }
-  return { ok: true, event };
+  const normalised = time.text === event.occurred_at ? event : { ...event, occurred_at: time.text };
+  return { ok: true, event: normalised, occurredAtMs: time.epochMs };
+}
+
+/** A lone UTF-16 surrogate is not Unicode; ClickHouse refuses it, and with it the whole insert. */
+function firstMalformedString(event: CallEventV1): string | undefined {
+  for (const [field, value] of Object.entries(event)) {
+    if (typeof value === 'string' && !isWellFormedUnicode(value)) return field;
+    if (Array.isArray(value)) {
+      const index = value.findIndex((item) => typeof item === 'string' && !isWellFormedUnicode(item));
+      if (index >= 0) return `${field}.${index}`;
+    }
+  }
+  return undefined;
 }

@@ -81,6 +81,9 @@ export class CallEventWriter {
       insert_deduplicate: 1,
       insert_deduplication_token: dedupToken,
       deduplicate_blocks_in_dependent_materialized_views: 1,
+      // minute rollups are partitioned by day: a chunk of valid events over more than 100 days
+      // (a backfill) would otherwise be refused whole, on every retry, and stall its partition
+      throw_on_max_partitions_per_insert_block: 0,
     });
   }
 }

@@ -9,12 +9,12 @@ import {
   retryWhileOwned,
 } from '@app/kafka';
 import { logger } from '@app/observability';
-import { computeCost, PriceBook } from '@app/pricing';
-import { decodeCallEvent } from './call-event-decoder';
-import { CallEventRow, toCallEventRow } from './call-event-row';
+import { PriceBook } from '@app/pricing';
+import { CallEventRow } from './call-event-row';
 import { CallEventWriter } from './call-event.writer';
 import { planChunks } from './chunk-plan';
 import { IngestMetrics } from './ingest.metrics';
+import { toRowOrReason } from './message-to-row';
 
 const HEARTBEAT_MS = 1_000;
 const DLQ_MAX_VALUE_BYTES = MAX_REQUEST_BYTES - 16 * 1024;
@@ -60,6 +60,7 @@ export class CallEventsConsumer {
     // kafkajs restarts itself after retriable failures only; a consumer that stopped for good
     // while the process lives would leave the stream unread, so it is started again here
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.metrics.consumerCrashes.inc();
       if (payload.restart || this.stopping) return;
       logger.error('ingest consumer crashed; starting it again', { error: String(payload.error) });
       setTimeout(
@@ -67,6 +68,9 @@ export class CallEventsConsumer {
           void this.run().catch((error) => logger.error('ingest consumer restart failed', { error: String(error) })),
         RETRY_MAX_MS,
       );
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.metrics.keepPartitions(payload.memberAssignment[this.config.kafka.callsTopic] ?? []);
     });
     await this.run();
   }
@@ -99,14 +103,9 @@ export class CallEventsConsumer {
     try {
       const first = batch.firstOffset();
       if (first === null) return;
-      const recorded = await this.retrying('plan', control, () =>
-        this.writer.recordedChunks(batch.topic, batch.partition, first),
-      );
-      const chunks = planChunks(
-        batch.messages.map((m) => m.offset),
-        size,
-        recorded,
-      );
+      this.metrics.observeFetch(batch.partition, batch.highWatermark, first);
+      const recorded = await this.retrying('plan', control, () => this.writer.recordedChunks(batch.topic, batch.partition, first));
+      const chunks = planChunks(batch.messages.map((m) => m.offset), size, recorded);
       for (const { start, retry } of chunks) {
         const offset = batch.messages[start].offset;
         if (!retry && recorded.has(offset)) {
@@ -124,6 +123,7 @@ export class CallEventsConsumer {
         // what was written is safe if this commit fails: its redelivery repeats the recorded chunk
         // (same token) or, cut differently, is dropped as known
         await commitThrough(payload, last);
+        this.metrics.observeProgress(batch.partition, batch.highWatermark, (BigInt(last) + 1n).toString());
         await heartbeat();
       }
     } finally {
@@ -139,7 +139,8 @@ export class CallEventsConsumer {
     retry: boolean,
   ): Promise<string> {
     const { topic, partition } = batch;
-    await this.prices.refreshIfStale();
+    // a Postgres outage is retried like a ClickHouse one; thrown, it would restart the consumer
+    await this.retrying('prices', control, () => this.prices.refreshIfStale());
     const { rows, rejected } = this.priceAndValidate(messages, partition);
     const first = messages[0].offset;
     const last = messages[messages.length - 1].offset;
@@ -178,30 +179,20 @@ export class CallEventsConsumer {
     return result;
   }
 
-  private priceAndValidate(
-    messages: KafkaMessage[],
-    partition: number,
-  ): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
+  /** Every message ends as a row or a DLQ reason (toRowOrReason never throws), so none can stop the partition. */
+  private priceAndValidate(messages: KafkaMessage[], partition: number): { rows: CallEventRow[]; rejected: RejectedMessage[] } {
     const rows: CallEventRow[] = [];
     const rejected: RejectedMessage[] = [];
-    const now = Date.now();
-    const creditsPerUnit = this.config.pricing.creditsPerUnit;
+    const deps = {
+      partition,
+      now: Date.now(),
+      creditsPerUnit: this.config.pricing.creditsPerUnit,
+      priceAt: (model: string, at: number) => this.prices.priceAt(model, at),
+    };
     for (const message of messages) {
-      const decoded = decodeCallEvent(message.value, now);
-      if (!decoded.ok) {
-        rejected.push({ message, reason: decoded.reason });
-        continue;
-      }
-      const event = decoded.event;
-      const price = this.prices.priceAt(event.model, Date.parse(event.occurred_at));
-      const money = price ? computeCost(event, price, creditsPerUnit) : { cost: '0', credits: '0' };
-      rows.push(
-        toCallEventRow(
-          event,
-          { ...money, priceId: price?.id ?? '', priced: price !== undefined },
-          { partition, offset: message.offset },
-        ),
-      );
+      const result = toRowOrReason(message, deps);
+      if (result.row) rows.push(result.row);
+      else rejected.push({ message, reason: result.reason });
     }
     return { rows, rejected };
   }

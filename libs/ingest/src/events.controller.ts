@@ -14,6 +14,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
+  // usage is billed from these events: only the model gateway may state them, not a person
   @ForService()
   async ingest(@Req() req: Request): Promise<IntakeResult> {
     const text = await readBody(req, this.config.ingest.maxBodyBytes);

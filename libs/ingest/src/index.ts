@@ -1,4 +1,8 @@
 export * from './call-event.validator';
+export { parseEventTime, readOccurredAt, occurredAtMs, EARLIEST_OCCURRED_AT_MS } from './event-time';
+export type { EventTime } from './event-time';
+export * from './message-to-row';
+export * from './clickhouse-values';
 export * from './call-event-decoder';
 export * from './call-event-row';
 export * from './call-event.writer';

@@ -1,7 +1,7 @@
 import { Args, Mutation, Resolver, Query } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
+import { RequirePlatformRole } from '@app/auth';
 import { BadUserInputError, ConflictError } from '@app/errors';
 import { PRICE_PATTERN } from './cost-calculator';
 import { ModelPrice } from './model-price.entity';
@@ -18,8 +18,8 @@ export class ModelPriceResolver {
 
   /** A new price version from effectiveFrom on; events are priced with the version in force at their time. */
   @Mutation(() => ModelPriceType)
+  @RequirePlatformRole('ADMIN')
   async setModelPrice(
-    @CurrentPrincipal() principal: Principal,
     @Args('model') model: string,
     @Args('effectiveFrom', { type: () => Date }) effectiveFrom: Date,
     @Args('inputPerMillion') inputPerMillion: string,
@@ -27,13 +27,29 @@ export class ModelPriceResolver {
     @Args('cacheReadPerMillion', { type: () => String, nullable: true }) cacheReadPerMillion?: string,
     @Args('cacheWritePerMillion', { type: () => String, nullable: true }) cacheWritePerMillion?: string,
   ): Promise<ModelPrice> {
-    if (!(principal?.kind === 'user' && principal.platformRoles.includes('ADMIN'))) throw new ForbiddenError('setting prices needs the platform role ADMIN');
     if (!model.trim() || model.length > 128) throw new BadUserInputError('model: 1 to 128 characters');
-    for (const [field, value] of Object.entries({ inputPerMillion, outputPerMillion, cacheReadPerMillion, cacheWritePerMillion })) {
-      if (value != null && !PRICE_PATTERN.test(value)) throw new BadUserInputError(`${field}: a non-negative decimal with at most 9 decimals, got ${JSON.stringify(value)}`);
+    for (const [field, value] of Object.entries({
+      inputPerMillion,
+      outputPerMillion,
+      cacheReadPerMillion,
+      cacheWritePerMillion,
+    })) {
+      if (value != null && !PRICE_PATTERN.test(value))
+        throw new BadUserInputError(
+          `${field}: a non-negative decimal with at most 9 decimals, got ${JSON.stringify(value)}`,
+        );
     }
     const existing = await this.prices.findOne({ where: { model, effectiveFrom } });
     if (existing) throw new ConflictError(`${model} already has a price effective from ${effectiveFrom.toISOString()}`);
-    return this.prices.save(this.prices.create({ model, effectiveFrom, inputPerMillion, outputPerMillion, cacheReadPerMillion: cacheReadPerMillion ?? null, cacheWritePerMillion: cacheWritePerMillion ?? null }));
+    return this.prices.save(
+      this.prices.create({
+        model,
+        effectiveFrom,
+        inputPerMillion,
+        outputPerMillion,
+        cacheReadPerMillion: cacheReadPerMillion ?? null,
+        cacheWritePerMillion: cacheWritePerMillion ?? null,
+      }),
+    );
   }
 }

@@ -1,4 +1,15 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type {
+  AccessTokenRow,
+  ApiKeyRow,
+  InvitationRow,
+  MembershipRow,
+  PlanRow,
+  QuotaRow,
+  SeatRow,
+  TeamRow,
+  UserRow,
+} from './persistence';
 
 export enum TeamRoleEnum {
   OWNER = 'OWNER',
@@ -43,7 +54,11 @@ export class InvitationType {
   @Field(() => TeamRoleEnum) role: TeamRoleEnum;
   @Field({ description: 'PENDING, ACCEPTED, REVOKED or EXPIRED' }) status: string;
   @Field(() => Date) expiresAt: Date;
-  @Field(() => String, { nullable: true, description: "only in inviteMember's answer: the link token to send to the invitee" }) token: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "only in inviteMember's answer: the link token to send to the invitee",
+  })
+  token: string | null;
 }
 
 @ObjectType('Plan')
@@ -119,20 +134,44 @@ export class QuotaType {
   @Field(() => Float) limit: number;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const toUser = (r: any): UserType => ({ id: r.id, username: r.username, email: r.email, platformRoles: r.platform_roles });
-export const toTeam = (r: any): TeamType => ({ id: r.id, name: r.name });
-export const toMembership = (r: any): MembershipType => ({ teamId: r.team_id, userId: r.user_id, role: r.role, joinedAt: r.joined_at });
-export const toInvitation = (r: any): InvitationType => ({
+export const toUser = (r: UserRow): UserType => ({
+  id: r.id,
+  username: r.username,
+  email: r.email,
+  platformRoles: r.platform_roles.map((role) => PlatformRoleEnum[role]),
+});
+export const toTeam = (r: TeamRow): TeamType => ({ id: r.id, name: r.name });
+export const toMembership = (r: MembershipRow): MembershipType => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  role: TeamRoleEnum[r.role],
+  joinedAt: r.joined_at,
+});
+/** A pending invitation past its expiry reads as EXPIRED; the token is there only when just issued. */
+export const toInvitation = (r: InvitationRow & { token?: string }): InvitationType => ({
   id: r.id,
   teamId: r.team_id,
-  role: r.role,
-  status: r.status === 'PENDING' && new Date(r.expires_at).getTime() <= Date.now() ? 'EXPIRED' : r.status,
+  role: TeamRoleEnum[r.role],
+  status: r.status === 'PENDING' && r.expires_at.getTime() <= Date.now() ? 'EXPIRED' : r.status,
   expiresAt: r.expires_at,
   token: r.token ?? null,
 });
-export const toPlan = (r: any): PlanType => ({ id: r.id, teamId: r.team_id, name: r.name, seats: r.seats, endsAt: r.ends_at });
-export const toApiKey = (r: any): ApiKeyType => ({
+export const toPlan = (r: PlanRow): PlanType => ({
+  id: r.id,
+  teamId: r.team_id,
+  name: r.name,
+  seats: r.seats,
+  endsAt: r.ends_at,
+});
+/** A seat of an ended plan is EXPIRED whoever holds it. */
+export const toSeat = (r: SeatRow, planEndsAt: Date): SeatType => ({
+  id: r.id,
+  planId: r.plan_id,
+  teamId: r.team_id,
+  userId: r.user_id,
+  status: planEndsAt.getTime() <= Date.now() ? 'EXPIRED' : r.user_id ? 'ASSIGNED' : 'UNASSIGNED',
+});
+export const toApiKey = (r: ApiKeyRow): ApiKeyType => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
@@ -144,7 +183,7 @@ export const toApiKey = (r: any): ApiKeyType => ({
   expiresAt: r.expires_at,
   test: r.test,
 });
-export const toAccessToken = (r: any): AccessTokenType => ({
+export const toAccessToken = (r: AccessTokenRow): AccessTokenType => ({
   id: r.id,
   userId: r.user_id,
   name: r.name,
@@ -153,4 +192,12 @@ export const toAccessToken = (r: any): AccessTokenType => ({
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
 });
-export const toQuota = (r: any): QuotaType => ({ id: r.id, teamId: r.team_id, userId: r.user_id, apiKeyId: r.api_key_id, unit: r.unit, period: r.period, limit: Number(r.limit) });
+export const toQuota = (r: QuotaRow): QuotaType => ({
+  id: r.id,
+  teamId: r.team_id,
+  userId: r.user_id,
+  apiKeyId: r.api_key_id,
+  unit: r.unit,
+  period: r.period,
+  limit: Number(r.limit),
+});

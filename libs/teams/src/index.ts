@@ -1,6 +1,18 @@
-export * from './commands';
-export * from './team-lifecycle.service';
-export * from './users.service';
+export * from './usecases';
+export type {
+  AccessTokenRow,
+  ApiKeyRow,
+  InvitationRow,
+  MembershipRow,
+  PlanRow,
+  QuotaRow,
+  SeatRow,
+  TeamRole,
+  TeamRow,
+  UserRow,
+} from './persistence';
+export * from './readers';
+export * from './graphql-types';
 export * from './key-verification.service';
 export * from './outbox-relay';
 export * from './team-event-store';

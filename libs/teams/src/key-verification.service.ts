@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sha256 } from '@app/auth';
+import { ApiKeyRow, quotaSubject, TeamStore, teamStore } from './persistence';
 import { QuotaUseReader } from './quota-use.reader';
 
-export type VerifyReason = 'ok' | 'unknown' | 'revoked' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
+export type VerifyReason =
+  'ok' | 'unknown' | 'revoked' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
 
 export interface VerifyResult {
   valid: boolean;
@@ -22,47 +24,51 @@ export interface VerifyResult {
  */
 @Injectable()
 export class KeyVerificationService {
+  private readonly store: TeamStore;
+
   constructor(
-    @InjectDataSource() private readonly postgres: DataSource,
+    @InjectDataSource() postgres: DataSource,
     private readonly quotaUse: QuotaUseReader,
-  ) {}
+  ) {
+    this.store = teamStore(postgres);
+  }
 
   async verify(secret: string, now = Date.now()): Promise<VerifyResult> {
-    const [key] = await this.postgres.query('SELECT * FROM api_keys WHERE secret_hash = $1', [sha256(secret)]);
+    const key = await this.store.apiKeys.bySecretHash(sha256(secret));
     const base = { teamId: key?.team_id ?? null, userId: key?.user_id ?? null, apiKeyId: key?.id ?? null, quota: null };
     if (!key) return { valid: false, reason: 'unknown', ...base };
-    if (key.status === 'REVOKED') return { valid: false, reason: key.revoked_reason === 'seat_reclaimed' ? 'seat_reclaimed' : 'revoked', ...base };
-    if (key.expires_at && new Date(key.expires_at).getTime() <= now) return { valid: false, reason: 'expired', ...base };
+    if (key.status === 'REVOKED') {
+      return { valid: false, reason: key.revoked_reason === 'seat_reclaimed' ? 'seat_reclaimed' : 'revoked', ...base };
+    }
+    if (key.expires_at && key.expires_at.getTime() <= now) return { valid: false, reason: 'expired', ...base };
     if (key.team_id) {
-      const seats = await this.postgres.query(
-        `SELECT s.user_id, p.ends_at FROM plans p LEFT JOIN seats s ON s.plan_id = p.id AND s.user_id = $2 WHERE p.team_id = $1`,
-        [key.team_id, key.user_id],
-      );
+      // a team with plans needs a seat; a team without plans does not sell seats
+      const seats = await this.store.seats.seatsOfUserByPlan(key.team_id, key.user_id);
       if (seats.length > 0) {
-        const held = seats.find((s: { user_id: string | null }) => s.user_id);
+        const held = seats.find((s) => s.user_id);
         if (!held) return { valid: false, reason: 'no_seat', ...base };
-        if (new Date(held.ends_at).getTime() <= now) return { valid: false, reason: 'seat_expired', ...base };
+        if (held.ends_at.getTime() <= now) return { valid: false, reason: 'seat_expired', ...base };
       }
-      const quota = await this.tightestQuota(key, now);
+      const quota = await this.tightestQuota(key, key.team_id, now);
       if (quota) {
         const result = { ...base, quota };
-        return quota.remaining <= 0 ? { valid: false, reason: 'over_quota', ...result } : { valid: true, reason: 'ok', ...result };
+        if (quota.remaining <= 0) return { valid: false, reason: 'over_quota', ...result };
+        return { valid: true, reason: 'ok', ...result };
       }
     }
     return { valid: true, reason: 'ok', ...base };
   }
 
-  private async tightestQuota(key: { id: string; team_id: string; user_id: string }, now: number) {
-    const quotas: Array<{ user_id: string | null; api_key_id: string | null; unit: string; period: string; limit: string }> = await this.postgres.query(
-      `SELECT user_id, api_key_id, unit, period, "limit" FROM quotas WHERE team_id = $1 AND (user_id = $2 OR api_key_id = $3)`,
-      [key.team_id, key.user_id, key.id],
-    );
+  private async tightestQuota(key: ApiKeyRow, teamId: string, now: number): Promise<VerifyResult['quota']> {
+    const quotas = await this.store.quotas.limiting(teamId, key.user_id, key.id);
     let tightest: VerifyResult['quota'] = null;
     for (const q of quotas) {
-      const used = await this.quotaUse.used(key.team_id, q.user_id ? 'user_id' : 'api_key_id', q.user_id ?? q.api_key_id!, q.unit, q.period, now);
+      const { column, id } = quotaSubject(q);
+      const used = await this.quotaUse.used(teamId, column, id, q.unit, q.period, now);
       const limit = Number(q.limit);
       const remaining = limit - used;
-      if (!tightest || remaining < tightest.remaining) tightest = { limit, used, remaining, unit: q.unit, period: q.period };
+      if (!tightest || remaining < tightest.remaining)
+        tightest = { limit, used, remaining, unit: q.unit, period: q.period };
     }
     return tightest;
   }

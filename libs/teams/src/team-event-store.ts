@@ -38,13 +38,14 @@ export async function appendTeamEvent(
   actorId: string | null,
   payload: Record<string, unknown>,
 ): Promise<TeamEvent> {
-  const [row] = await tx.query(
+  const [row] = await tx.query<Array<{ seq: number; occurred_at: Date }>>(
     `INSERT INTO team_events (team_id, seq, type, actor_id, payload)
      SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4 FROM team_events WHERE team_id = $1
      RETURNING seq, occurred_at`,
     [teamId, type, actorId, JSON.stringify(payload)],
   );
-  const event: TeamEvent = { teamId, seq: row.seq, type, actorId, payload, occurredAt: new Date(row.occurred_at).toISOString() };
+  const occurredAt = new Date(row.occurred_at).toISOString();
+  const event: TeamEvent = { teamId, seq: row.seq, type, actorId, payload, occurredAt };
   await tx.query('INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3)', [topic, teamId, JSON.stringify(event)]);
   return event;
 }

@@ -14,16 +14,21 @@ export interface TeamState {
 const empty = (): TeamState => ({ memberships: {}, seats: {}, invitations: {}, teamKeys: {}, plans: {}, quotas: {} });
 
 /** Replays events (in per-team sequence order) into a fresh state: the state tables are a projection of these. */
-export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type' | 'actorId' | 'payload'>>): TeamState {
+export function replayTeamEvents(
+  events: Array<Pick<TeamEvent, 'teamId' | 'type' | 'actorId' | 'payload'>>,
+): TeamState {
   const s = empty();
   const release = (teamId: string, userId: string, keyOwners: Map<string, string>) => {
     delete s.memberships[`${teamId}/${userId}`];
-    for (const [seat, holder] of Object.entries(s.seats)) if (holder === `${teamId}/${userId}`) delete s.seats[seat];
+    for (const [seat, holder] of Object.entries(s.seats)) {
+      if (holder === `${teamId}/${userId}`) delete s.seats[seat];
+    }
     for (const [key, owner] of keyOwners) if (owner === `${teamId}/${userId}`) s.teamKeys[key] = 'REVOKED';
   };
   const keyOwners = new Map<string, string>();
   for (const e of events) {
-    const p = e.payload as Record<string, string & number>;
+    // payload fields by event type (team-event-store): ids, roles and units are text, seats and limits numbers
+    const p = e.payload as Record<string, string>;
     const t = e.teamId;
     switch (e.type) {
       case 'TeamCreated':
@@ -51,14 +56,16 @@ export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type'
         release(t, p.userId, keyOwners);
         break;
       case 'PlanCreated':
-        s.plans[p.planId] = p.seats;
+        s.plans[p.planId] = Number(p.seats);
         break;
       case 'SeatAssigned':
         s.seats[p.seatId] = `${t}/${p.userId}`;
         break;
       case 'SeatReclaimed':
         delete s.seats[p.seatId];
-        for (const [key, owner] of keyOwners) if (owner === `${t}/${p.userId}`) s.teamKeys[key] = 'REVOKED';
+        for (const [key, owner] of keyOwners) {
+          if (owner === `${t}/${p.userId}`) s.teamKeys[key] = 'REVOKED';
+        }
         break;
       case 'ApiKeyCreated':
         keyOwners.set(p.apiKeyId, `${t}/${p.userId}`);
@@ -75,17 +82,30 @@ export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type'
   return s;
 }
 
+type Row = Record<string, string>;
+
 export async function readLiveState(postgres: DataSource): Promise<TeamState> {
   const s = empty();
-  for (const r of await postgres.query('SELECT team_id, user_id, role FROM memberships')) s.memberships[`${r.team_id}/${r.user_id}`] = r.role;
-  for (const r of await postgres.query('SELECT id, team_id, user_id FROM seats WHERE user_id IS NOT NULL')) s.seats[r.id] = `${r.team_id}/${r.user_id}`;
-  for (const r of await postgres.query('SELECT id, status FROM invitations')) s.invitations[r.id] = r.status;
-  for (const r of await postgres.query('SELECT id, status FROM api_keys WHERE team_id IS NOT NULL')) s.teamKeys[r.id] = r.status;
-  for (const r of await postgres.query('SELECT id, seats FROM plans')) s.plans[r.id] = r.seats;
-  for (const r of await postgres.query('SELECT team_id, coalesce(user_id, api_key_id) AS subject, unit, period, "limit" FROM quotas')) {
-    s.quotas[`${r.team_id}/${r.subject}/${r.unit}/${r.period}`] = Number(r.limit);
+  const rows = (sql: string) => postgres.query<Row[]>(sql);
+  for (const r of await rows('SELECT team_id, user_id, role FROM memberships')) {
+    s.memberships[`${r.team_id}/${r.user_id}`] = r.role;
   }
+  for (const r of await rows('SELECT id, team_id, user_id FROM seats WHERE user_id IS NOT NULL')) {
+    s.seats[r.id] = `${r.team_id}/${r.user_id}`;
+  }
+  for (const r of await rows('SELECT id, status FROM invitations')) s.invitations[r.id] = r.status;
+  for (const r of await rows('SELECT id, status FROM api_keys WHERE team_id IS NOT NULL')) s.teamKeys[r.id] = r.status;
+  for (const r of await rows('SELECT id, seats FROM plans')) s.plans[r.id] = Number(r.seats);
+  const quotas = 'SELECT team_id, coalesce(user_id, api_key_id) AS subject, unit, period, "limit" FROM quotas';
+  for (const r of await rows(quotas)) s.quotas[`${r.team_id}/${r.subject}/${r.unit}/${r.period}`] = Number(r.limit);
   return s;
+}
+
+interface EventRow {
+  team_id: string;
+  type: TeamEvent['type'];
+  actor_id: string;
+  payload: Record<string, unknown>;
 }
 
 export interface RebuildReport {
@@ -95,14 +115,21 @@ export interface RebuildReport {
 
 /** Replays every team event and lists where the live state tables differ from the replay. */
 export async function rebuildAndCompare(postgres: DataSource): Promise<RebuildReport> {
-  const rows = await postgres.query('SELECT team_id, type, actor_id, payload FROM team_events ORDER BY team_id, seq');
-  const replayed = replayTeamEvents(rows.map((r: { team_id: string; type: TeamEvent['type']; actor_id: string; payload: Record<string, unknown> }) => ({ teamId: r.team_id, type: r.type, actorId: r.actor_id, payload: r.payload })));
+  const rows = await postgres.query<EventRow[]>(
+    'SELECT team_id, type, actor_id, payload FROM team_events ORDER BY team_id, seq',
+  );
+  const replayed = replayTeamEvents(
+    rows.map((r) => ({ teamId: r.team_id, type: r.type, actorId: r.actor_id, payload: r.payload })),
+  );
   const live = await readLiveState(postgres);
   const differences: string[] = [];
   for (const table of Object.keys(live) as Array<keyof TeamState>) {
     const keys = new Set([...Object.keys(live[table]), ...Object.keys(replayed[table])]);
     for (const k of keys) {
-      if (live[table][k] !== replayed[table][k]) differences.push(`${table} ${k}: live ${JSON.stringify(live[table][k])}, replayed ${JSON.stringify(replayed[table][k])}`);
+      if (live[table][k] === replayed[table][k]) continue;
+      differences.push(
+        `${table} ${k}: live ${JSON.stringify(live[table][k])}, replayed ${JSON.stringify(replayed[table][k])}`,
+      );
     }
   }
   return { events: rows.length, differences };

@@ -1,21 +1,41 @@
 import { Module } from '@nestjs/common';
-import { AnalyticsModule } from '@app/analytics';
+import { MembershipReader } from './access';
 import { KeyVerificationService } from './key-verification.service';
 import { KeysController } from './keys.controller';
-import { MyUsageResolver } from './my-usage.resolver';
 import { OutboxRelay } from './outbox-relay';
 import { QuotaUseReader } from './quota-use.reader';
+import { DirectoryReader, QuotaStatusReader, TeamReader } from './readers';
+import { TEAM_RESOLVERS } from './resolvers';
 import { TeamEventsSink } from './team-events.sink';
-import { TeamLifecycleService } from './team-lifecycle.service';
-import { InvitationResolver, MembershipResolver, PlanResolver, SeatResolver, TeamsResolver, UserResolver } from './teams.resolver';
-import { UsersService } from './users.service';
+import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './usecases';
 
-/** Teams, members, invitations, plans, seats, keys and quotas: commands, reads, key verification, outbox. */
+/**
+ * Teams, members, invitations, plans, seats, keys and quotas: one use case per command, readers
+ * for the GraphQL types, key verification, outbox. Other modules read teams' tables only
+ * through the exported readers.
+ */
 @Module({
-  imports: [AnalyticsModule],
   controllers: [KeysController],
-  providers: [TeamLifecycleService, UsersService, QuotaUseReader, KeyVerificationService, OutboxRelay, TeamsResolver, MembershipResolver, UserResolver, InvitationResolver, PlanResolver, SeatResolver, MyUsageResolver],
-  exports: [TeamLifecycleService, UsersService, KeyVerificationService, OutboxRelay],
+  providers: [
+    { provide: TeamTransactions, useClass: PostgresTeamTransactions },
+    ...TEAM_USE_CASES,
+    TeamReader,
+    MembershipReader,
+    QuotaUseReader,
+    QuotaStatusReader,
+    DirectoryReader,
+    KeyVerificationService,
+    OutboxRelay,
+    ...TEAM_RESOLVERS,
+  ],
+  exports: [
+    ...TEAM_USE_CASES,
+    MembershipReader,
+    QuotaStatusReader,
+    DirectoryReader,
+    KeyVerificationService,
+    OutboxRelay,
+  ],
 })
 export class TeamsModule {}
 

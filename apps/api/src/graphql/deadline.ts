@@ -8,20 +8,20 @@ import { QueryTooComplexError } from '@app/errors';
  */
 export function deadlinePlugin(deadlineMs: number): ApolloServerPlugin {
   return {
-    async requestDidStart() {
+    requestDidStart() {
       const deadline = Date.now() + deadlineMs;
-      return {
-        async executionDidStart() {
-          return {
+      return Promise.resolve({
+        executionDidStart() {
+          return Promise.resolve({
             willResolveField() {
               if (Date.now() > deadline) {
                 const error = new QueryTooComplexError(`the request ran past its deadline of ${deadlineMs} ms`);
                 throw new GraphQLError(error.message, { originalError: error });
               }
             },
-          };
+          });
         },
-      };
+      });
     },
   };
 }

@@ -39,16 +39,19 @@ function literalWithUnstorable(document: DocumentNode): boolean {
  * surrogate are BAD_USER_INPUT instead of a database error deep inside a command.
  */
 export const inputStringsPlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ request, document }) {
+  requestDidStart() {
+    return Promise.resolve({
+      didResolveOperation({ request, document }) {
         const inVariables = unstorablePath(request.variables ?? {});
         if (inVariables || literalWithUnstorable(document)) {
           const where = inVariables ? `variables.${inVariables}` : 'a string argument';
           const error = new BadUserInputError(`${where}: holds a NUL character or an unpaired UTF-16 surrogate`);
-          throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
+          return Promise.reject(
+            new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } }),
+          );
         }
+        return Promise.resolve();
       },
-    };
+    });
   },
 };

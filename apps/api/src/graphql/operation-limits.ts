@@ -10,6 +10,7 @@ import {
   isObjectType,
   Kind,
   OperationDefinitionNode,
+  OperationTypeNode,
   SelectionSetNode,
   ValidationContext,
   ValidationRule,
@@ -92,8 +93,8 @@ function pageSize(field: FieldNode, assumed: number): number {
 
 function rootTypeOf(context: ValidationContext, operation: OperationDefinitionNode): GraphQLObjectType | null | undefined {
   const schema = context.getSchema();
-  if (operation.operation === 'mutation') return schema.getMutationType();
-  if (operation.operation === 'subscription') return schema.getSubscriptionType();
+  if (operation.operation === OperationTypeNode.MUTATION) return schema.getMutationType();
+  if (operation.operation === OperationTypeNode.SUBSCRIPTION) return schema.getSubscriptionType();
   return schema.getQueryType();
 }
 

@@ -71,7 +71,7 @@ async function admit<Viewer>(
   const viewer = viewerOf();
   if (isList) {
     const items = answer as unknown[];
-    const allowed = await Promise.all(items.map((item) => rule(item as never, viewer)));
+    const allowed = await Promise.all(items.map((item) => Promise.resolve(rule(item as never, viewer))));
     return items.filter((_, i) => allowed[i]);
   }
   if (!(await rule(answer as never, viewer))) throw new ForbiddenError(`you may not read this ${typeName}`);

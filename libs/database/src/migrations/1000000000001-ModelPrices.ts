@@ -17,7 +17,7 @@ export class ModelPrices1000000000001 implements MigrationInterface {
       )`);
   }
 
-  async down(): Promise<void> {
-    throw new Error('migrations are forward-only');
+  down(): Promise<void> {
+    return Promise.reject(new Error('migrations are forward-only'));
   }
 }

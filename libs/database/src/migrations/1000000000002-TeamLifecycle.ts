@@ -131,7 +131,7 @@ export class TeamLifecycle1000000000002 implements MigrationInterface {
       FOR EACH ROW EXECUTE FUNCTION team_events_append_only()`);
   }
 
-  async down(): Promise<void> {
-    throw new Error('migrations are forward-only');
+  down(): Promise<void> {
+    return Promise.reject(new Error('migrations are forward-only'));
   }
 }

@@ -11,7 +11,7 @@ export class AccessTokenLifetime1000000000003 implements MigrationInterface {
     await q.query(`CREATE INDEX access_tokens_by_user ON access_tokens (user_id, created_at)`);
   }
 
-  async down(): Promise<void> {
-    throw new Error('migrations are forward-only');
+  down(): Promise<void> {
+    return Promise.reject(new Error('migrations are forward-only'));
   }
 }

@@ -9,7 +9,7 @@ export interface CallEventV1 {
    */
   event_id: string;
   /**
-   * RFC 3339 timestamp with milliseconds; not more than 5 minutes in the future, not before 2000.
+   * RFC 3339 timestamp with milliseconds; not more than 5 minutes in the future, not before 2000. Offsets are ±hh:mm (or ±hhmm), fractions beyond milliseconds are truncated, a leap second hh:mm:60 (only at 23:59 UTC) is stored as hh:mm:59.999; 24:00:00 and hour-only offsets are refused (libs/ingest/src/event-time.ts).
    */
   occurred_at: string;
   /**

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { ForbiddenError, PlatformRole, Principal, UnauthenticatedError } from '@app/auth';
-import type { TeamRole } from '../team-lifecycle.service';
+import type { TeamRole } from '../persistence';
 import { MembershipReader } from './membership.reader';
 
 /**
@@ -30,7 +30,8 @@ export class Viewer {
 
   static of(principal: Principal | undefined, memberships: MembershipReader): Viewer {
     if (!principal) throw new UnauthenticatedError();
-    if (principal.kind !== 'user') throw new ForbiddenError('GraphQL needs a personal access token, not a service token');
+    if (principal.kind !== 'user')
+      throw new ForbiddenError('GraphQL needs a personal access token, not a service token');
     return new Viewer(principal.userId, principal.platformRoles, memberships);
   }
 

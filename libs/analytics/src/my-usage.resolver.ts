@@ -1,14 +1,12 @@
 import { Args, Field, Float, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { TimeRangeInput, UsageQueries, UsageSummary } from '@app/analytics';
 import { CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
-import { assertUuid } from './commands';
-import { QuotaType, toQuota } from './graphql-types';
-import { QuotaUseReader } from './quota-use.reader';
+import { assertUuid, MembershipReader, QuotaStatus, QuotaStatusReader, QuotaType } from '@app/teams';
+import { TimeRangeInput } from './dto/usage-filter.input';
+import { UsageSummary } from './dto/usage-summary.type';
+import { UsageQueries } from './usage-queries';
 
 @ObjectType('QuotaUsage')
-export class QuotaUsageType {
+export class QuotaUsageType implements QuotaStatus {
   @Field(() => QuotaType) quota: QuotaType;
   @Field(() => Float, { description: 'use in the current period (UTC day or month)' }) used: number;
   @Field(() => Float) remaining: number;
@@ -26,8 +24,8 @@ export class PersonalUsageType {
 export class MyUsageResolver {
   constructor(
     private readonly queries: UsageQueries,
-    private readonly quotaUse: QuotaUseReader,
-    @InjectDataSource() private readonly postgres: DataSource,
+    private readonly memberships: MembershipReader,
+    private readonly quotas: QuotaStatusReader,
   ) {}
 
   @Query(() => PersonalUsageType, { description: 'teamId absent: my usage in every space, personal included' })
@@ -41,23 +39,9 @@ export class MyUsageResolver {
     const me = principal.userId;
     if (teamId) {
       assertUuid(teamId, 'teamId');
-      const [member] = await this.postgres.query('SELECT 1 FROM memberships WHERE team_id = $1 AND user_id = $2', [teamId, me]);
-      if (!member) throw new ForbiddenError('teamId: not a team of yours');
+      if (!(await this.memberships.rolesOf(me)).has(teamId)) throw new ForbiddenError('teamId: not a team of yours');
     }
     const usage = await this.queries.summary({ range, userIds: [me], ...(teamId ? { teamIds: [teamId] } : {}) });
-    const rows = await this.postgres.query(
-      `SELECT q.* FROM quotas q LEFT JOIN api_keys k ON k.id = q.api_key_id
-       WHERE (q.user_id = $1 OR k.user_id = $1) AND ($2::uuid IS NULL OR q.team_id = $2)`,
-      [me, teamId ?? null],
-    );
-    const now = Date.now();
-    const quotas = await Promise.all(
-      rows.map(async (row: Record<string, string>) => {
-        const quota = toQuota(row);
-        const used = await this.quotaUse.used(quota.teamId, quota.userId ? 'user_id' : 'api_key_id', (quota.userId ?? quota.apiKeyId)!, quota.unit, quota.period, now);
-        return { quota, used, remaining: quota.limit - used, percentUsed: quota.limit > 0 ? (100 * used) / quota.limit : used > 0 ? 100 : 0 };
-      }),
-    );
-    return { usage, quotas };
+    return { usage, quotas: await this.quotas.onUserAndTheirKeys(me, teamId ?? null) };
   }
 }

@@ -1,0 +1,6 @@
+import { IsUUID } from 'class-validator';
+
+export class AssignSeatCommand {
+  @IsUUID() planId: string;
+  @IsUUID() userId: string;
+}

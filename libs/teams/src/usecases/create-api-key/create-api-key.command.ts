@@ -1,0 +1,10 @@
+import { IsBoolean, IsDate, IsOptional, IsUUID } from 'class-validator';
+import { DisplayName, FutureDate } from '../command';
+
+export class CreateApiKeyCommand {
+  /** absent: a personal key, outside any team */
+  @IsOptional() @IsUUID() teamId?: string | null;
+  @DisplayName() name: string;
+  @IsOptional() @IsDate() @FutureDate() expiresAt?: Date | null;
+  @IsOptional() @IsBoolean() test?: boolean | null;
+}

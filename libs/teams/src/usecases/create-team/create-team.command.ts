@@ -1,0 +1,5 @@
+import { DisplayName } from '../command';
+
+export class CreateTeamCommand {
+  @DisplayName() name: string;
+}

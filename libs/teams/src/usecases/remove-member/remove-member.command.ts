@@ -1,0 +1,6 @@
+import { IsUUID } from 'class-validator';
+
+export class RemoveMemberCommand {
+  @IsUUID() teamId: string;
+  @IsUUID() userId: string;
+}

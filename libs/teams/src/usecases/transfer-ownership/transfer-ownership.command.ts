@@ -1,0 +1,6 @@
+import { IsUUID } from 'class-validator';
+
+export class TransferOwnershipCommand {
+  @IsUUID() teamId: string;
+  @IsUUID() toUserId: string;
+}
