@@ -24,7 +24,7 @@ const DAY = 24 * HOUR;
 const now = Date.UTC(2026, 10, 23, 12, 34, 56);
 const midnight = Date.UTC(2026, 10, 23);
 const team = '11111111-1111-1111-1111-111111111111';
-const filter = (extra: Partial<UsageFilterInput> = {}) => ({ range: {}, ...extra }) as UsageFilterInput;
+const filter = (extra: Partial<UsageFilterInput> = {}): UsageFilterInput => ({ range: {}, ...extra });
 const read = (req: Partial<Parameters<typeof planned>[0]>) =>
   planned({ filter: filter(), from: midnight - 7 * DAY, to: midnight, now, timeZone: 'UTC', ...req });
 

@@ -10,7 +10,7 @@ const midnight = Date.UTC(2026, 10, 23);
 function segments(overrides: Omit<Partial<PlanRequest>, 'filter'> & { filter?: Partial<UsageFilterInput> }): UsagePlan {
   const { filter, ...rest } = overrides;
   return planUsage({
-    filter: { range: {}, ...filter } as UsageFilterInput,
+    filter: { range: {}, ...filter },
     from: midnight - 30 * DAY,
     to: midnight,
     timeZone: 'UTC',

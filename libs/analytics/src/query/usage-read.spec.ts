@@ -22,7 +22,7 @@ describe('usage query objects', () => {
 
   it('bound a day rollup by UTC dates, and a rollup read as rows summed by the outer level', () => {
     const read = new GroupedUsageRead({
-      filter: { range: {} } as UsageFilterInput,
+      filter: { range: {} },
       plan: [{ table: 'usage_team_totals_1d', from: 0, to: 24 * HOUR }],
       timeZone: 'UTC',
       granularity: Granularity.DAY,
@@ -44,7 +44,7 @@ describe('usage query objects', () => {
 
   it('rank in the engine and cut one page, the metric as an expression over the grouped row', () => {
     const read = new GroupedUsageRead({
-      filter: { range: {} } as UsageFilterInput,
+      filter: { range: {} },
       plan: [{ table: 'usage_key_1h', from: 0, to: HOUR }],
       timeZone: 'UTC',
       dimension: UsageDimension.API_KEY,
