@@ -5,6 +5,14 @@ import { ReadWriteLock } from './rw-lock';
 
 export type QueryParams = Record<string, unknown>;
 
+/** A result with its columns' types and the engine's read statistics (format JSONCompact). */
+export interface TableResult {
+  meta: { name: string; type: string }[];
+  data: unknown[][];
+  rows: number;
+  statistics?: { elapsed: number; rows_read: number; bytes_read: number };
+}
+
 export interface RequestOptions {
   params?: QueryParams;
   settings?: ClickHouseSettings;
@@ -58,6 +66,25 @@ export class ClickHouseGateway {
         clickhouse_settings: options.settings,
       });
       return result.json<T>();
+    });
+  }
+
+  /** Rows as arrays with the columns' names and types, for answers whose shape the caller does not know. */
+  async queryTable(query: string, options: RequestOptions = {}): Promise<TableResult> {
+    return this.run(options.settings, async () => {
+      const result = await this.client.query({
+        query,
+        format: 'JSONCompact',
+        query_params: options.params,
+        clickhouse_settings: options.settings,
+      });
+      const answer = await result.json<unknown[]>();
+      return {
+        meta: answer.meta ?? [],
+        data: answer.data,
+        rows: answer.rows ?? answer.data.length,
+        statistics: answer.statistics,
+      };
     });
   }
 
