@@ -16,7 +16,7 @@ SELECT
     sum(output_tokens) AS output_tokens,
     sum(cache_read_tokens) AS cache_read_tokens,
     sum(cache_write_tokens) AS cache_write_tokens,
-    sum(input_tokens) + sum(output_tokens) AS total_tokens,
+    input_tokens + output_tokens AS total_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMerge(0.5, 0.95, 0.99)(latency) AS latency_quantiles,

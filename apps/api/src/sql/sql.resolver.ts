@@ -53,7 +53,7 @@ export class SqlResolver {
     @Args('query') query: string,
     @Args('params', { type: () => JsonScalar, nullable: true }) params?: QueryParams,
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
-    @Args('maxRows', { type: () => Int, defaultValue: 1000 }) maxRows?: number,
+    @Args('maxRows', { type: () => Int, nullable: true, defaultValue: 1000 }) maxRows?: number,
   ): Promise<SqlResultType> {
     return this.runner.run(principal, context.req, { query, params, teamId, maxRows });
   }
@@ -64,7 +64,7 @@ export class SqlResolver {
     @Args('name') name: string,
     @Args('sql') sql: string,
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
-    @Args('shared', { defaultValue: false }) shared?: boolean,
+    @Args('shared', { type: () => Boolean, nullable: true, defaultValue: false }) shared?: boolean,
   ): Promise<Omit<SavedQueryType, 'owner'>> {
     if (!name.trim()) throw new BadUserInputError('name: not empty');
     if (shared && !teamId) throw new BadUserInputError('shared: a query is shared within a team (teamId)');
@@ -103,10 +103,10 @@ export class SqlResolver {
   @Query(() => SqlAuditConnectionType)
   @RequirePlatformRole('ADMIN', 'SRE')
   async sqlAudit(
-    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<SqlAuditConnectionType> {
-    if (first < 1 || first > 500) throw new BadUserInputError('first: 1 to 500');
+    if (first === null || first < 1 || first > 500) throw new BadUserInputError('first: 1 to 500');
     if (after !== undefined && after !== null && !/^\d{1,18}$/.test(after)) throw new BadUserInputError('after: a cursor');
     const rows = await this.store.auditPage(first + 1, after ?? undefined);
     const page = rows.slice(0, first).map(auditEntry);

@@ -46,7 +46,7 @@ export class SqlAuditEntryType {
   @Field(() => Float) bytesRead: number;
   @Field(() => Float) elapsedMs: number;
   @Field({ description: 'OK, REFUSED, LIMIT or ERROR' }) outcome: string;
-  @Field({ nullable: true, description: 'the error code, or the engine code of a limit or failure' })
+  @Field(() => String, { nullable: true, description: 'the error code, or the engine code of a limit or failure' })
   errorCode: string | null;
 }
 
