@@ -69,9 +69,15 @@ export class ClickHouseGateway {
     });
   }
 
-  /** Rows as arrays with the columns' names and types, for answers whose shape the caller does not know. */
+  /**
+   * Rows as arrays with the columns' names and types, for answers whose shape the caller does not
+   * know (callers' own SQL, which a limit may stop after its output began). The embedded engine
+   * (chdb 3.4) keeps the output of a query that failed midway and hands it out at the start of
+   * the next query's answer, whoever asked; so there such a query runs exclusively and, when it
+   * fails, a throwaway query takes the leftover before anyone else runs.
+   */
   async queryTable(query: string, options: RequestOptions = {}): Promise<TableResult> {
-    return this.run(options.settings, async () => {
+    const read = async (): Promise<TableResult> => {
       const result = await this.client.query({
         query,
         format: 'JSONCompact',
@@ -85,6 +91,17 @@ export class ClickHouseGateway {
         rows: answer.rows ?? answer.data.length,
         statistics: answer.statistics,
       };
+    };
+    if (this.mode === 'server') return read();
+    if (options.settings && Object.keys(options.settings).length)
+      throw new Error('queryTable takes its settings in the query text (a SETTINGS clause)');
+    return this.lock.withExclusive(async () => {
+      try {
+        return await read();
+      } catch (error) {
+        await (await this.client.query({ query: 'SELECT 1', format: 'TabSeparated' })).text();
+        throw error;
+      }
     });
   }
 

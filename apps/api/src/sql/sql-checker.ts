@@ -4,7 +4,8 @@ import { BadUserInputError } from '@app/errors';
 import { AstNode, parseExplainAst, walk } from './sql-ast';
 import { isSqlRelation, relationsOf, SqlRelation, SqlScope } from './sql-relations';
 
-const SELECT_NODES = new Set(['SelectWithUnionQuery', 'SelectQuery', 'SelectIntersectExceptQuery']);
+// node types named *Query that belong to a SELECT (its FROM list is TablesInSelectQuery)
+const SELECT_NODES = new Set(['SelectWithUnionQuery', 'SelectQuery', 'SelectIntersectExceptQuery', 'TablesInSelectQuery']);
 const IN_FUNCTIONS = new Set(['in', 'notIn', 'globalIn', 'globalNotIn', 'nullIn', 'notNullIn', 'globalNullIn']);
 
 // functions that wait, read files, other servers, settings, dictionaries or other tables' metadata,
@@ -18,6 +19,8 @@ const DENIED_FUNCTIONS = new Set([
   'demangle', 'trap', 'catboostEvaluate', 'modelEvaluate', 'evalMLMethod', 'getOSKernelVersion',
 ]);
 const DENIED_PREFIXES = ['dict', 'filesystem', 'mysql', 'postgresql', 'odbc', 'jdbc'];
+// compared in lower case: the engine knows some names in any case, and a refusal costs nothing
+const DENIED_LOWER = new Set([...DENIED_FUNCTIONS].map((f) => f.toLowerCase()));
 
 export interface CheckedSql {
   /** The engine's own rendering of the one statement: what was checked is what runs. */
@@ -36,13 +39,7 @@ export class SqlChecker {
   constructor(private readonly clickhouse: ClickHouseGateway) {}
 
   async check(query: string, params: QueryParams, scope: SqlScope): Promise<CheckedSql> {
-    // formatQuery parses exactly one statement (a second one is an error) and drops comments
-    const formatted = await this.engineRefusal(async () => {
-      const [row] = await this.clickhouse.query<{ f: string }>('SELECT formatQuery({q:String}) AS f', {
-        params: { q: query },
-      });
-      return row.f;
-    });
+    const formatted = await this.format(query);
     // inside a subquery, FORMAT and INTO OUTFILE are syntax errors and a statement other than a
     // SELECT does not parse; the wrapper is what runs, too
     const lines = await this.engineRefusal(() =>
@@ -51,6 +48,16 @@ export class SqlChecker {
     // the embedded engine hands a one-column answer back as bare strings, a server as objects
     const root = parseExplainAst(lines.map((l) => (typeof l === 'string' ? l : l.explain)));
     return { formatted, relations: await this.checkTree(root, scope) };
+  }
+
+  /** The engine's rendering of exactly one statement (a second one is an error), comments dropped. */
+  format(query: string): Promise<string> {
+    return this.engineRefusal(async () => {
+      const [row] = await this.clickhouse.query<{ f: string }>('SELECT formatQuery({q:String}) AS f', {
+        params: { q: query },
+      });
+      return row.f;
+    });
   }
 
   private async checkTree(root: AstNode, scope: SqlScope): Promise<SqlRelation[]> {
@@ -80,12 +87,15 @@ export class SqlChecker {
       if (node.type !== 'Function') continue;
       if (node.parent?.type === 'TableExpression')
         throw new ForbiddenError(`${node.name}: table functions are not allowed`);
-      if (DENIED_FUNCTIONS.has(node.name) || DENIED_PREFIXES.some((p) => node.name.startsWith(p)))
+      const lower = node.name.toLowerCase();
+      if (DENIED_LOWER.has(lower) || DENIED_PREFIXES.some((p) => lower.startsWith(p)))
         throw new ForbiddenError(`${node.name}: not allowed in ad hoc SQL`);
       const set = IN_FUNCTIONS.has(node.name) ? node.children[0]?.children[1] : undefined;
+      // `x IN name` reads a table by name; a CTE's name is fine, a relation is written as a subquery
       if (set?.type === 'Identifier') {
-        if (isSqlRelation(set.name) || internal.has(set.name) || set.name.includes('.'))
-          throw new BadUserInputError(`IN ${set.name}: write IN (SELECT … FROM ${set.name})`);
+        if (isSqlRelation(set.name)) throw new BadUserInputError(`IN ${set.name}: write IN (SELECT … FROM ${set.name})`);
+        if (internal.has(set.name) || set.name.includes('.'))
+          throw new ForbiddenError(`${set.name}: only the documented relations can be read`);
       }
     }
     return [...used];
@@ -110,6 +120,8 @@ export class SqlChecker {
     try {
       return await parse();
     } catch (error) {
+      // the engine's refusal to parse is the caller's; anything else is ours
+      if (engineCode(error) === undefined) throw error;
       throw new BadUserInputError(`not one valid SELECT: ${engineMessage(error)}`);
     }
   }
@@ -123,4 +135,11 @@ export function wrap(formatted: string): string {
 export function engineMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, ' ').slice(0, 500);
+}
+
+/** The engine's error name (SYNTAX_ERROR, TIMEOUT_EXCEEDED, ...), when the error is the engine's. */
+export function engineCode(error: unknown): string | undefined {
+  const type = (error as { type?: unknown }).type;
+  if (typeof type === 'string' && type) return type;
+  return /\(([A-Z][A-Z_]+)\)\s*$/.exec(error instanceof Error ? error.message.trim() : '')?.[1];
 }

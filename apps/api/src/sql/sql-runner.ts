@@ -4,7 +4,7 @@ import { ForbiddenError, hasPlatformRole, Principal, RateLimits } from '@app/aut
 import { ClickHouseGateway, QueryParams } from '@app/clickhouse';
 import { BadUserInputError, DomainError, ErrorCode } from '@app/errors';
 import { assertUuid, MembershipReader } from '@app/teams';
-import { engineMessage, SqlChecker, wrap } from './sql-checker';
+import { engineCode, engineMessage, SqlChecker, wrap } from './sql-checker';
 import { SqlRelation, SqlScope } from './sql-relations';
 import { SqlOutcome, SqlStore } from './sql-store';
 
@@ -18,6 +18,8 @@ export const SQL_LIMITS = {
   max_bytes_to_read: 20_000_000_000,
   max_memory_usage: 500_000_000,
   max_result_bytes: 200_000_000,
+  // one core for ad hoc work: the service's own reads, ingest and /health keep the others
+  max_threads: 1,
 } as const;
 
 // engine errors that mean a limit cut the query, not that it was wrong
@@ -75,10 +77,13 @@ export class SqlRunner {
     return { kind: 'TEAM', teamId };
   }
 
-  /** Parses and checks without running (saving a query). */
-  async check(principal: Principal | undefined, query: string, teamId: string | null): Promise<void> {
-    const scope = await this.scopeOf(principal, teamId);
-    await this.checker.check(query, {}, scope);
+  /**
+   * Saving a query: the caller may run SQL there and the text is one statement. The full check
+   * needs the parameters' values, so it runs at every run, in the scope of whoever runs it.
+   */
+  async checkSaved(principal: Principal | undefined, query: string, teamId: string | null): Promise<void> {
+    await this.scopeOf(principal, teamId);
+    await this.checker.format(query);
   }
 
   async run(principal: Principal | undefined, req: object, request: SqlRequest): Promise<SqlAnswer> {
@@ -133,8 +138,8 @@ export class SqlRunner {
   ): Promise<Omit<SqlAnswer, 'elapsedMs'>> {
     const settings: string[] = Object.entries(SQL_LIMITS).map(([name, value]) => `${name} = ${value}`);
     settings.push(`max_result_rows = ${maxRows + 1}`, `result_overflow_mode = 'break'`);
-    // exact decimals (cost, credits) as text rather than rounded JSON numbers
-    settings.push('output_format_json_quote_decimals = 1');
+    // exact decimals (cost, credits) and 64-bit integers as text rather than rounded JSON numbers
+    settings.push('output_format_json_quote_decimals = 1', 'output_format_json_quote_64bit_integers = 1');
     if (scope.teamId && relations.length) settings.push(`additional_table_filters = ${teamFilters(relations, scope.teamId)}`);
     // last, so that it also forbids changing any setting after it
     settings.push('readonly = 1');
@@ -181,12 +186,6 @@ function teamFilters(relations: SqlRelation[], teamId: string): string {
   assertUuid(teamId, 'teamId');
   const filter = `team_id = \\'${teamId}\\'`;
   return `{${relations.map((r) => `'${r}': '${filter}'`).join(', ')}}`;
-}
-
-function engineCode(error: unknown): string | undefined {
-  const type = (error as { type?: unknown }).type;
-  if (typeof type === 'string' && type) return type;
-  return /\(([A-Z][A-Z_]+)\)\s*$/.exec(error instanceof Error ? error.message.trim() : '')?.[1];
 }
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -68,8 +68,8 @@ export class SqlResolver {
   ): Promise<Omit<SavedQueryType, 'owner'>> {
     if (!name.trim()) throw new BadUserInputError('name: not empty');
     if (shared && !teamId) throw new BadUserInputError('shared: a query is shared within a team (teamId)');
-    // only what the caller may run is saved, and only a statement that parses
-    await this.runner.check(principal, sql, teamId ?? null);
+    // saved only where the caller may run SQL, and only a statement that parses
+    await this.runner.checkSaved(principal, sql, teamId ?? null);
     const ownerId = userIdOf(principal);
     return savedQuery(await this.store.saveQuery({ name, sql, teamId: teamId ?? null, shared: !!shared, ownerId }));
   }
