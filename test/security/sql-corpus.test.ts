@@ -279,6 +279,17 @@ describe('ad hoc SQL: hostile corpus', () => {
     expect(usage.data?.usageSummary.requests).toBe(6);
   });
 
+  it('runs one query per person at a time: the next gets 429 RATE_LIMITED with Retry-After', async () => {
+    const slow = 'SELECT sum(a * b) FROM (SELECT arrayJoin(range(100000)) a) x CROSS JOIN (SELECT arrayJoin(range(30000)) b) y';
+    const first = sql(world.ownerB.token, { query: slow, teamId: world.b.id }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await sql(world.ownerB.token, { query: 'SELECT 1', teamId: world.b.id });
+    expect([second.status, second.body.error.code, Number(second.headers['retry-after'])]).toEqual([429, 'RATE_LIMITED', 2]);
+    // someone else is not held up by the per-person cap
+    await sql(world.sre.token, { query: 'SELECT 1' }).expect(200);
+    expect((await first).status).not.toBe(429);
+  }, 60_000);
+
   it('streams CSV with formula cells neutralised', async () => {
     const res = await sql(world.sre.token, { query: "SELECT '=1+2' AS f, -1.5 AS n, count() AS c FROM calls" })
       .set('Accept', 'text/csv')
