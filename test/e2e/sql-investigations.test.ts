@@ -36,13 +36,31 @@ describe('README example investigations, on seeded events', () => {
     const failed = { status: 'error' as const, http_status: 500, error_code: 'upstream_error' };
     const events = [
       ...[100, 200, 300, 400].map((latency_ms) =>
-        makeEvent({ ...base, team_id: team, api_key_id: k1, model: 'm-a', latency_ms, tags: ['batch', 'eu'] })),
+        makeEvent({ ...base, team_id: team, api_key_id: k1, model: 'm-a', latency_ms, tags: ['batch', 'eu'] }),
+      ),
       ...[1000, 2000, 3000].map((latency_ms, i) =>
-        makeEvent({ ...base, team_id: team, api_key_id: k2, model: 'm-b', latency_ms, tags: ['eu'], ...(i < 2 ? failed : {}) })),
+        makeEvent({
+          ...base,
+          team_id: team,
+          api_key_id: k2,
+          model: 'm-b',
+          latency_ms,
+          tags: ['eu'],
+          ...(i < 2 ? failed : {}),
+        }),
+      ),
       makeEvent({ ...base, team_id: otherTeam, api_key_id: k3, model: 'm-a', latency_ms: 5000, tags: [], ...failed }),
     ];
-    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(events).expect(202);
-    await waitFor('seeded events', () => run('SELECT count() FROM calls'), (rows) => rows[0]?.[0] === '8');
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send(events)
+      .expect(202);
+    await waitFor(
+      'seeded events',
+      () => run('SELECT count() FROM calls'),
+      (rows) => rows[0]?.[0] === '8',
+    );
   }, 120_000);
   afterAll(async () => {
     await app?.close();

@@ -14,69 +14,161 @@ interface Hostile {
 }
 
 const WRITES = [
-  'INSERT INTO calls SELECT * FROM calls', 'INSERT INTO call_events (event_id) VALUES (\'x\')',
-  'ALTER TABLE call_events DELETE WHERE 1', 'ALTER TABLE calls UPDATE cost = 0 WHERE 1', 'DELETE FROM call_events WHERE 1',
-  'UPDATE call_events SET cost = 0 WHERE 1', 'TRUNCATE TABLE call_events', 'DROP TABLE calls', 'DROP VIEW usage_hourly',
-  'DROP DATABASE usage', 'CREATE TABLE x (a UInt8) ENGINE = Memory', 'CREATE VIEW x AS SELECT 1',
-  'RENAME TABLE calls TO x', 'OPTIMIZE TABLE call_events FINAL', 'SYSTEM FLUSH LOGS', 'SYSTEM SHUTDOWN',
-  'KILL QUERY WHERE 1', 'SET readonly = 0', 'GRANT ALL ON *.* TO default', 'DETACH TABLE call_events',
-  'ATTACH TABLE call_events', 'EXCHANGE TABLES calls AND usage_hourly', 'BACKUP TABLE calls TO Disk(\'d\', \'x\')',
-  'SHOW TABLES', 'DESCRIBE TABLE call_events', 'USE system', 'CHECK TABLE call_events',
-  'CREATE USER x', 'ALTER USER default IDENTIFIED BY \'x\'', 'INSERT INTO FUNCTION file(\'x\') SELECT 1',
+  'INSERT INTO calls SELECT * FROM calls',
+  "INSERT INTO call_events (event_id) VALUES ('x')",
+  'ALTER TABLE call_events DELETE WHERE 1',
+  'ALTER TABLE calls UPDATE cost = 0 WHERE 1',
+  'DELETE FROM call_events WHERE 1',
+  'UPDATE call_events SET cost = 0 WHERE 1',
+  'TRUNCATE TABLE call_events',
+  'DROP TABLE calls',
+  'DROP VIEW usage_hourly',
+  'DROP DATABASE usage',
+  'CREATE TABLE x (a UInt8) ENGINE = Memory',
+  'CREATE VIEW x AS SELECT 1',
+  'RENAME TABLE calls TO x',
+  'OPTIMIZE TABLE call_events FINAL',
+  'SYSTEM FLUSH LOGS',
+  'SYSTEM SHUTDOWN',
+  'KILL QUERY WHERE 1',
+  'SET readonly = 0',
+  'GRANT ALL ON *.* TO default',
+  'DETACH TABLE call_events',
+  'ATTACH TABLE call_events',
+  'EXCHANGE TABLES calls AND usage_hourly',
+  "BACKUP TABLE calls TO Disk('d', 'x')",
+  'SHOW TABLES',
+  'DESCRIBE TABLE call_events',
+  'USE system',
+  'CHECK TABLE call_events',
+  'CREATE USER x',
+  "ALTER USER default IDENTIFIED BY 'x'",
+  "INSERT INTO FUNCTION file('x') SELECT 1",
   'CREATE DICTIONARY d (a UInt8) PRIMARY KEY a SOURCE(NULL()) LAYOUT(FLAT()) LIFETIME(0)',
-  'WITH 1 AS x INSERT INTO calls SELECT 1', 'SELECT 1 UNION ALL INSERT INTO calls SELECT 1',
-  'CREATE TEMPORARY TABLE t AS SELECT 1', 'REPLACE TABLE calls AS SELECT 1', 'UNDROP TABLE x',
-  'MOVE TABLE x TO y', 'ALTER TABLE usage_team_1h DROP PARTITION 202601', 'SYSTEM DROP DNS CACHE',
+  'WITH 1 AS x INSERT INTO calls SELECT 1',
+  'SELECT 1 UNION ALL INSERT INTO calls SELECT 1',
+  'CREATE TEMPORARY TABLE t AS SELECT 1',
+  'REPLACE TABLE calls AS SELECT 1',
+  'UNDROP TABLE x',
+  'MOVE TABLE x TO y',
+  'ALTER TABLE usage_team_1h DROP PARTITION 202601',
+  'SYSTEM DROP DNS CACHE',
 ];
 
 const MULTI = [
-  'SELECT 1; DROP TABLE calls', 'SELECT 1;DROP TABLE calls;', 'SELECT count() FROM calls; SELECT 1',
-  'SELECT 1; SELECT * FROM system.tables', 'SELECT \';\'; DROP TABLE x', 'SELECT 1; -- \nTRUNCATE call_events',
-  'SELECT 1;\nINSERT INTO calls SELECT * FROM calls', 'SELECT 1; SET readonly = 0',
-  'SELECT 1 /* a */; /* b */ SELECT 2', 'SELECT 1;;SELECT 2',
+  'SELECT 1; DROP TABLE calls',
+  'SELECT 1;DROP TABLE calls;',
+  'SELECT count() FROM calls; SELECT 1',
+  'SELECT 1; SELECT * FROM system.tables',
+  "SELECT ';'; DROP TABLE x",
+  'SELECT 1; -- \nTRUNCATE call_events',
+  'SELECT 1;\nINSERT INTO calls SELECT * FROM calls',
+  'SELECT 1; SET readonly = 0',
+  'SELECT 1 /* a */; /* b */ SELECT 2',
+  'SELECT 1;;SELECT 2',
 ];
 
 const TABLE_FUNCTIONS = [
-  'file(\'/etc/passwd\', \'LineAsString\')', 'url(\'http://127.0.0.1:1/\', \'CSV\')', 's3(\'http://x/y\', \'CSV\')',
-  'remote(\'127.0.0.1\', system.one)', 'remoteSecure(\'127.0.0.1\', system.one)', 'cluster(\'default\', system.one)',
-  'executable(\'x.sh\', \'CSV\', \'a String\')', 'numbers(1000000000)', 'numbers_mt(1000000000)', 'zeros(100)',
-  'generateRandom(\'a UInt8\')', 'merge(\'usage\', \'.*\')', 'view(SELECT * FROM call_events)', 'values(\'a UInt8\', 1)',
-  'mysql(\'h\', \'d\', \'t\', \'u\', \'p\')', 'postgresql(\'h\', \'d\', \'t\', \'u\', \'p\')', 'hdfs(\'hdfs://x\', \'CSV\')',
-  'jdbc(\'x\', \'y\')', 'odbc(\'x\', \'y\', \'z\')', 'null(\'a UInt8\')', 'generate_series(1, 100)',
-  'mergeTreeIndex(\'usage\', \'call_events\')', 'format(CSV, \'1\')', 'input(\'a UInt8\')', 'loop(\'usage\', \'calls\')',
+  "file('/etc/passwd', 'LineAsString')",
+  "url('http://127.0.0.1:1/', 'CSV')",
+  "s3('http://x/y', 'CSV')",
+  "remote('127.0.0.1', system.one)",
+  "remoteSecure('127.0.0.1', system.one)",
+  "cluster('default', system.one)",
+  "executable('x.sh', 'CSV', 'a String')",
+  'numbers(1000000000)',
+  'numbers_mt(1000000000)',
+  'zeros(100)',
+  "generateRandom('a UInt8')",
+  "merge('usage', '.*')",
+  'view(SELECT * FROM call_events)',
+  "values('a UInt8', 1)",
+  "mysql('h', 'd', 't', 'u', 'p')",
+  "postgresql('h', 'd', 't', 'u', 'p')",
+  "hdfs('hdfs://x', 'CSV')",
+  "jdbc('x', 'y')",
+  "odbc('x', 'y', 'z')",
+  "null('a UInt8')",
+  'generate_series(1, 100)',
+  "mergeTreeIndex('usage', 'call_events')",
+  "format(CSV, '1')",
+  "input('a UInt8')",
+  "loop('usage', 'calls')",
 ];
 
 const SYSTEM_TABLES = [
-  'system.tables', 'system.one', 'system.numbers', 'system.processes', 'system.query_log', 'system.users',
-  'system.settings', 'system.parts', 'system.columns', 'system.databases', 'INFORMATION_SCHEMA.TABLES',
-  'information_schema.columns', '`system`.`tables`', '"system"."one"',
+  'system.tables',
+  'system.one',
+  'system.numbers',
+  'system.processes',
+  'system.query_log',
+  'system.users',
+  'system.settings',
+  'system.parts',
+  'system.columns',
+  'system.databases',
+  'INFORMATION_SCHEMA.TABLES',
+  'information_schema.columns',
+  '`system`.`tables`',
+  '"system"."one"',
 ];
 
 const INTERNAL = [
-  'call_events', 'event_ids', 'usage_team_1h', 'usage_team_1m', 'usage_detail_1d', 'usage_key_1h', 'usage_key_1d',
-  'membership_events', 'schema_migrations', 'ingest_chunks', 'usage.call_events', 'default.calls', '`call_events`',
-  'usage_platform_1h', 'usage_user_1d',
+  'call_events',
+  'event_ids',
+  'usage_team_1h',
+  'usage_team_1m',
+  'usage_detail_1d',
+  'usage_key_1h',
+  'usage_key_1d',
+  'membership_events',
+  'schema_migrations',
+  'ingest_chunks',
+  'usage.call_events',
+  'default.calls',
+  '`call_events`',
+  'usage_platform_1h',
+  'usage_user_1d',
 ];
 
 const SETTINGS = [
-  'SELECT 1 SETTINGS readonly = 0', 'SELECT count() FROM calls SETTINGS max_execution_time = 0',
-  'SELECT count() FROM calls SETTINGS additional_table_filters = {\'calls\': \'1\'}',
-  'SELECT * FROM (SELECT count() FROM calls SETTINGS max_result_rows = 0)', 'SELECT 1 SETTINGS max_memory_usage = 0',
+  'SELECT 1 SETTINGS readonly = 0',
+  'SELECT count() FROM calls SETTINGS max_execution_time = 0',
+  "SELECT count() FROM calls SETTINGS additional_table_filters = {'calls': '1'}",
+  'SELECT * FROM (SELECT count() FROM calls SETTINGS max_result_rows = 0)',
+  'SELECT 1 SETTINGS max_memory_usage = 0',
   'WITH x AS (SELECT 1 SETTINGS readonly = 0) SELECT * FROM x',
-  'SELECT 1 UNION ALL SELECT 2 SETTINGS max_rows_to_read = 0', 'SELECT 1 settings   readonly=0',
+  'SELECT 1 UNION ALL SELECT 2 SETTINGS max_rows_to_read = 0',
+  'SELECT 1 settings   readonly=0',
 ];
 
 const OUTPUT = [
-  'SELECT 1 FORMAT JSON', 'SELECT 1 FORMAT TabSeparated', 'SELECT * FROM calls FORMAT Native',
-  'SELECT 1 INTO OUTFILE \'/tmp/x\'', 'SELECT 1 INTO OUTFILE \'/tmp/x\' FORMAT CSV', 'SELECT 1 format json',
-  'SELECT * FROM calls INTO OUTFILE \'/tmp/y\' TRUNCATE', 'SELECT 1 FORMAT Null',
+  'SELECT 1 FORMAT JSON',
+  'SELECT 1 FORMAT TabSeparated',
+  'SELECT * FROM calls FORMAT Native',
+  "SELECT 1 INTO OUTFILE '/tmp/x'",
+  "SELECT 1 INTO OUTFILE '/tmp/x' FORMAT CSV",
+  'SELECT 1 format json',
+  "SELECT * FROM calls INTO OUTFILE '/tmp/y' TRUNCATE",
+  'SELECT 1 FORMAT Null',
 ];
 
 const DENIED_FUNCTIONS = [
-  'sleep(3)', 'sleepEachRow(3)', 'dictGet(\'d\', \'x\', 1)', 'dictHas(\'d\', 1)', 'dictGetString(\'d\', \'x\', 1)',
-  'getSetting(\'readonly\')', 'hostName()', 'file(\'/etc/passwd\')', 'joinGet(\'j\', \'x\', 1)',
-  'hasColumnInTable(\'usage\', \'call_events\', \'cost\')', 'filesystemAvailable()', 'getMacro(\'x\')',
-  'getServerSetting(\'x\')', 'SLEEP(3)', 'fqdn()',
+  'sleep(3)',
+  'sleepEachRow(3)',
+  "dictGet('d', 'x', 1)",
+  "dictHas('d', 1)",
+  "dictGetString('d', 'x', 1)",
+  "getSetting('readonly')",
+  'hostName()',
+  "file('/etc/passwd')",
+  "joinGet('j', 'x', 1)",
+  "hasColumnInTable('usage', 'call_events', 'cost')",
+  'filesystemAvailable()',
+  "getMacro('x')",
+  "getServerSetting('x')",
+  'SLEEP(3)',
+  'fqdn()',
 ];
 
 /** Refusals that must hold whatever the wrapping: bare, in a subquery, in a CTE, behind a UNION. */
@@ -87,7 +179,11 @@ function corpus(teamB: string): Hostile[] {
   for (const sql of MULTI) add('several statements', 'BAD_USER_INPUT', sql);
   for (const f of TABLE_FUNCTIONS) {
     add('table function', 'FORBIDDEN', `SELECT * FROM ${f}`);
-    add('table function', 'FORBIDDEN', `SELECT count() FROM calls WHERE team_id IN (SELECT toUUID('${teamB}') FROM ${f})`);
+    add(
+      'table function',
+      'FORBIDDEN',
+      `SELECT count() FROM calls WHERE team_id IN (SELECT toUUID('${teamB}') FROM ${f})`,
+    );
   }
   for (const t of SYSTEM_TABLES) {
     add('system table', 'FORBIDDEN', `SELECT * FROM ${t}`);
@@ -101,7 +197,11 @@ function corpus(teamB: string): Hostile[] {
   for (const sql of OUTPUT) add('FORMAT or INTO OUTFILE', 'BAD_USER_INPUT', sql);
   for (const f of DENIED_FUNCTIONS) {
     add('denied function', 'FORBIDDEN', `SELECT ${f}`);
-    add('denied function', 'FORBIDDEN', `SELECT count() FROM calls WHERE team_id IN (SELECT team_id FROM calls WHERE ${f} = 0)`);
+    add(
+      'denied function',
+      'FORBIDDEN',
+      `SELECT count() FROM calls WHERE team_id IN (SELECT team_id FROM calls WHERE ${f} = 0)`,
+    );
   }
   // what hides in comments or odd characters is seen by the engine's parser as the engine sees it
   add('hidden', 'FORBIDDEN', 'SELECT 1 /* FROM calls */ FROM call_events');
@@ -118,7 +218,7 @@ function corpus(teamB: string): Hostile[] {
   add('hidden', 'FORBIDDEN', 'SELECT count() FROM `usage`.`call_events`');
   add('hidden', 'FORBIDDEN', 'SELECT count() FROM "usage"."call_events"');
   add('hidden', 'BAD_USER_INPUT', 'SELECT 1 /*; DROP TABLE calls */ SETTINGS readonly = 0');
-  add('hidden', 'BAD_USER_INPUT', 'SELECT \'--\' AS x -- \' \nSETTINGS readonly = 0');
+  add('hidden', 'BAD_USER_INPUT', "SELECT '--' AS x -- ' \nSETTINGS readonly = 0");
   add('hidden', 'FORBIDDEN', 'SELECT count() FROM calls WHERE team_id IN call_events');
   add('hidden', 'BAD_USER_INPUT', 'SELECT count() FROM calls WHERE team_id IN calls');
   add('hidden', 'FORBIDDEN', 'WITH call_events AS (SELECT 1) SELECT * FROM call_events');
@@ -128,12 +228,25 @@ function corpus(teamB: string): Hostile[] {
   add('hidden', 'FORBIDDEN', 'EXPLAIN SELECT * FROM call_events');
   // bombs: the engine's limits cut them (an error QUERY_TOO_COMPLEX or an answer cut at maxRows)
   add('bomb', 'CUT', 'SELECT arrayJoin(range(1000000)) AS n');
-  add('bomb', 'CUT', 'SELECT a, b FROM (SELECT arrayJoin(range(10000)) AS a) AS x CROSS JOIN (SELECT arrayJoin(range(10000)) AS b) AS y');
-  add('bomb', 'CUT', 'SELECT length(groupArray(repeat(\'x\', 1000000))) FROM (SELECT arrayJoin(range(100000)) AS n)');
+  add(
+    'bomb',
+    'CUT',
+    'SELECT a, b FROM (SELECT arrayJoin(range(10000)) AS a) AS x CROSS JOIN (SELECT arrayJoin(range(10000)) AS b) AS y',
+  );
+  add('bomb', 'CUT', "SELECT length(groupArray(repeat('x', 1000000))) FROM (SELECT arrayJoin(range(100000)) AS n)");
   add('bomb', 'CUT', 'SELECT arrayJoin(arrayMap(x -> range(100000), range(10000))) AS r');
-  add('bomb', 'CUT', 'SELECT sum(a * b) FROM (SELECT arrayJoin(range(100000)) a) x CROSS JOIN (SELECT arrayJoin(range(100000)) b) y');
-  add('bomb', 'CUT', 'SELECT repeat(\'x\', 100000000) AS s, arrayJoin(range(100)) AS n');
-  add('huge result', 'CUT', 'SELECT c1.event_id, c2.event_id FROM calls AS c1 CROSS JOIN calls AS c2 CROSS JOIN (SELECT arrayJoin(range(1000))) AS n');
+  add(
+    'bomb',
+    'CUT',
+    'SELECT sum(a * b) FROM (SELECT arrayJoin(range(100000)) a) x CROSS JOIN (SELECT arrayJoin(range(100000)) b) y',
+  );
+  add('bomb', 'CUT', "SELECT repeat('x', 100000000) AS s, arrayJoin(range(100)) AS n");
+  add(
+    'huge result',
+    'CUT',
+    'SELECT c1.event_id, c2.event_id FROM calls AS c1 CROSS JOIN calls AS c2 ' +
+      'CROSS JOIN (SELECT arrayJoin(range(1000))) AS n',
+  );
   add('huge result', 'CUT', 'SELECT toString(n) AS s FROM (SELECT arrayJoin(range(200000)) AS n)');
   return list;
 }
@@ -152,8 +265,11 @@ function escapes(teamB: string, database: string): string[] {
     'SELECT c2.team_id AS team_id FROM calls AS c1 CROSS JOIN calls AS c2',
     'SELECT u.team_id AS team_id FROM calls AS c RIGHT JOIN usage_hourly AS u ON 1 = 1',
     'SELECT team_id FROM usage_hourly WHERE team_id NOT IN (SELECT team_id FROM calls)',
-    'SELECT team_id FROM usage_minutely', 'SELECT team_id FROM usage_daily', 'SELECT team_id FROM team_events',
-    `SELECT team_id FROM ${database}.calls`, 'SELECT team_id FROM `calls` AS `x`',
+    'SELECT team_id FROM usage_minutely',
+    'SELECT team_id FROM usage_daily',
+    'SELECT team_id FROM team_events',
+    `SELECT team_id FROM ${database}.calls`,
+    'SELECT team_id FROM `calls` AS `x`',
     `SELECT team_id FROM calls WHERE team_id IN (SELECT team_id FROM usage_daily WHERE team_id = ${b})`,
     'SELECT arrayJoin(groupArray(team_id)) AS team_id FROM calls',
     `SELECT team_id FROM calls WHERE team_id = {t:UUID}`,
@@ -208,7 +324,8 @@ describe('ad hoc SQL: hostile corpus', () => {
           const got = res.status === 200 ? (res.body.truncated ? 'CUT' : 'ANSWERED') : res.body.error?.code;
           const outcome = got === 'QUERY_TOO_COMPLEX' ? 'CUT' : got;
           (outcomes[s.category] ??= {})[outcome] = ((outcomes[s.category] ??= {})[outcome] ?? 0) + 1;
-          if (outcome !== s.expected) wrong.push(`${who} ${JSON.stringify(s.sql)}: ${outcome} ${JSON.stringify(res.body.error ?? '')}`);
+          if (outcome !== s.expected)
+            wrong.push(`${who} ${JSON.stringify(s.sql)}: ${outcome} ${JSON.stringify(res.body.error ?? '')}`);
         }
       }
     } finally {
@@ -248,8 +365,13 @@ describe('ad hoc SQL: hostile corpus', () => {
     const finance = await sql(world.finance.token, { query: 'SELECT sum(requests) FROM usage_daily' }).expect(200);
     expect(finance.body.rows).toEqual([['6']]);
     expect((await sql(world.finance.token, { query: 'SELECT count() FROM calls' })).body.error.code).toBe('FORBIDDEN');
-    expect((await sql(world.finance.token, { query: 'SELECT count() FROM team_events' })).body.error.code).toBe('FORBIDDEN');
-    const owner = await sql(world.ownerA.token, { query: 'SELECT sum(requests) FROM usage_hourly', teamId: world.a.id });
+    expect((await sql(world.finance.token, { query: 'SELECT count() FROM team_events' })).body.error.code).toBe(
+      'FORBIDDEN',
+    );
+    const owner = await sql(world.ownerA.token, {
+      query: 'SELECT sum(requests) FROM usage_hourly',
+      teamId: world.a.id,
+    });
     expect(owner.body.rows).toEqual([['3']]);
     const member = await sql(world.memberA.token, { query: 'SELECT 1', teamId: world.a.id });
     expect([member.status, member.body.error.code]).toEqual([403, 'FORBIDDEN']);
@@ -280,11 +402,16 @@ describe('ad hoc SQL: hostile corpus', () => {
   });
 
   it('runs one query per person at a time: the next gets 429 RATE_LIMITED with Retry-After', async () => {
-    const slow = 'SELECT sum(a * b) FROM (SELECT arrayJoin(range(100000)) a) x CROSS JOIN (SELECT arrayJoin(range(30000)) b) y';
+    const slow =
+      'SELECT sum(a * b) FROM (SELECT arrayJoin(range(100000)) a) x CROSS JOIN (SELECT arrayJoin(range(30000)) b) y';
     const first = sql(world.ownerB.token, { query: slow, teamId: world.b.id }).then((r) => r);
     await new Promise((r) => setTimeout(r, 300));
     const second = await sql(world.ownerB.token, { query: 'SELECT 1', teamId: world.b.id });
-    expect([second.status, second.body.error.code, Number(second.headers['retry-after'])]).toEqual([429, 'RATE_LIMITED', 2]);
+    expect([second.status, second.body.error.code, Number(second.headers['retry-after'])]).toEqual([
+      429,
+      'RATE_LIMITED',
+      2,
+    ]);
     // someone else is not held up by the per-person cap
     await sql(world.sre.token, { query: 'SELECT 1' }).expect(200);
     expect((await first).status).not.toBe(429);
@@ -302,7 +429,12 @@ describe('ad hoc SQL: hostile corpus', () => {
     await sql(world.sre.token, { query: 'SELECT count() FROM call_events' });
     const audit = `{ sqlAudit(first: 5) { edges { node { query querySha256 outcome errorCode scope rowsRead } }
       pageInfo { hasNextPage } } }`;
-    const seen = await graphql<{ sqlAudit: { edges: { node: Record<string, unknown> }[] } }>(app, audit, {}, world.sre.token);
+    const seen = await graphql<{ sqlAudit: { edges: { node: Record<string, unknown> }[] } }>(
+      app,
+      audit,
+      {},
+      world.sre.token,
+    );
     expect(seen.data?.sqlAudit.edges[0].node).toMatchObject({
       query: 'SELECT count() FROM call_events',
       outcome: 'REFUSED',
@@ -314,11 +446,16 @@ describe('ad hoc SQL: hostile corpus', () => {
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('saves queries private or shared within a team and runs them in the runner\'s scope', async () => {
+  it("saves queries private or shared within a team and runs them in the runner's scope", async () => {
     const save = `mutation($n: String!, $s: String!, $t: ID, $sh: Boolean) {
       saveQuery(name: $n, sql: $s, teamId: $t, shared: $sh) { id shared owner { id } } }`;
     const sqlText = 'SELECT sum(requests) FROM usage_hourly WHERE service = {svc:String}';
-    const shared = await graphql<any>(app, save, { n: 'shared', s: sqlText, t: world.b.id, sh: true }, world.ownerB.token);
+    const shared = await graphql<any>(
+      app,
+      save,
+      { n: 'shared', s: sqlText, t: world.b.id, sh: true },
+      world.ownerB.token,
+    );
     expect(shared.errors).toBeUndefined();
     const mine = await graphql<any>(app, save, { n: 'mine', s: sqlText, t: world.b.id, sh: false }, world.ownerB.token);
     expect(shared.data.saveQuery.owner.id).toBe(world.ownerB.id);
@@ -328,12 +465,26 @@ describe('ad hoc SQL: hostile corpus', () => {
     const run = 'mutation($id: ID!, $p: JSON) { runSavedQuery(id: $id, params: $p) { rows } }';
     const ran = await graphql<any>(app, run, { id: shared.data.saveQuery.id, p: { svc: 'svc-b' } }, world.shared.token);
     expect(ran.data.runSavedQuery.rows).toEqual([['3']]);
-    const privateRun = await graphql<any>(app, run, { id: mine.data.saveQuery.id, p: { svc: 'svc-b' } }, world.shared.token);
+    const privateRun = await graphql<any>(
+      app,
+      run,
+      { id: mine.data.saveQuery.id, p: { svc: 'svc-b' } },
+      world.shared.token,
+    );
     expect(privateRun.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const outsider = await graphql<any>(app, run, { id: shared.data.saveQuery.id, p: { svc: 'svc-b' } }, world.ownerA.token);
+    const outsider = await graphql<any>(
+      app,
+      run,
+      { id: shared.data.saveQuery.id, p: { svc: 'svc-b' } },
+      world.ownerA.token,
+    );
     expect(outsider.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const gql = await graphql<any>(app, '{ sql(query: "SELECT 1 AS one", maxRows: 5) { columns { name type } rows truncated } }', {},
-      world.sre.token);
+    const gql = await graphql<any>(
+      app,
+      '{ sql(query: "SELECT 1 AS one", maxRows: 5) { columns { name type } rows truncated } }',
+      {},
+      world.sre.token,
+    );
     expect(gql.data.sql).toEqual({ columns: [{ name: 'one', type: 'UInt8' }], rows: [[1]], truncated: false });
   });
 });

@@ -21,7 +21,11 @@ describe('parseExplainAst', () => {
     const table = nodes.find((n) => n.type === 'TableIdentifier')!;
     expect([table.name, table.parent?.type]).toEqual(['usage.calls', 'TableExpression']);
     const fn = nodes.find((n) => n.type === 'Function')!;
-    expect([fn.name, fn.parent?.type, fn.children[0].children[0].name]).toEqual(['sleep', 'ExpressionList', 'UInt64_1']);
+    expect([fn.name, fn.parent?.type, fn.children[0].children[0].name]).toEqual([
+      'sleep',
+      'ExpressionList',
+      'UInt64_1',
+    ]);
     expect(root.children.map((c) => c.type)).toEqual(['ExpressionList', 'Identifier']);
   });
 

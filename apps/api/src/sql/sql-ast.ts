@@ -23,7 +23,13 @@ export function parseExplainAst(lines: readonly string[]): AstNode {
     const text = line.trim();
     const space = text.indexOf(' ');
     const type = space < 0 ? text : text.slice(0, space);
-    const name = space < 0 ? '' : text.slice(space + 1).replace(TRAILER, '').trim();
+    const name =
+      space < 0
+        ? ''
+        : text
+            .slice(space + 1)
+            .replace(TRAILER, '')
+            .trim();
     while (stack[stack.length - 1].depth >= depth) stack.pop();
     const parent = stack[stack.length - 1].node;
     const node: AstNode = { type, name, parent: parent === root ? undefined : parent, children: [] };

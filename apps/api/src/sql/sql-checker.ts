@@ -5,18 +5,57 @@ import { AstNode, parseExplainAst, walk } from './sql-ast';
 import { isSqlRelation, relationsOf, SqlRelation, SqlScope } from './sql-relations';
 
 // node types named *Query that belong to a SELECT (its FROM list is TablesInSelectQuery)
-const SELECT_NODES = new Set(['SelectWithUnionQuery', 'SelectQuery', 'SelectIntersectExceptQuery', 'TablesInSelectQuery']);
+const SELECT_NODES = new Set([
+  'SelectWithUnionQuery',
+  'SelectQuery',
+  'SelectIntersectExceptQuery',
+  'TablesInSelectQuery',
+]);
 const IN_FUNCTIONS = new Set(['in', 'notIn', 'globalIn', 'globalNotIn', 'nullIn', 'notNullIn', 'globalNullIn']);
 
 // functions that wait, read files, other servers, settings, dictionaries or other tables' metadata,
 // or tell about the host; table functions are refused by position (any function in FROM)
 const DENIED_FUNCTIONS = new Set([
-  'sleep', 'sleepEachRow', 'file', 'url', 's3', 'hdfs', 'remote', 'remoteSecure', 'cluster',
-  'clusterAllReplicas', 'input', 'executable', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt',
-  'generateRandom', 'generateSeries', 'generate_series', 'joinGet', 'joinGetOrNull', 'getSetting',
-  'getSettingOrDefault', 'getServerSetting', 'getMacro', 'hasColumnInTable', 'hostName', 'hostname',
-  'fqdn', 'FQDN', 'getClientHTTPHeader', 'addressToLine', 'addressToLineWithInlines', 'addressToSymbol',
-  'demangle', 'trap', 'catboostEvaluate', 'modelEvaluate', 'evalMLMethod', 'getOSKernelVersion',
+  'sleep',
+  'sleepEachRow',
+  'file',
+  'url',
+  's3',
+  'hdfs',
+  'remote',
+  'remoteSecure',
+  'cluster',
+  'clusterAllReplicas',
+  'input',
+  'executable',
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'generateRandom',
+  'generateSeries',
+  'generate_series',
+  'joinGet',
+  'joinGetOrNull',
+  'getSetting',
+  'getSettingOrDefault',
+  'getServerSetting',
+  'getMacro',
+  'hasColumnInTable',
+  'hostName',
+  'hostname',
+  'fqdn',
+  'FQDN',
+  'getClientHTTPHeader',
+  'addressToLine',
+  'addressToLineWithInlines',
+  'addressToSymbol',
+  'demangle',
+  'trap',
+  'catboostEvaluate',
+  'modelEvaluate',
+  'evalMLMethod',
+  'getOSKernelVersion',
 ]);
 const DENIED_PREFIXES = ['dict', 'filesystem', 'mysql', 'postgresql', 'odbc', 'jdbc'];
 // compared in lower case: the engine knows some names in any case, and a refusal costs nothing
@@ -93,7 +132,8 @@ export class SqlChecker {
       const set = IN_FUNCTIONS.has(node.name) ? node.children[0]?.children[1] : undefined;
       // `x IN name` reads a table by name; a CTE's name is fine, a relation is written as a subquery
       if (set?.type === 'Identifier') {
-        if (isSqlRelation(set.name)) throw new BadUserInputError(`IN ${set.name}: write IN (SELECT … FROM ${set.name})`);
+        if (isSqlRelation(set.name))
+          throw new BadUserInputError(`IN ${set.name}: write IN (SELECT … FROM ${set.name})`);
         if (internal.has(set.name) || set.name.includes('.'))
           throw new ForbiddenError(`${set.name}: only the documented relations can be read`);
       }

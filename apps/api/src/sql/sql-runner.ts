@@ -24,8 +24,16 @@ export const SQL_LIMITS = {
 
 // engine errors that mean a limit cut the query, not that it was wrong
 const LIMIT_ERRORS = new Set([
-  'TIMEOUT_EXCEEDED', 'TOO_MANY_ROWS', 'TOO_MANY_BYTES', 'TOO_MANY_ROWS_OR_BYTES', 'MEMORY_LIMIT_EXCEEDED',
-  'TOO_SLOW', 'QUERY_WAS_CANCELLED', 'TOO_LARGE_ARRAY_SIZE', 'ARGUMENT_OUT_OF_BOUND', 'TOO_LARGE_STRING_SIZE',
+  'TIMEOUT_EXCEEDED',
+  'TOO_MANY_ROWS',
+  'TOO_MANY_BYTES',
+  'TOO_MANY_ROWS_OR_BYTES',
+  'MEMORY_LIMIT_EXCEEDED',
+  'TOO_SLOW',
+  'QUERY_WAS_CANCELLED',
+  'TOO_LARGE_ARRAY_SIZE',
+  'ARGUMENT_OUT_OF_BOUND',
+  'TOO_LARGE_STRING_SIZE',
 ]);
 
 export interface SqlRequest {
@@ -140,7 +148,8 @@ export class SqlRunner {
     settings.push(`max_result_rows = ${maxRows + 1}`, `result_overflow_mode = 'break'`);
     // exact decimals (cost, credits) and 64-bit integers as text rather than rounded JSON numbers
     settings.push('output_format_json_quote_decimals = 1', 'output_format_json_quote_64bit_integers = 1');
-    if (scope.teamId && relations.length) settings.push(`additional_table_filters = ${teamFilters(relations, scope.teamId)}`);
+    if (scope.teamId && relations.length)
+      settings.push(`additional_table_filters = ${teamFilters(relations, scope.teamId)}`);
     // last, so that it also forbids changing any setting after it
     settings.push('readonly = 1');
     const query = `${wrap(formatted)}\nLIMIT ${maxRows + 1}\nSETTINGS ${settings.join(', ')}`;
@@ -156,7 +165,8 @@ export class SqlRunner {
       };
     } catch (error) {
       const code = engineCode(error);
-      if (code && LIMIT_ERRORS.has(code)) throw new SqlEngineError(code, `cut by a limit: ${engineMessage(error)}`, 'QUERY_TOO_COMPLEX');
+      if (code && LIMIT_ERRORS.has(code))
+        throw new SqlEngineError(code, `cut by a limit: ${engineMessage(error)}`, 'QUERY_TOO_COMPLEX');
       throw new SqlEngineError(code, engineMessage(error), 'BAD_USER_INPUT');
     }
   }
@@ -176,7 +186,10 @@ class SqlEngineError extends DomainError {
 /** How a failed run is audited: refused before the engine ran it, cut by a limit, or failed in the engine. */
 function outcomeOf(error: unknown): { outcome: SqlOutcome; errorCode: string } {
   if (error instanceof SqlEngineError)
-    return { outcome: error.code === 'QUERY_TOO_COMPLEX' ? 'LIMIT' : 'ERROR', errorCode: error.engineCode ?? error.code };
+    return {
+      outcome: error.code === 'QUERY_TOO_COMPLEX' ? 'LIMIT' : 'ERROR',
+      errorCode: error.engineCode ?? error.code,
+    };
   if (error instanceof DomainError) return { outcome: 'REFUSED', errorCode: error.code };
   return { outcome: 'ERROR', errorCode: 'INTERNAL_SERVER_ERROR' };
 }

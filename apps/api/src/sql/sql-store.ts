@@ -55,8 +55,19 @@ export class SqlStore {
     await this.postgres.query(
       `INSERT INTO sql_audit (user_id, query, query_sha256, scope, team_id, saved_query_id, rows_read, bytes_read,
          elapsed_ms, outcome, error_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [r.userId, r.query, r.querySha256, r.scope, r.teamId, r.savedQueryId, r.rowsRead, r.bytesRead, r.elapsedMs,
-        r.outcome, r.errorCode],
+      [
+        r.userId,
+        r.query,
+        r.querySha256,
+        r.scope,
+        r.teamId,
+        r.savedQueryId,
+        r.rowsRead,
+        r.bytesRead,
+        r.elapsedMs,
+        r.outcome,
+        r.errorCode,
+      ],
     );
   }
 

@@ -34,7 +34,8 @@ export class SqlController {
     if (typeof query !== 'string' || !query.trim()) throw new BadUserInputError('query: an SQL SELECT');
     if (params !== undefined && params !== null && (typeof params !== 'object' || Array.isArray(params)))
       throw new BadUserInputError('params: an object of values');
-    if (teamId !== undefined && teamId !== null && typeof teamId !== 'string') throw new BadUserInputError('teamId: an id');
+    if (teamId !== undefined && teamId !== null && typeof teamId !== 'string')
+      throw new BadUserInputError('teamId: an id');
     if (maxRows !== undefined && maxRows !== null && typeof maxRows !== 'number')
       throw new BadUserInputError('maxRows: a number');
     const answer = await this.runner.run(principal, req, {
@@ -56,7 +57,9 @@ export class SqlController {
     res.write(csvLine(answer.columns.map((c) => c.name)));
     const numeric = answer.columns.map((c) => NUMERIC_TYPE.test(c.type));
     for (let start = 0; start < answer.rows.length; start += ROWS_PER_CHUNK) {
-      const lines = answer.rows.slice(start, start + ROWS_PER_CHUNK).map((row) => csvLine(row.map((v, i) => cell(v, numeric[i]))));
+      const lines = answer.rows
+        .slice(start, start + ROWS_PER_CHUNK)
+        .map((row) => csvLine(row.map((v, i) => cell(v, numeric[i]))));
       if (!res.write(lines.join(''))) await drained(res);
       if (res.destroyed) return;
     }

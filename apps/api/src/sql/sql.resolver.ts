@@ -97,7 +97,12 @@ export class SqlResolver {
     const mine = saved?.owner_id === userIdOf(principal);
     if (!saved || (!mine && !saved.shared)) throw new NotFoundError('no such saved query');
     // a shared query runs in the caller's own scope for its team, checked again like any other
-    return this.runner.run(principal, context.req, { query: saved.sql, params, teamId: saved.team_id, savedQueryId: id });
+    return this.runner.run(principal, context.req, {
+      query: saved.sql,
+      params,
+      teamId: saved.team_id,
+      savedQueryId: id,
+    });
   }
 
   @Query(() => SqlAuditConnectionType)
@@ -107,7 +112,8 @@ export class SqlResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<SqlAuditConnectionType> {
     if (first === null || first < 1 || first > 500) throw new BadUserInputError('first: 1 to 500');
-    if (after !== undefined && after !== null && !/^\d{1,18}$/.test(after)) throw new BadUserInputError('after: a cursor');
+    if (after !== undefined && after !== null && !/^\d{1,18}$/.test(after))
+      throw new BadUserInputError('after: a cursor');
     const rows = await this.store.auditPage(first + 1, after ?? undefined);
     const page = rows.slice(0, first).map(auditEntry);
     return {
@@ -125,7 +131,6 @@ export class SqlResolver {
 }
 
 function userIdOf(principal: Principal | undefined): string {
-  if (principal?.kind !== 'user')
-    throw new ForbiddenError('saved queries need a personal access token');
+  if (principal?.kind !== 'user') throw new ForbiddenError('saved queries need a personal access token');
   return principal.userId;
 }
