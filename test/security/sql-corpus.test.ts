@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ClickHouseGateway } from '@app/clickhouse';
 import type { AppConfig } from '@app/config';
 import { graphql, startStandalone } from '../harness/app';
 import { dropDatabase, isolatedConfig } from '../harness/test-env';
@@ -387,8 +388,11 @@ describe('ad hoc SQL: hostile corpus', () => {
       params: { team: world.b.id, svc: 'svc-b' },
     }).expect(200);
     expect(bound.body.rows).toEqual([['3']]);
-    const cut = await sql(world.sre.token, { query: 'SELECT event_id FROM calls', maxRows: 2 }).expect(200);
-    expect([cut.body.rows.length, cut.body.truncated]).toEqual([2, true]);
+    const cut = await sql(world.sre.token, { query: 'SELECT event_id FROM calls', maxRows: 1 }).expect(200);
+    expect([cut.body.rows.length, cut.body.truncated]).toEqual([1, true]);
+    // the service's own read on the same session right after: max_result_rows = 2 did not stick
+    const rows = await app.get(ClickHouseGateway).query('SELECT event_id FROM call_events');
+    expect(rows).toHaveLength(6);
     const whole = await sql(world.sre.token, { query: 'SELECT event_id FROM calls', maxRows: 6 }).expect(200);
     expect([whole.body.rows.length, whole.body.truncated]).toEqual([6, false]);
     // a usage read right after the cut run still sees every row (max_result_rows did not stick)
