@@ -451,44 +451,40 @@ describe('ad hoc SQL: hostile corpus', () => {
   });
 
   it("saves queries private or shared within a team and runs them in the runner's scope", async () => {
+    type Saved = { saveQuery: { id: string; shared: boolean; owner: { id: string } } };
+    type Listed = { savedQueries: { name: string }[] };
+    type Ran = { runSavedQuery: { rows: unknown[][] } };
     const save = `mutation($n: String!, $s: String!, $t: ID, $sh: Boolean) {
       saveQuery(name: $n, sql: $s, teamId: $t, shared: $sh) { id shared owner { id } } }`;
     const sqlText = 'SELECT sum(requests) FROM usage_hourly WHERE service = {svc:String}';
-    const shared = await graphql<any>(
-      app,
-      save,
-      { n: 'shared', s: sqlText, t: world.b.id, sh: true },
-      world.ownerB.token,
-    );
-    expect(shared.errors).toBeUndefined();
-    const mine = await graphql<any>(app, save, { n: 'mine', s: sqlText, t: world.b.id, sh: false }, world.ownerB.token);
-    expect(shared.data.saveQuery.owner.id).toBe(world.ownerB.id);
-    const list = '{ savedQueries(teamId: $t) { name } }'.replace('{ saved', 'query($t: ID) { saved');
-    const byShared = await graphql<any>(app, list, { t: world.b.id }, world.shared.token);
-    expect(byShared.data.savedQueries.map((q: { name: string }) => q.name)).toEqual(['shared']);
+    const saveAs = (name: string, shared: boolean) =>
+      graphql<Saved>(app, save, { n: name, s: sqlText, t: world.b.id, sh: shared }, world.ownerB.token);
+    const shared = await saveAs('shared', true);
+    const mine = await saveAs('mine', false);
+    expect([shared.errors, mine.errors]).toEqual([undefined, undefined]);
+    expect(shared.data?.saveQuery.owner.id).toBe(world.ownerB.id);
+    const list = 'query($t: ID) { savedQueries(teamId: $t) { name } }';
+    const names = async (token: string) =>
+      (await graphql<Listed>(app, list, { t: world.b.id }, token)).data?.savedQueries.map((q) => q.name);
+    expect(await names(world.ownerB.token)).toEqual(['mine', 'shared']);
+    // team B's ADMIN sees the shared one only; a plain MEMBER, who may not run SQL there, neither
+    expect(await names(world.shared.token)).toEqual(['shared']);
+    expect(await names(world.memberB.token)).toEqual([]);
     const run = 'mutation($id: ID!, $p: JSON) { runSavedQuery(id: $id, params: $p) { rows } }';
-    const ran = await graphql<any>(app, run, { id: shared.data.saveQuery.id, p: { svc: 'svc-b' } }, world.shared.token);
-    expect(ran.data.runSavedQuery.rows).toEqual([['3']]);
-    const privateRun = await graphql<any>(
-      app,
-      run,
-      { id: mine.data.saveQuery.id, p: { svc: 'svc-b' } },
-      world.shared.token,
-    );
+    const runAs = (id: string | undefined, token: string) => graphql<Ran>(app, run, { id, p: { svc: 'svc-b' } }, token);
+    const ran = await runAs(shared.data?.saveQuery.id, world.shared.token);
+    expect(ran.data?.runSavedQuery.rows).toEqual([['3']]);
+    const privateRun = await runAs(mine.data?.saveQuery.id, world.shared.token);
     expect(privateRun.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const outsider = await graphql<any>(
-      app,
-      run,
-      { id: shared.data.saveQuery.id, p: { svc: 'svc-b' } },
-      world.ownerA.token,
-    );
+    const outsider = await runAs(shared.data?.saveQuery.id, world.ownerA.token);
     expect(outsider.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const gql = await graphql<any>(
+    type Answer = { sql: { columns: { name: string; type: string }[]; rows: unknown[][]; truncated: boolean } };
+    const gql = await graphql<Answer>(
       app,
       '{ sql(query: "SELECT 1 AS one", maxRows: 5) { columns { name type } rows truncated } }',
       {},
       world.sre.token,
     );
-    expect(gql.data.sql).toEqual({ columns: [{ name: 'one', type: 'UInt8' }], rows: [[1]], truncated: false });
+    expect(gql.data?.sql).toEqual({ columns: [{ name: 'one', type: 'UInt8' }], rows: [[1]], truncated: false });
   });
 });
