@@ -9,6 +9,7 @@ import { DependencyHealth } from './dependency-health';
 import { GraphQLApiModule } from './graphql/graphql.options';
 import { HealthController } from './health.controller';
 import { PlatformModule } from './platform.module';
+import { SqlModule } from './sql/sql.module';
 
 export { GRAPHQL_PATH } from './graphql/graphql.options';
 
@@ -21,6 +22,7 @@ export const API_FEATURE_MODULES = [
   AnalyticsModule,
   TeamsModule,
   PricingModule,
+  SqlModule,
 ];
 
 @Module({})

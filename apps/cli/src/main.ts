@@ -19,8 +19,8 @@ commands:
   clickhouse-reset --yes
                      drop the ClickHouse database (every table, view and row) and apply the
                      migrations again: for a development database from before the 0001-0099 squash
-  sql "<SELECT …>"   run a read-only query on ClickHouse and print JSON rows (for the
-                     embedded engine, run it while the service is stopped: one process per data dir)
+  sql                retired: ad hoc SQL goes through the running service (POST /v1/sql or the
+                     \`sql\` GraphQL query), which checks, scopes, limits and audits it
 `;
 
 async function migrate(): Promise<void> {
@@ -118,18 +118,10 @@ async function clickhouseReset(...args: string[]): Promise<void> {
   }
 }
 
-const READ_ONLY = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
-
-async function sql(query?: string): Promise<void> {
-  if (!query || !READ_ONLY.test(query))
-    throw new Error('sql takes one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
-  const config = loadConfig();
-  const clickhouse = await ClickHouseGateway.connect(config.clickhouse);
-  try {
-    for (const row of await clickhouse.query(query)) console.log(JSON.stringify(row));
-  } finally {
-    await clickhouse.close();
-  }
+// a regex could not tell a read from a write, and the embedded engine allows one process per data
+// directory, so the service's own checked and audited path replaced this command
+async function sql(): Promise<void> {
+  throw new Error('sql is retired: use POST /v1/sql or the `sql` GraphQL query of the running service');
 }
 
 const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = {

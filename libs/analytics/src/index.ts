@@ -12,3 +12,4 @@ export * from './dto/usage-summary.type';
 export * from './dto/usage-types';
 export * from './live-usage.hub';
 export * from './call-logs.query';
+export * from './csv-cell';

@@ -5,6 +5,14 @@ import { ReadWriteLock } from './rw-lock';
 
 export type QueryParams = Record<string, unknown>;
 
+/** A result with its columns' types and the engine's read statistics (format JSONCompact). */
+export interface TableResult {
+  meta: { name: string; type: string }[];
+  data: unknown[][];
+  rows: number;
+  statistics?: { elapsed: number; rows_read: number; bytes_read: number };
+}
+
 export interface RequestOptions {
   params?: QueryParams;
   settings?: ClickHouseSettings;
@@ -58,6 +66,42 @@ export class ClickHouseGateway {
         clickhouse_settings: options.settings,
       });
       return result.json<T>();
+    });
+  }
+
+  /**
+   * Rows as arrays with the columns' names and types, for answers whose shape the caller does not
+   * know (callers' own SQL, which a limit may stop after its output began). The embedded engine
+   * (chdb 3.4) keeps the output of a query that failed midway and hands it out at the start of
+   * the next query's answer, whoever asked; so there such a query runs exclusively and, when it
+   * fails, a throwaway query takes the leftover before anyone else runs.
+   */
+  async queryTable(query: string, options: RequestOptions = {}): Promise<TableResult> {
+    const read = async (): Promise<TableResult> => {
+      const result = await this.client.query({
+        query,
+        format: 'JSONCompact',
+        query_params: options.params,
+        clickhouse_settings: options.settings,
+      });
+      const answer = await result.json<unknown[]>();
+      return {
+        meta: answer.meta ?? [],
+        data: answer.data,
+        rows: answer.rows ?? answer.data.length,
+        statistics: answer.statistics,
+      };
+    };
+    if (this.mode === 'server') return read();
+    if (options.settings && Object.keys(options.settings).length)
+      throw new Error('queryTable takes its settings in the query text (a SETTINGS clause)');
+    return this.lock.withExclusive(async () => {
+      try {
+        return await read();
+      } catch (error) {
+        await (await this.client.query({ query: 'SELECT 1', format: 'TabSeparated' })).text();
+        throw error;
+      }
     });
   }
 

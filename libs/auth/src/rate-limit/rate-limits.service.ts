@@ -15,6 +15,11 @@ export interface LimitedRequest {
 // an export streams for a while; a client that waits this long has a fair chance of a free slot
 const EXPORT_RETRY_AFTER_SECONDS = 5;
 
+// an ad hoc query stops after its max_execution_time (10 s); most end far sooner
+const SQL_RETRY_AFTER_SECONDS = 2;
+/** Ad hoc SQL runs at once: in the process (they share its engine), and per person. */
+export const SQL_MAX_CONCURRENT = 4;
+export const SQL_MAX_CONCURRENT_PER_USER = 1;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 export function principalKey(principal: Principal | undefined): string {
@@ -32,6 +37,8 @@ export class RateLimits {
   readonly authFailures: TokenBucketLimiter;
   readonly expensive: TokenBucketLimiter;
   readonly exports: ConcurrencySlots;
+  readonly sqlRuns = new ConcurrencySlots(SQL_MAX_CONCURRENT);
+  readonly sqlRunsPerUser = new ConcurrencySlots(SQL_MAX_CONCURRENT_PER_USER);
   // a GraphQL operation is guarded once per root field; its failure counts once
   private readonly counted = new WeakSet<object>();
 
@@ -73,6 +80,21 @@ export class RateLimits {
       `at most ${this.exports.perKey} exports at once; wait for one to finish`,
       EXPORT_RETRY_AFTER_SECONDS,
     );
+  }
+
+  /** A slot for one ad hoc SQL run (release it when the run ends), or RATE_LIMITED. */
+  acquireSqlSlot(req: object, principal: Principal | undefined): () => void {
+    const mine = this.sqlRunsPerUser.tryAcquire(principalKey(principal));
+    if (!mine) throw refusal(req, 'one SQL query at a time; wait for yours to finish', SQL_RETRY_AFTER_SECONDS);
+    const shared = this.sqlRuns.tryAcquire('process');
+    if (shared) {
+      return () => {
+        shared();
+        mine();
+      };
+    }
+    mine();
+    throw refusal(req, `at most ${SQL_MAX_CONCURRENT} SQL queries run at once; try again`, SQL_RETRY_AFTER_SECONDS);
   }
 }
 

@@ -28,6 +28,14 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     // a token's name and use are its owner's business only, platform ADMINs included
     AccessToken: rule<AccessTokenType>((t, v) => t.userId === v.userId),
     ModelPrice: rule(() => true),
+    // a saved query's text is its owner's; a shared one is also for those who may run SQL in its team
+    SavedQuery: rule<{ ownerId: string; shared: boolean; teamId: string | null }>(
+      async (q, v) =>
+        q.ownerId === v.userId ||
+        (q.shared && (readsEveryTeam(v) || (q.teamId !== null && (await v.manages(q.teamId))))),
+    ),
+    // who ran which query over whose data: platform staff who answer for the service
+    SqlAuditEntry: rule((_, v) => v.hasPlatformRole('ADMIN', 'SRE')),
   },
   values: {
     CreatedUser: 'envelope: its user is checked by the User rule',
@@ -46,5 +54,9 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     CallLogEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     CallLogConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     PageInfo: 'cursor envelope',
+    SqlResult: 'sql answer: its root field scoped the query (SqlRunner: roles, team filter in the engine)',
+    SqlColumn: 'sql answer: its root field scoped the query (SqlRunner: roles, team filter in the engine)',
+    SqlAuditConnection: 'envelope: its entries are checked by the SqlAuditEntry rule',
+    SqlAuditEdge: 'envelope: its entry is checked by the SqlAuditEntry rule',
   },
 };
