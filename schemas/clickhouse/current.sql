@@ -42,6 +42,60 @@ ORDER BY (toStartOfHour(occurred_at), team_id, user_id, occurred_at, event_id)
 TTL toDateTime(occurred_at) + toIntervalDay(90)
 SETTINGS index_granularity = 2048, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, min_compress_block_size = 8192;
 
+CREATE VIEW calls
+(
+    `event_id` String,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `input_tokens` UInt32,
+    `output_tokens` UInt32,
+    `cache_read_tokens` UInt32,
+    `cache_write_tokens` UInt32,
+    `total_tokens` UInt64,
+    `latency_ms` UInt32,
+    `ttft_ms` Nullable(UInt32),
+    `status` LowCardinality(String),
+    `http_status` Nullable(UInt16),
+    `error_code` Nullable(String),
+    `tags` Array(String),
+    `request_id` Nullable(String),
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `priced` Bool
+)
+AS SELECT
+    event_id,
+    occurred_at,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    input_tokens,
+    output_tokens,
+    cache_read_tokens,
+    cache_write_tokens,
+    toUInt64(input_tokens) + output_tokens AS total_tokens,
+    latency_ms,
+    ttft_ms,
+    status,
+    http_status,
+    error_code,
+    tags,
+    request_id,
+    cost,
+    credits,
+    priced
+FROM call_events;
+
 CREATE TABLE event_ids
 (
     `event_id` String,
@@ -95,6 +149,82 @@ CREATE TABLE membership_events
 ENGINE = ReplacingMergeTree
 ORDER BY (team_id, seq)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE VIEW team_events
+(
+    `team_id` UUID,
+    `seq` UInt32,
+    `type` LowCardinality(String),
+    `actor_id` Nullable(UUID),
+    `user_id` Nullable(UUID),
+    `role` LowCardinality(String),
+    `payload` String,
+    `occurred_at` DateTime64(3, 'UTC')
+)
+AS SELECT
+    team_id,
+    seq,
+    type,
+    actor_id,
+    user_id,
+    role,
+    payload,
+    occurred_at
+FROM membership_events
+FINAL;
+
+CREATE VIEW usage_daily
+(
+    `day` Date,
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `total_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency_quantiles` Array(Float32),
+    `latency_p50_ms` Float32,
+    `latency_p95_ms` Float32,
+    `latency_p99_ms` Float32
+)
+AS SELECT
+    day,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    input_tokens + output_tokens AS total_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMerge(0.5, 0.95, 0.99)(latency) AS latency_quantiles,
+    latency_quantiles[1] AS latency_p50_ms,
+    latency_quantiles[2] AS latency_p95_ms,
+    latency_quantiles[3] AS latency_p99_ms
+FROM usage_detail_1d
+GROUP BY
+    day,
+    team_id,
+    service,
+    model,
+    model_type,
+    source;
 
 CREATE TABLE usage_detail_1d
 (
@@ -171,6 +301,59 @@ GROUP BY
     team_id,
     user_id,
     api_key_id,
+    service,
+    model,
+    model_type,
+    source;
+
+CREATE VIEW usage_hourly
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `total_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency_quantiles` Array(Float32),
+    `latency_p50_ms` Float32,
+    `latency_p95_ms` Float32,
+    `latency_p99_ms` Float32
+)
+AS SELECT
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    input_tokens + output_tokens AS total_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMerge(0.5, 0.95, 0.99)(latency) AS latency_quantiles,
+    latency_quantiles[1] AS latency_p50_ms,
+    latency_quantiles[2] AS latency_p95_ms,
+    latency_quantiles[3] AS latency_p99_ms
+FROM usage_team_1h
+GROUP BY
+    hour,
+    team_id,
     service,
     model,
     model_type,
@@ -319,6 +502,59 @@ GROUP BY
     user_id,
     api_key_id,
     service,
+    source;
+
+CREATE VIEW usage_minutely
+(
+    `minute` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `total_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency_quantiles` Array(Float32),
+    `latency_p50_ms` Float32,
+    `latency_p95_ms` Float32,
+    `latency_p99_ms` Float32
+)
+AS SELECT
+    minute,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    input_tokens + output_tokens AS total_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMerge(0.5, 0.95, 0.99)(latency) AS latency_quantiles,
+    latency_quantiles[1] AS latency_p50_ms,
+    latency_quantiles[2] AS latency_p95_ms,
+    latency_quantiles[3] AS latency_p99_ms
+FROM usage_team_1m
+GROUP BY
+    minute,
+    team_id,
+    service,
+    model,
+    model_type,
     source;
 
 CREATE TABLE usage_platform_1h
