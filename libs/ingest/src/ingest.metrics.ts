@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RejectedMessage } from './call-events.consumer';
+import type { RejectedMessage } from '@app/kafka';
 
 export class IngestMetrics {
   readonly eventsIn: Counter;
