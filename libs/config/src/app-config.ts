@@ -14,6 +14,7 @@ import {
   validateSync,
 } from 'class-validator';
 import * as path from 'node:path';
+import { packageRoot } from './package-root';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -76,6 +77,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) METRICS_REFRESH_INTERVAL_MS?: number;
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SCHEMA_WAIT_TIMEOUT_MS?: number;
 }
 
 export interface AppConfig {
@@ -110,8 +112,10 @@ export interface AppConfig {
   rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
   health: { checkIntervalMs: number; probeTimeoutMs: number };
   metrics: { token?: string; refreshIntervalMs: number };
-  logLevel: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
+  /** how long a process that does not migrate waits for the schema it was built with */
+  schemaWaitTimeoutMs: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -137,7 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`),
     );
   }
-  const repoRoot = path.resolve(__dirname, '../../..');
   const database = vars.CLICKHOUSE_DATABASE ?? 'usage';
   const clickhouse: AppConfig['clickhouse'] = vars.CLICKHOUSE_URL
     ? {
@@ -149,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }
     : {
         mode: 'embedded',
-        path: path.resolve(vars.CLICKHOUSE_PATH ?? path.join(repoRoot, '.data/clickhouse')),
+        path: path.resolve(vars.CLICKHOUSE_PATH ?? path.join(packageRoot(), '.data/clickhouse')),
         database,
       };
   const callsTopic = vars.KAFKA_CALLS_TOPIC ?? 'calls.v1';
@@ -189,7 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       probeTimeoutMs: vars.HEALTH_PROBE_TIMEOUT_MS ?? 2000,
     },
     metrics: { token: vars.METRICS_TOKEN, refreshIntervalMs: vars.METRICS_REFRESH_INTERVAL_MS ?? 15_000 },
-    logLevel: vars.LOG_LEVEL ?? 'info',
+    logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
+    schemaWaitTimeoutMs: vars.SCHEMA_WAIT_TIMEOUT_MS ?? 600_000,
   };
 }
