@@ -124,8 +124,7 @@ export class BatchConsumer<R> {
     });
   }
 
-  /** Exposed for unit specs, which drive it with faked payloads. */
-  async handleBatch(payload: EachBatchPayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = payload;
     const { handler, deadLetters, hooks } = this.options;
     const steps = this.stepsFor({ heartbeat, isRunning, isStale });
