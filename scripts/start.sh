@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings the whole service up on this machine: Kafka by scripts/kafka.sh, the machine's Postgres,
 # the embedded ClickHouse engine (data in .data/clickhouse), and the standalone process (API +
-# ingest worker). Ctrl-C stops the service; `npm run kafka -- stop` stops the broker.
+# ingest worker), compiled into dist/ first when dist/ is missing or older than the sources.
+# Ctrl-C stops the service; `npm run kafka -- stop` stops the broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,4 @@ if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
 fi
 
 export NODE_ENV="${NODE_ENV:-production}"
-exec node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/standalone/src/main.ts
+exec bash scripts/run-compiled.sh standalone

@@ -13,7 +13,7 @@ const LEVEL_NAMES: Record<number, LogLevel> = {
 function jsonLogCreator() {
   return ({ namespace, level, log }: LogEntry) => {
     const { message, timestamp: _timestamp, ...extra } = log;
-    logger[LEVEL_NAMES[level] ?? 'debug'](message, { component: `kafka.${namespace}`, ...extra });
+    logger[LEVEL_NAMES[level] ?? 'debug'](message, { component: namespace ? `kafka.${namespace}` : 'kafka', ...extra });
   };
 }
 
