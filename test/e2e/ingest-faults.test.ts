@@ -12,7 +12,7 @@ import { createKafka } from '@app/kafka';
 import { computeCost } from '@app/pricing';
 import { ChildApp, freePort, runCli } from '../harness/child-app';
 import { makeEvent } from '../harness/events';
-import { dropDatabase, isolatedEnv, SERVICE_TOKEN, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedEnv, waitFor } from '../harness/test-env';
 
 const MODEL = 'glm-5';
 const PRICE = { inputPerMillion: '0.600000000', outputPerMillion: '2.200000000', cacheReadPerMillion: '0.110000000', cacheWritePerMillion: null };
@@ -52,12 +52,16 @@ describe('ingest under faults', () => {
   let app: ChildApp;
   let kafka: Kafka;
   let producer: Producer;
+  /** a platform ADMIN's token: GraphQL refuses service tokens */
+  let adminToken: string;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-chdb-'));
 
   beforeAll(async () => {
     env = isolatedEnv('faults', { CLICKHOUSE_PATH: dataDir, INGEST_BATCH_MAX_EVENTS: '2000', LOG_LEVEL: 'warn' });
     config = loadConfig(env);
     await runCli(env, 'migrate');
+    const bootstrap = await runCli(env, 'bootstrap', '--username', 'faults_admin', '--email', 'faults@example.com');
+    adminToken = /access token \(shown once, store it now\): (\S+)/.exec(bootstrap)![1];
     const pg = new Client({ connectionString: config.postgres.url });
     await pg.connect();
     await pg.query(
@@ -83,7 +87,7 @@ describe('ingest under faults', () => {
   async function summary(filter: Record<string, unknown>): Promise<Summary> {
     const res = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ query: SUMMARY, variables: { filter: { range: { preset: 'LAST_1_DAY' }, ...filter } } }),
     });
     const body = (await res.json()) as { data?: { usageSummary: Summary }; errors?: unknown };
