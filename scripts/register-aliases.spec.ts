@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import { compilerOptions } from '../tsconfig.json';
 
-const { aliasTarget } = require('./register-aliases.js') as { aliasTarget: (request: string, root: string) => string | undefined };
+const { aliasTarget } = require('./register-aliases.js') as {
+  aliasTarget: (request: string, root: string) => string | undefined;
+};
 
-describe('register-aliases (the compiled apps\' alias resolver)', () => {
+describe("register-aliases (the compiled apps' alias resolver)", () => {
   const root = '/dist';
 
   it.each(Object.entries(compilerOptions.paths))('maps %s where tsconfig.json does', (alias, [target]) => {

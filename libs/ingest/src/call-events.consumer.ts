@@ -85,7 +85,11 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
   async plan(batch: Batch, steps: BatchSteps): Promise<ChunkBounds[]> {
     const first = batch.messages[0].offset;
     const recorded = await steps.retry('plan', () => this.writer.recordedChunks(batch.topic, batch.partition, first));
-    const chunks = planChunks(batch.messages.map((m) => m.offset), this.config.ingest.batchMaxEvents, recorded);
+    const chunks = planChunks(
+      batch.messages.map((m) => m.offset),
+      this.config.ingest.batchMaxEvents,
+      recorded,
+    );
     for (const { start, retry } of chunks) {
       const offset = batch.messages[start].offset;
       if (!retry && recorded.has(offset)) {

@@ -1,6 +1,14 @@
 import type { Batch, Kafka, Message } from 'kafkajs';
 import type { AppConfig } from '@app/config';
-import { BatchConsumer, BatchSteps, ChunkBounds, Decoded, IdempotentProducer, RejectedMessage, skipAndCount } from '@app/kafka';
+import {
+  BatchConsumer,
+  BatchSteps,
+  ChunkBounds,
+  Decoded,
+  IdempotentProducer,
+  RejectedMessage,
+  skipAndCount,
+} from '@app/kafka';
 import { decodeCallEvent } from './call-event-decoder';
 
 export interface DlqReplayReport {

@@ -27,7 +27,12 @@ function fakeKafka() {
 }
 
 const message = (offset: number, value = `m${offset}`): KafkaMessage =>
-  ({ offset: String(offset), key: Buffer.from('k'), value: Buffer.from(value), headers: {} }) as unknown as KafkaMessage;
+  ({
+    offset: String(offset),
+    key: Buffer.from('k'),
+    value: Buffer.from(value),
+    headers: {},
+  }) as unknown as KafkaMessage;
 
 /** A fetched batch of the given offsets; `owned` says whether the partition is still this consumer's. */
 function payload(offsets: number[], owned: () => boolean = () => true) {
@@ -70,7 +75,9 @@ function recordingHandler(log: string[], store?: () => Promise<void>): BatchHand
   };
 }
 
-async function started(options: Partial<BatchConsumerOptions<string[]>> & Pick<BatchConsumerOptions<string[]>, 'handler'>) {
+async function started(
+  options: Partial<BatchConsumerOptions<string[]>> & Pick<BatchConsumerOptions<string[]>, 'handler'>,
+) {
   const fake = fakeKafka();
   const loop = new BatchConsumer<string[]>({
     name: 'test',
@@ -173,7 +180,10 @@ describe('BatchConsumer', () => {
           throw new Error('store down');
         }),
     };
-    const { fake } = await started({ handler, hooks: { onStepFailure: (stage, n) => void failures.push(`${stage} ${n}`) } });
+    const { fake } = await started({
+      handler,
+      hooks: { onStepFailure: (stage, n) => void failures.push(`${stage} ${n}`) },
+    });
     const { payload: p, commits } = payload([1], () => owned);
     // one real backoff (200 ms) between the two attempts
     await expect(fake.eachBatch!(p)).rejects.toThrow('store down');
@@ -181,7 +191,7 @@ describe('BatchConsumer', () => {
     expect(commits).toEqual([]);
   });
 
-  it('stops between chunks once the partition is no longer this consumer\'s', async () => {
+  it("stops between chunks once the partition is no longer this consumer's", async () => {
     let owned = true;
     const log: string[] = [];
     const handler: BatchHandler<string[]> = {
@@ -222,7 +232,10 @@ describe('BatchConsumer', () => {
 
   it('reports the partitions the group assigned on the topic', async () => {
     const assigned: number[][] = [];
-    const { fake } = await started({ handler: recordingHandler([]), hooks: { onAssigned: (p) => void assigned.push(p) } });
+    const { fake } = await started({
+      handler: recordingHandler([]),
+      hooks: { onAssigned: (p) => void assigned.push(p) },
+    });
     fake.emit('group_join', { memberAssignment: { calls: [0, 2], other: [1] } });
     fake.emit('group_join', { memberAssignment: { other: [1] } });
     expect(assigned).toEqual([[0, 2], []]);

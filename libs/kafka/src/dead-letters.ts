@@ -62,7 +62,12 @@ export function skipAndCount(
   return {
     async handle(rejected, chunk) {
       for (const r of rejected) {
-        logger[logLevel]('message skipped', { topic: chunk.topic, partition: chunk.partition, offset: r.message.offset, reason: r.reason });
+        logger[logLevel]('message skipped', {
+          topic: chunk.topic,
+          partition: chunk.partition,
+          offset: r.message.offset,
+          reason: r.reason,
+        });
         count(r);
       }
     },

@@ -37,11 +37,16 @@ describe('JsonLogger', () => {
     logger.error('boom', 'Error: boom\n    at x (y.js:1:1)', 'ExceptionsHandler');
     expect(lines).toEqual([
       expect.objectContaining({ level: 'info', msg: 'listening', context: 'Custom' }),
-      expect.objectContaining({ level: 'error', msg: 'boom', context: 'ExceptionsHandler', stack: expect.stringContaining('at x') }),
+      expect.objectContaining({
+        level: 'error',
+        msg: 'boom',
+        context: 'ExceptionsHandler',
+        stack: expect.stringContaining('at x'),
+      }),
     ]);
   });
 
-  it('puts the request id on every line written within the request, across awaits, and on none outside it', async () => {
+  it('puts the request id on each line written within the request, across awaits, and on none outside', async () => {
     const { logger, lines } = capture('info');
     await withRequestId('req-1', async () => {
       logger.info('before');

@@ -41,7 +41,14 @@ function redact(value: unknown, key = ''): unknown {
 }
 
 /** Nest's bootstrap chatter (module wiring, route mapping) is for debugging, not for every start. */
-const NEST_BOOTSTRAP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'GraphQLModule']);
+const NEST_BOOTSTRAP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'GraphQLModule',
+]);
 const STACK = /\n\s+at /;
 
 /**

@@ -35,6 +35,8 @@ describe('waitForSchemas', () => {
       ],
       { timeoutMs: 5_000, pollMs: 1_000, ...fakeClock() },
     );
-    await expect(waiting).rejects.toThrow(/postgres: 1 pending, first AccessTokenLifetime1000000000003.*cli -- migrate/);
+    await expect(waiting).rejects.toThrow(
+      /postgres: 1 pending, first AccessTokenLifetime1000000000003.*cli -- migrate/,
+    );
   });
 });
