@@ -7,7 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm install --no-audit --no-fund --no-save
-bash scripts/kafka.sh start
+# a broker already listening (another checkout's, a service) is used as it is
+if [ -n "${KAFKA_BROKERS:-}" ] || (exec 3<>/dev/tcp/127.0.0.1/"${KAFKA_PORT:-9092}") 2>/dev/null; then
+  echo "kafka: using ${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+else
+  bash scripts/kafka.sh start
+fi
 
 node -e "
 const { Client } = require('pg');
