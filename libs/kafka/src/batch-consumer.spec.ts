@@ -230,6 +230,17 @@ describe('BatchConsumer', () => {
     expect(fake.consumer.run).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps trying to start a crashed consumer while the broker refuses it', async () => {
+    const { fake, loop } = await started({ handler: recordingHandler([]), restartDelayMs: 0 });
+    const refused = new Error('broker down');
+    fake.consumer.connect.mockRejectedValueOnce(refused).mockRejectedValueOnce(refused);
+    fake.emit('crash', { restart: false, error: new Error('fatal') });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.consumer.connect).toHaveBeenCalledTimes(4);
+    expect(fake.consumer.run).toHaveBeenCalledTimes(2);
+    await loop.stop();
+  });
+
   it('reports the partitions the group assigned on the topic', async () => {
     const assigned: number[][] = [];
     const { fake } = await started({

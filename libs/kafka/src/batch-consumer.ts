@@ -94,10 +94,7 @@ export class BatchConsumer<R> {
       hooks?.onCrash?.();
       if (payload.restart || this.stopping) return;
       logger.error(`${name} consumer crashed; starting it again`, { error: String(payload.error) });
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = undefined;
-        void this.run().catch((error) => logger.error(`${name} consumer restart failed`, { error: String(error) }));
-      }, this.options.restartDelayMs ?? RETRY_MAX_MS);
+      this.scheduleRestart();
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       hooks?.onAssigned?.(payload.memberAssignment[topic] ?? []);
@@ -110,6 +107,17 @@ export class BatchConsumer<R> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
+  }
+
+  /** Starts the consumer again after the delay, and again after each failed start (the broker may be down). */
+  private scheduleRestart(): void {
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.run().catch((error) => {
+        logger.error(`${this.options.name} consumer restart failed; trying again`, { error: String(error) });
+        this.scheduleRestart();
+      });
+    }, this.options.restartDelayMs ?? RETRY_MAX_MS);
   }
 
   private async run(): Promise<void> {
