@@ -8,10 +8,11 @@ const root = path.resolve(__dirname, '..');
 /** docker-compose.yml cannot run here; check that it parses and speaks the config's language. */
 describe('docker-compose.yml', () => {
   const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
-  const appServices = ['api', 'ingest-worker'];
+  const appServices = ['api', 'ingest-worker', 'migrate'];
 
-  it('defines the stack: Kafka 3.9 (KRaft), a pinned ClickHouse server, Postgres, api and worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'clickhouse', 'ingest-worker', 'kafka', 'postgres']);
+  it('defines the stack: Kafka 3.9 (KRaft), a pinned ClickHouse server, Postgres, migrate, api and worker', () => {
+    const services = ['api', 'clickhouse', 'ingest-worker', 'kafka', 'migrate', 'postgres'];
+    expect(Object.keys(compose.services).sort()).toEqual(services);
     expect(compose.services.kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
     expect(compose.services.kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
     expect(compose.services.clickhouse.image).toMatch(/^clickhouse\/clickhouse-server:\d+\.\d+$/);

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Brings the whole service up on this machine: Kafka by scripts/kafka.sh, the machine's Postgres,
 # the embedded ClickHouse engine (data in .data/clickhouse), and the standalone process (API +
-# ingest worker). Ctrl-C stops the service; `npm run kafka -- stop` stops the broker.
+# ingest worker), compiled into dist/ first when dist/ is missing or older than the sources.
+# Ctrl-C stops the service; `npm run kafka -- stop` stops the broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm install --no-audit --no-fund --no-save
-bash scripts/kafka.sh start
+# a broker already listening (another checkout's, a service) is used as it is
+if [ -n "${KAFKA_BROKERS:-}" ] || (exec 3<>/dev/tcp/127.0.0.1/"${KAFKA_PORT:-9092}") 2>/dev/null; then
+  echo "kafka: using ${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+else
+  bash scripts/kafka.sh start
+fi
 
 node -e "
 const { Client } = require('pg');
@@ -28,4 +34,4 @@ if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
 fi
 
 export NODE_ENV="${NODE_ENV:-production}"
-exec node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/standalone/src/main.ts
+exec bash scripts/run-compiled.sh standalone

@@ -12,7 +12,7 @@ import { createKafka } from '@app/kafka';
 import { computeCost } from '@app/pricing';
 import { ChildApp, freePort, runCli } from '../harness/child-app';
 import { makeEvent } from '../harness/events';
-import { dropDatabase, isolatedEnv, SERVICE_TOKEN, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedEnv, waitFor } from '../harness/test-env';
 
 const MODEL = 'glm-5';
 const PRICE = { inputPerMillion: '0.600000000', outputPerMillion: '2.200000000', cacheReadPerMillion: '0.110000000', cacheWritePerMillion: null };
@@ -52,6 +52,7 @@ describe('ingest under faults', () => {
   let app: ChildApp;
   let kafka: Kafka;
   let producer: Producer;
+  /** a platform ADMIN's token: GraphQL refuses service tokens */
   let adminToken: string;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-chdb-'));
 
@@ -59,7 +60,6 @@ describe('ingest under faults', () => {
     env = isolatedEnv('faults', { CLICKHOUSE_PATH: dataDir, INGEST_BATCH_MAX_EVENTS: '2000', LOG_LEVEL: 'warn' });
     config = loadConfig(env);
     await runCli(env, 'migrate');
-    // usage is read as a platform ADMIN: GraphQL refuses the gateway's service token
     const bootstrap = await runCli(env, 'bootstrap', '--username', 'faults_admin', '--email', 'faults@example.com');
     adminToken = /access token \(shown once, store it now\): (\S+)/.exec(bootstrap)![1];
     const pg = new Client({ connectionString: config.postgres.url });

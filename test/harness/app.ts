@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
-import { createHttpApp } from '@app/api/http';
+import { createHttpApp } from '@app/platform';
 import { StandaloneModule } from '@app/standalone/standalone.module';
 import { buildCommand, CreateUser, CreateUserCommand } from '@app/teams';
 

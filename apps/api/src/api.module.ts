@@ -8,12 +8,12 @@ import { TeamsModule } from '@app/teams';
 import { DependencyHealth } from './dependency-health';
 import { GraphQLApiModule } from './graphql/graphql.options';
 import { HealthController } from './health.controller';
-import { PlatformModule } from './platform.module';
 import { SqlModule } from './sql/sql.module';
+import { PlatformModule } from '@app/platform';
 
 export { GRAPHQL_PATH } from './graphql/graphql.options';
 
-/** GraphQL (code first) and the REST endpoints of API.md. */
+/** GraphQL (code first) and the REST endpoints: /v1/events, /v1/keys/verify, /v1/exports/usage.csv, /health. */
 export const API_FEATURE_MODULES = [
   RateLimitModule,
   AuthModule,

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
 import { logger } from '@app/observability';
+import { createHttpApp } from '@app/platform';
 import { ApiModule, GRAPHQL_PATH } from './api.module';
-import { createHttpApp } from './http';
 
 async function main() {
-  const config = loadConfig();
+  // api replicas never migrate (one migrating process at a time): they wait for `cli migrate`
+  const config = { ...loadConfig(), runMigrations: false };
   await createHttpApp(ApiModule.register(config), config);
   logger.info('api listening', { graphql: `http://${config.http.host}:${config.http.port}${GRAPHQL_PATH}` });
 }

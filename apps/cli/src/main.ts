@@ -1,11 +1,19 @@
 import 'reflect-metadata';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, loadConfig as readConfig } from '@app/config';
 import { ClickHouseGateway, ClickHouseMigrator, quoteIdentifier, refuseClusterMigrations } from '@app/clickhouse';
 import { ensureDatabase, openDataSource } from '@app/database';
 import { DlqReplayCommand } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
+import { logger } from '@app/observability';
 import { ModelPrice } from '@app/pricing';
 import { Bootstrap, buildCommand, CreateUserCommand, PostgresTeamTransactions, rebuildAndCompare } from '@app/teams';
+
+/** The configuration, with the log level it names applied to what the commands log (Kafka, retries). */
+function loadConfig(): AppConfig {
+  const config = readConfig();
+  logger.setLevel(config.logLevel);
+  return config;
+}
 
 const HELP = `usage: npm run cli -- <command> [args]
 

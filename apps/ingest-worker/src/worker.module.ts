@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { IngestWorkerModule } from '@app/ingest';
 import { TeamEventsSinkModule } from '@app/teams';
-import { PlatformModule } from '@app/api/platform.module';
+import { PlatformModule } from '@app/platform';
 
 export const WORKER_FEATURE_MODULES = [IngestWorkerModule, TeamEventsSinkModule];
 

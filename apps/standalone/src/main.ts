@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '@app/config';
 import { logger } from '@app/observability';
 import { GRAPHQL_PATH } from '@app/api/api.module';
-import { createHttpApp } from '@app/api/http';
+import { createHttpApp } from '@app/platform';
 import { StandaloneModule } from './standalone.module';
 
 async function main() {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '@app/config';
+import { packageRoot } from '@app/config';
 import type { ClickHouseGateway } from './clickhouse.gateway';
 
-export const CLICKHOUSE_MIGRATIONS_DIR = path.resolve(__dirname, '../../../schemas/clickhouse');
+export const CLICKHOUSE_MIGRATIONS_DIR = path.join(packageRoot(), 'schemas/clickhouse');
 
 export interface MigrationFile {
   version: number;
@@ -108,6 +109,18 @@ export class ClickHouseMigrator {
     private readonly clickhouse: ClickHouseGateway,
     private readonly dir: string = CLICKHOUSE_MIGRATIONS_DIR,
   ) {}
+
+  /** The files not applied yet (every file before the first migration); reads, changes nothing. */
+  async pending(): Promise<string[]> {
+    const files = readMigrationFiles(this.dir);
+    const [table] = await this.clickhouse.query<{ n: string }>(
+      `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'`,
+    );
+    if (Number(table.n) === 0) return files.map((f) => f.name);
+    const rows = await this.clickhouse.query<{ version: number }>('SELECT DISTINCT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    return files.filter((f) => !applied.has(f.version)).map((f) => f.name);
+  }
 
   async migrate(): Promise<{ applied: string[] }> {
     const files = readMigrationFiles(this.dir);

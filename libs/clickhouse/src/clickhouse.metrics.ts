@@ -1,4 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
+import { logger } from '@app/observability/logger';
 import type { ClickHouseGateway } from './clickhouse.gateway';
 
 /**
@@ -65,13 +66,7 @@ export class ClickHouseTableMetrics {
         this.rows.set({ table: t.table }, Number(t.rows));
       }
     } catch (error) {
-      const line = {
-        time: new Date().toISOString(),
-        level: 'warn',
-        msg: 'clickhouse table metrics not read',
-        error: String(error),
-      };
-      process.stderr.write(JSON.stringify(line) + '\n');
+      logger.warn('clickhouse table metrics not read', { error: String(error) });
     }
   }
 }

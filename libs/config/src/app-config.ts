@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import * as path from 'node:path';
+import { packageRoot } from './package-root';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -78,6 +79,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) METRICS_REFRESH_INTERVAL_MS?: number;
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SCHEMA_WAIT_TIMEOUT_MS?: number;
 }
 
 export interface AppConfig {
@@ -112,8 +114,10 @@ export interface AppConfig {
   rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
   health: { checkIntervalMs: number; probeTimeoutMs: number };
   metrics: { token?: string; refreshIntervalMs: number };
-  logLevel: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
+  /** how long a process that does not migrate waits for the schema it was built with */
+  schemaWaitTimeoutMs: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -142,7 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.CLICKHOUSE_CLUSTER && !vars.CLICKHOUSE_URL) {
     throw new ConfigValidationError(['CLICKHOUSE_CLUSTER: a cluster is reached through a server (CLICKHOUSE_URL)']);
   }
-  const repoRoot = path.resolve(__dirname, '../../..');
   const database = vars.CLICKHOUSE_DATABASE ?? 'usage';
   const clickhouse: AppConfig['clickhouse'] = vars.CLICKHOUSE_URL
     ? {
@@ -155,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }
     : {
         mode: 'embedded',
-        path: path.resolve(vars.CLICKHOUSE_PATH ?? path.join(repoRoot, '.data/clickhouse')),
+        path: path.resolve(vars.CLICKHOUSE_PATH ?? path.join(packageRoot(), '.data/clickhouse')),
         database,
       };
   const callsTopic = vars.KAFKA_CALLS_TOPIC ?? 'calls.v1';
@@ -198,7 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       probeTimeoutMs: vars.HEALTH_PROBE_TIMEOUT_MS ?? 2000,
     },
     metrics: { token: vars.METRICS_TOKEN, refreshIntervalMs: vars.METRICS_REFRESH_INTERVAL_MS ?? 15_000 },
-    logLevel: vars.LOG_LEVEL ?? 'info',
+    logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
+    schemaWaitTimeoutMs: vars.SCHEMA_WAIT_TIMEOUT_MS ?? 600_000,
   };
 }

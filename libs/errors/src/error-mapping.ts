@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { logger } from '@app/observability/logger';
 import { DomainError, ErrorCode, RateLimitedError } from './domain-error';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -50,7 +51,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.code;
   if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unexpected GraphQL error', error: String(original) }) + '\n');
+  logger.error('unexpected GraphQL error', { error: String(original) });
   return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
@@ -69,8 +70,7 @@ export function restErrorBody(code: RestErrorCode, message: string, details?: Re
 
 function logUnexpected(error: unknown): void {
   const fields = error instanceof Error ? { error: error.message, stack: error.stack } : { error: String(error) };
-  const line = { time: new Date().toISOString(), level: 'error', msg: 'unexpected REST error', ...fields };
-  process.stderr.write(JSON.stringify(line) + '\n');
+  logger.error('unexpected REST error', fields);
 }
 
 /**

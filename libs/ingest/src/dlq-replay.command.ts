@@ -1,6 +1,14 @@
-import { Kafka } from 'kafkajs';
+import type { Batch, Kafka, Message } from 'kafkajs';
 import type { AppConfig } from '@app/config';
-import { IdempotentProducer } from '@app/kafka';
+import {
+  BatchConsumer,
+  BatchSteps,
+  ChunkBounds,
+  Decoded,
+  IdempotentProducer,
+  RejectedMessage,
+  skipAndCount,
+} from '@app/kafka';
 import { decodeCallEvent } from './call-event-decoder';
 
 export interface DlqReplayReport {
@@ -12,8 +20,10 @@ export interface DlqReplayReport {
 /**
  * Re-validates the DLQ (after a schema, clock or price fix) and re-publishes to calls.v1 the
  * messages that now pass, with their original key and bytes. Reads from the replay group's
- * committed position up to the end of the DLQ as it was at start, and commits what it handled;
- * a message published twice is still counted once thanks to the worker's event_id dedup.
+ * committed position up to the end of the DLQ as it was at start, and commits what it handled
+ * (libs/kafka's BatchConsumer: published before committed, retried while owned); messages that
+ * still fail are counted and left. A message published twice is still counted once thanks to
+ * the worker's event_id dedup.
  */
 export class DlqReplayCommand {
   constructor(
@@ -25,73 +35,99 @@ export class DlqReplayCommand {
 
   async execute(): Promise<DlqReplayReport> {
     const topic = this.config.kafka.callsDlqTopic;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const ends = new Map<number, bigint>();
-    try {
-      for (const p of await admin.fetchTopicOffsets(topic)) ends.set(p.partition, BigInt(p.high));
-    } finally {
-      await admin.disconnect();
-    }
+    const ends = await this.endOffsets(topic);
     const report: DlqReplayReport = { read: 0, replayed: 0, stillInvalid: {} };
-    const groupId = `${this.config.kafka.consumerGroup}.dlq-replay`;
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
     if (pending.size === 0) return report;
 
-    await consumer.connect();
+    const groupId = `${this.config.kafka.consumerGroup}.dlq-replay`;
+    let allReplayed!: () => void;
+    const done = new Promise<void>((resolve) => (allReplayed = resolve));
+    const endOf = (partition: number) => ends.get(partition) ?? 0n;
+    const loop = new BatchConsumer<Message[]>({
+      name: 'dlq replay',
+      kafka: this.kafka,
+      topic,
+      consumer: { groupId, maxWaitTimeInMs: 200 },
+      handler: {
+        // messages that arrived after the start are left for a later replay
+        plan: async (batch: Batch): Promise<ChunkBounds[]> => {
+          const inRange = batch.messages.filter((m) => BigInt(m.offset) < endOf(batch.partition)).length;
+          return inRange ? [{ start: 0, end: inRange, retry: false }] : [];
+        },
+        decode: async (chunk) => {
+          const records: Message[] = [];
+          const rejected: RejectedMessage[] = [];
+          for (const message of chunk.messages) {
+            report.read++;
+            const decoded = decodeCallEvent(message.value);
+            if (decoded.ok) {
+              const origin = `${topic}/${chunk.partition}/${message.offset}`;
+              records.push({ key: message.key, value: message.value, headers: { 'dlq-replayed-from': origin } });
+            } else {
+              rejected.push({ message, reason: decoded.reason });
+            }
+          }
+          return { records, rejected };
+        },
+        store: async ({ records }: Decoded<Message[]>, _chunk, steps: BatchSteps) => {
+          await steps.retry('replay', () => this.producer.send(this.config.kafka.callsTopic, records));
+          report.replayed += records.length;
+        },
+      },
+      deadLetters: skipAndCount(({ reason }) => {
+        report.stillInvalid[reason] = (report.stillInvalid[reason] ?? 0) + 1;
+      }, 'debug'),
+      hooks: {
+        onCommitted: (partition, _highWatermark, nextOffset) => {
+          this.onProgress(report);
+          if (BigInt(nextOffset) < endOf(partition)) return;
+          pending.delete(partition);
+          if (pending.size === 0) allReplayed();
+        },
+      },
+    });
+
+    await loop.start();
     try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const done = new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              const end = ends.get(batch.partition) ?? 0n;
-              const inRange = batch.messages.filter((m) => BigInt(m.offset) < end);
-              if (inRange.length === 0) return;
-              const passing = [];
-              for (const message of inRange) {
-                report.read++;
-                const decoded = decodeCallEvent(message.value);
-                if (decoded.ok) {
-                  passing.push({ key: message.key, value: message.value, headers: { 'dlq-replayed-from': `${topic}/${batch.partition}/${message.offset}` } });
-                } else {
-                  report.stillInvalid[decoded.reason] = (report.stillInvalid[decoded.reason] ?? 0) + 1;
-                }
-              }
-              await this.producer.send(this.config.kafka.callsTopic, passing);
-              report.replayed += passing.length;
-              const last = BigInt(inRange[inRange.length - 1].offset);
-              await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (last + 1n).toString() }]);
-              this.onProgress(report);
-              if (last + 1n >= end) {
-                pending.delete(batch.partition);
-                if (pending.size === 0) resolve();
-              }
-            },
-          })
-          .catch(reject);
-      });
       // a partition whose committed position is already at its end yields no batch
-      await Promise.race([done, this.untilCaughtUp(groupId, topic, ends, pending)]);
+      await Promise.race([done, this.untilCaughtUp(groupId, topic, ends, pending, done)]);
     } finally {
-      await consumer.disconnect();
+      await loop.stop();
     }
     return report;
   }
 
-  private async untilCaughtUp(groupId: string, topic: string, ends: Map<number, bigint>, pending: Set<number>): Promise<void> {
+  private async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      for (;;) {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Polls the group's committed offsets until every partition reached its end, or `done` settled. */
+  private async untilCaughtUp(
+    groupId: string,
+    topic: string,
+    ends: Map<number, bigint>,
+    pending: Set<number>,
+    done: Promise<void>,
+  ): Promise<void> {
+    let finished = false;
+    void done.then(() => (finished = true));
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      while (!finished) {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
         for (const p of committed.partitions) {
           if (BigInt(p.offset) >= (ends.get(p.partition) ?? 0n)) pending.delete(p.partition);
         }
         if (pending.size === 0) return;
-        await new Promise((r) => setTimeout(r, 500));
+        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
       }
     } finally {
       await admin.disconnect();

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RejectedMessage } from './rejected-message';
+import type { RejectedMessage } from '@app/kafka';
 
 export class IngestMetrics {
   readonly eventsIn: Counter;
@@ -21,14 +21,52 @@ export class IngestMetrics {
     private readonly clock: () => number = Date.now,
   ) {
     const registers = [registry];
-    this.eventsIn = new Counter({ name: 'ingest_events_in_total', help: 'Messages read from calls.v1', labelNames: ['partition'], registers });
-    this.eventsWritten = new Counter({ name: 'ingest_events_written_total', help: 'Events inserted into call_events', registers });
-    this.duplicates = new Counter({ name: 'ingest_dedup_hits_total', help: 'Events dropped as already counted (event_id seen)', registers });
-    this.dlq = new Counter({ name: 'ingest_dlq_total', help: 'Messages sent to the DLQ, by reason', labelNames: ['reason'], registers });
-    this.stepFailures = new Counter({ name: 'ingest_step_failures_total', help: 'Failed DLQ, dedup or insert attempts (all retried)', labelNames: ['stage'], registers });
-    this.consumerLag = new Gauge({ name: 'ingest_consumer_lag', help: 'Messages behind the high watermark, per partition', labelNames: ['partition'], registers });
-    this.batchSize = new Histogram({ name: 'ingest_batch_size', help: 'Messages per written chunk', buckets: [1, 10, 100, 500, 1000, 5000, 10000, 50000], registers });
-    this.writeSeconds = new Histogram({ name: 'ingest_write_seconds', help: 'DLQ + dedup + insert time per chunk', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers });
+    this.eventsIn = new Counter({
+      name: 'ingest_events_in_total',
+      help: 'Messages read from calls.v1',
+      labelNames: ['partition'],
+      registers,
+    });
+    this.eventsWritten = new Counter({
+      name: 'ingest_events_written_total',
+      help: 'Events inserted into call_events',
+      registers,
+    });
+    this.duplicates = new Counter({
+      name: 'ingest_dedup_hits_total',
+      help: 'Events dropped as already counted (event_id seen)',
+      registers,
+    });
+    this.dlq = new Counter({
+      name: 'ingest_dlq_total',
+      help: 'Messages sent to the DLQ, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.stepFailures = new Counter({
+      name: 'ingest_step_failures_total',
+      help: 'Failed DLQ, dedup or insert attempts (all retried)',
+      labelNames: ['stage'],
+      registers,
+    });
+    this.consumerLag = new Gauge({
+      name: 'ingest_consumer_lag',
+      help: 'Messages behind the high watermark, per partition',
+      labelNames: ['partition'],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'ingest_batch_size',
+      help: 'Messages per written chunk',
+      buckets: [1, 10, 100, 500, 1000, 5000, 10000, 50000],
+      registers,
+    });
+    this.writeSeconds = new Histogram({
+      name: 'ingest_write_seconds',
+      help: 'DLQ + dedup + insert time per chunk',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
     // set when a batch is fetched, not only after a chunk is written: a partition that cannot
     // write shows its lag too
     this.partitionLag = new Gauge({

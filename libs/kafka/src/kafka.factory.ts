@@ -1,20 +1,19 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import type { AppConfig } from '@app/config';
+import { logger, LogLevel } from '@app/observability/logger';
 
-const LEVEL_NAMES: Record<number, string> = {
+const LEVEL_NAMES: Record<number, LogLevel> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs logs as one JSON line per entry, like the rest of the services. */
+/** kafkajs logs through the services' logger, so its lines take the same shape and level filter. */
 function jsonLogCreator() {
   return ({ namespace, level, log }: LogEntry) => {
-    const { message, timestamp, ...extra } = log;
-    process.stderr.write(
-      JSON.stringify({ time: timestamp, level: LEVEL_NAMES[level], component: `kafka.${namespace}`, msg: message, ...extra }) + '\n',
-    );
+    const { message, timestamp: _timestamp, ...extra } = log;
+    logger[LEVEL_NAMES[level] ?? 'debug'](message, { component: namespace ? `kafka.${namespace}` : 'kafka', ...extra });
   };
 }
 

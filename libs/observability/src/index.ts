@@ -1,2 +1,2 @@
-export * from './json-logger';
+export * from './logger';
 export * from './metrics.module';

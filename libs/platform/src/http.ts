@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '@app/config';
 import { BadUserInputError, DomainError, PayloadTooLargeError, RestErrorFilter } from '@app/errors';
+import { logger, requestIdFrom, withRequestId } from '@app/observability';
 
 function describeValidation(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -25,18 +26,30 @@ export function bodyParserError(error: { status?: number; type?: string; message
   return new BadUserInputError(`body: ${error.message}`);
 }
 
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** Each request runs with its id (the caller's if sane, else a new one) on its log lines and response. */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const requestId = requestIdFrom(req.headers['x-request-id']);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  withRequestId(requestId, next);
+}
+
 /**
  * Creates the HTTP application around a root module. /v1/events reads its own body (with
  * its own size limit); every other route gets a JSON parser.
  */
 export async function createHttpApp(module: unknown, config: AppConfig): Promise<INestApplication> {
+  logger.setLevel(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bodyParser: false,
     bufferLogs: true,
-    logger: ['error', 'warn'],
+    logger,
   });
+  app.useLogger(logger);
   // no framework advertisement for scanners
   app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
   const jsonParser = json({ limit: JSON_BODY_LIMIT });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/v1/events')) return next();

@@ -1,0 +1,3 @@
+export * from './http';
+export * from './platform.module';
+export * from './schema-wait';
