@@ -112,7 +112,7 @@ describe('ingest under faults', () => {
   async function produce(events: Array<CallEventV1 | Message>, chunk = 1000): Promise<void> {
     for (let i = 0; i < events.length; i += chunk) {
       const messages = events.slice(i, i + chunk).map((e) =>
-        'event_id' in e ? { key: (e as CallEventV1).team_id ?? (e as CallEventV1).user_id, value: JSON.stringify(e) } : (e as Message),
+        'event_id' in e ? { key: (e).team_id ?? (e).user_id, value: JSON.stringify(e) } : (e),
       );
       await producer.send({ topic: config.kafka.callsTopic, messages, acks: -1 });
     }

@@ -46,8 +46,8 @@ export class ChildApp {
     const collect = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.entry} exited with ${child.exitCode} during start:\n${this.output}`);

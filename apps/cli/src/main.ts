@@ -128,8 +128,10 @@ async function clickhouseReset(...args: string[]): Promise<void> {
 
 // a regex could not tell a read from a write, and the embedded engine allows one process per data
 // directory, so the service's own checked and audited path replaced this command
-async function sql(): Promise<void> {
-  throw new Error('sql is retired: use POST /v1/sql or the `sql` GraphQL query of the running service');
+function sql(): Promise<void> {
+  return Promise.reject(
+    new Error('sql is retired: use POST /v1/sql or the `sql` GraphQL query of the running service'),
+  );
 }
 
 const COMMANDS: Record<string, (...args: string[]) => Promise<void>> = {

@@ -66,8 +66,9 @@ function encodeCursor(ms: number, eventId: string): string {
 
 function decodeCursor(cursor: string): { ms: number; eventId: string } {
   try {
-    const [ms, eventId] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Number.isSafeInteger(ms) && typeof eventId === 'string') return { ms, eventId };
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    const [ms, eventId] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+    if (typeof ms === 'number' && Number.isSafeInteger(ms) && typeof eventId === 'string') return { ms, eventId };
   } catch {
     // fall through
   }

@@ -157,20 +157,22 @@ export class LiveUsageHub implements OnModuleDestroy {
   }
 
   private schedule(key: string, channel: Channel, delay: number): void {
-    channel.timer = setTimeout(async () => {
-      try {
-        const summary = await this.queries.summary(channel.filter);
-        const json = JSON.stringify(summary);
-        if (json !== channel.lastJson) {
-          channel.last = summary;
-          channel.lastJson = json;
-          await Promise.all([...channel.subscribers].map((s) => this.deliver(s, summary)));
-        }
-      } catch (error) {
-        logger.warn('live usage poll failed', { error: String(error) });
+    channel.timer = setTimeout(() => void this.poll(key, channel), delay);
+  }
+
+  private async poll(key: string, channel: Channel): Promise<void> {
+    try {
+      const summary = await this.queries.summary(channel.filter);
+      const json = JSON.stringify(summary);
+      if (json !== channel.lastJson) {
+        channel.last = summary;
+        channel.lastJson = json;
+        await Promise.all([...channel.subscribers].map((s) => this.deliver(s, summary)));
       }
-      if (this.channels.get(key) === channel) this.schedule(key, channel, LIVE_POLL_MS);
-    }, delay);
+    } catch (error) {
+      logger.warn('live usage poll failed', { error: String(error) });
+    }
+    if (this.channels.get(key) === channel) this.schedule(key, channel, LIVE_POLL_MS);
   }
 
   onModuleDestroy(): void {

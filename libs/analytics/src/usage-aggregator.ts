@@ -146,7 +146,7 @@ function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: str
   const c = columns;
   const n = c.requests?.length ?? 0;
   // groupArray leaves NULLs out: a nullable output would shift its column against the others
-  if (Object.values(c).some((values) => values!.length !== n)) {
+  if (Object.values(c).some((values) => values.length !== n)) {
     throw new Error('a grouped read returned columns of different lengths');
   }
   const groups: UsageGroup[] = [];

@@ -14,14 +14,16 @@ import { UsageAccessPolicy } from './usage-access.policy';
 import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
 import { UsageGroup } from './usage-totals';
 
+// a repeated query parameter arrives as an array: its values join as a comma-separated list would
+const text = (value: unknown): string => (Array.isArray(value) ? value.join(',') : `${value as string}`);
 const list = ({ value }: { value: unknown }) =>
   value === undefined
     ? undefined
-    : String(value)
+    : text(value)
         .split(',')
         .map((v) => v.trim())
         .filter(Boolean);
-const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(String(value)));
+const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(text(value)));
 
 /** The query string of the export: the UsageFilter fields, comma-separated lists, plus groupBy and granularity. */
 export class UsageExportQuery {
@@ -153,7 +155,7 @@ export class UsageExportController {
   private line(r: UsageGroup, withBucket: boolean, withKey: boolean, labels: Map<string, string>): string {
     const cells: CsvValue[] = [];
     if (withBucket) cells.push(new Date(r.bucket!).toISOString());
-    if (withKey) cells.push(r.key!, labels.get(r.key!) ?? r.key!);
+    if (withKey) cells.push(r.key, labels.get(r.key!) ?? r.key!);
     const tokens = r.inputTokens + r.outputTokens;
     cells.push(r.requests, r.successes, r.errors, r.inputTokens, r.outputTokens);
     cells.push(r.cacheReadTokens, r.cacheWriteTokens, tokens);

@@ -19,10 +19,11 @@ import { packageRoot } from './package-root';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
-const toList = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : String(value).split(',').map((item) => item.trim()).filter(Boolean);
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+// environment variables are strings (or absent)
+const toList = ({ value }: { value?: string }) =>
+  value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+const toBool = ({ value }: { value?: string }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 
 /**
  * Every environment variable the services read. Read and validated once at start

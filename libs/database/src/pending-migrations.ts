@@ -8,7 +8,9 @@ import { POSTGRES_MIGRATIONS } from './migrations';
  */
 export async function pendingPostgresMigrations(dataSource: DataSource): Promise<string[]> {
   const names = POSTGRES_MIGRATIONS.map((migration) => migration.name);
-  const [{ table }] = await dataSource.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS "table"`);
+  const [{ table }] = await dataSource.query<Array<{ table: boolean }>>(
+    `SELECT to_regclass('schema_migrations') IS NOT NULL AS "table"`,
+  );
   if (!table) return names;
   const rows: Array<{ name: string }> = await dataSource.query('SELECT name FROM schema_migrations');
   const applied = new Set(rows.map((r) => r.name));

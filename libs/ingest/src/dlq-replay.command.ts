@@ -51,11 +51,11 @@ export class DlqReplayCommand {
       consumer: { groupId, maxWaitTimeInMs: 200 },
       handler: {
         // messages that arrived after the start are left for a later replay
-        plan: async (batch: Batch): Promise<ChunkBounds[]> => {
+        plan: (batch: Batch): Promise<ChunkBounds[]> => {
           const inRange = batch.messages.filter((m) => BigInt(m.offset) < endOf(batch.partition)).length;
-          return inRange ? [{ start: 0, end: inRange, retry: false }] : [];
+          return Promise.resolve(inRange ? [{ start: 0, end: inRange, retry: false }] : []);
         },
-        decode: async (chunk) => {
+        decode: (chunk) => {
           const records: Message[] = [];
           const rejected: RejectedMessage[] = [];
           for (const message of chunk.messages) {
@@ -68,7 +68,7 @@ export class DlqReplayCommand {
               rejected.push({ message, reason: decoded.reason });
             }
           }
-          return { records, rejected };
+          return Promise.resolve({ records, rejected });
         },
         store: async ({ records }: Decoded<Message[]>, _chunk, steps: BatchSteps) => {
           await steps.retry('replay', () => this.producer.send(this.config.kafka.callsTopic, records));

@@ -133,8 +133,11 @@ export class BatchConsumer<R> {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     const { handler, deadLetters, hooks } = this.options;
+    const heartbeat = () => payload.heartbeat();
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
     const steps = this.stepsFor({ heartbeat, isRunning, isStale });
     // kafkajs heartbeats only when asked; a long chunk must not outlast the session timeout
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);

@@ -60,7 +60,7 @@ export function skipAndCount(
   logLevel: 'debug' | 'warn' | 'error' = 'warn',
 ): DeadLetterPolicy {
   return {
-    async handle(rejected, chunk) {
+    handle(rejected, chunk) {
       for (const r of rejected) {
         logger[logLevel]('message skipped', {
           topic: chunk.topic,
@@ -70,6 +70,7 @@ export function skipAndCount(
         });
         count(r);
       }
+      return Promise.resolve();
     },
   };
 }

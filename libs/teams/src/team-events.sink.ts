@@ -91,7 +91,7 @@ export class TeamEventsSink
     return this.loop.stop();
   }
 
-  async decode(chunk: Chunk): Promise<Decoded<MembershipEventRow[]>> {
+  decode(chunk: Chunk): Promise<Decoded<MembershipEventRow[]>> {
     const records: MembershipEventRow[] = [];
     const rejected: RejectedMessage[] = [];
     for (const message of chunk.messages) {
@@ -101,7 +101,7 @@ export class TeamEventsSink
         rejected.push({ message, reason: `unreadable team event: ${String(error)}` });
       }
     }
-    return { records, rejected };
+    return Promise.resolve({ records, rejected });
   }
 
   /** The insert carries the chunk's offset range as its token, so a redelivered chunk counts once. */

@@ -37,7 +37,7 @@ export class SqlAuditAndSavedQueries1000000000004 implements MigrationInterface 
     await q.query(`CREATE INDEX saved_queries_by_owner ON saved_queries (owner_id)`);
   }
 
-  async down(): Promise<void> {
-    throw new Error('migrations are forward-only');
+  down(): Promise<void> {
+    return Promise.reject(new Error('migrations are forward-only'));
   }
 }
