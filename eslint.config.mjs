@@ -16,7 +16,10 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   // the alias resolver is plain CommonJS, preloaded with node -r before any TypeScript exists
-  { files: ['scripts/register-aliases.js', 'scripts/register-aliases.spec.ts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['scripts/register-aliases.js', 'scripts/register-aliases.spec.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     // tests and benchmarks read GraphQL and REST answers as the untyped JSON they are, and assert on them;
     // their fakes and polling probes implement async interfaces without awaiting, and pass methods to expect()

@@ -7,10 +7,7 @@ const common = {
   testEnvironment: 'node',
   rootDir: __dirname,
   moduleNameMapper: {
-    ...pathsToModuleNameMapper(
-      compilerOptions.paths,
-      { prefix: '<rootDir>/' },
-    ),
+    ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   },
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
 };

@@ -95,7 +95,10 @@ async function main() {
     await app.start();
   }
   // the producer is not what is measured: plain acks=all sends, a few in flight, each batch under the broker's 1 MiB limit
-  const producer = kafka.producer({ maxInFlightRequests: IN_FLIGHT, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    maxInFlightRequests: IN_FLIGHT,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
 
   const count = async (): Promise<number> => {
@@ -131,7 +134,9 @@ async function main() {
         }
       }
       const seconds = (Date.now() - started) / 1000;
-      process.stdout.write(`\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: worker drained ${(EVENTS / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s after the app was healthy)\n`);
+      process.stdout.write(
+        `\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: worker drained ${(EVENTS / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s after the app was healthy)\n`,
+      );
     } else {
       await throughput(producer, config.kafka.callsTopic, teams, count);
     }
@@ -154,7 +159,12 @@ function payloadsFor(teams: string[]) {
 }
 
 /** Sends with IN_FLIGHT concurrent requests; `onAck(total)` after each acknowledged batch. */
-async function produceAll(producer: import('kafkajs').Producer, topic: string, payloads: Array<{ key: string; value: string }>, onAck: (total: number) => void) {
+async function produceAll(
+  producer: import('kafkajs').Producer,
+  topic: string,
+  payloads: Array<{ key: string; value: string }>,
+  onAck: (total: number) => void,
+) {
   let sent = 0;
   let next = 0;
   const sender = async () => {
@@ -171,7 +181,12 @@ async function produceAll(producer: import('kafkajs').Producer, topic: string, p
   await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
 }
 
-async function throughput(producer: import('kafkajs').Producer, topic: string, teams: string[], count: () => Promise<number>) {
+async function throughput(
+  producer: import('kafkajs').Producer,
+  topic: string,
+  teams: string[],
+  count: () => Promise<number>,
+) {
   const payloads = payloadsFor(teams);
   const acked: Array<[number, number]> = [];
   const visible: Array<[number, number]> = [];
@@ -212,7 +227,13 @@ async function throughput(producer: import('kafkajs').Producer, topic: string, t
   );
 }
 
-async function soak(producer: import('kafkajs').Producer, topic: string, teams: string[], app: ChildApp, count: () => Promise<number>) {
+async function soak(
+  producer: import('kafkajs').Producer,
+  topic: string,
+  teams: string[],
+  app: ChildApp,
+  count: () => Promise<number>,
+) {
   const end = Date.now() + SOAK_MINUTES * 60_000;
   let produced = 0;
   let nextReport = Date.now();
@@ -227,9 +248,13 @@ async function soak(producer: import('kafkajs').Producer, topic: string, teams: 
     produced += messages.length;
     if (Date.now() >= nextReport) {
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
-      const parts = [...metrics.matchAll(/^clickhouse_active_parts\{table="([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]}=${m[2]}`);
+      const parts = [...metrics.matchAll(/^clickhouse_active_parts\{table="([^"]+)"\} (\d+)/gm)].map(
+        (m) => `${m[1]}=${m[2]}`,
+      );
       const minutes = ((Date.now() - (end - SOAK_MINUTES * 60_000)) / 60_000).toFixed(1);
-      process.stdout.write(`[${minutes} min] produced ${produced}, visible ${await count()}, active parts: ${parts.join(' ')}\n`);
+      process.stdout.write(
+        `[${minutes} min] produced ${produced}, visible ${await count()}, active parts: ${parts.join(' ')}\n`,
+      );
       nextReport = Date.now() + 30_000;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - tickStart))));

@@ -89,8 +89,13 @@ async function main() {
   const dir = DATA ? path.resolve(DATA) : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-query-'));
   fs.mkdirSync(dir, { recursive: true });
   const loadedMarker = path.join(dir, 'loaded.json');
-  const loaded = fs.existsSync(loadedMarker) ? (JSON.parse(fs.readFileSync(loadedMarker, 'utf8')) as { events: number; now: number }) : null;
-  if (loaded && loaded.events !== EVENTS) throw new Error(`${dir} holds ${loaded.events} events, not ${EVENTS}: pass --events ${loaded.events} or another --data`);
+  const loaded = fs.existsSync(loadedMarker)
+    ? (JSON.parse(fs.readFileSync(loadedMarker, 'utf8')) as { events: number; now: number })
+    : null;
+  if (loaded && loaded.events !== EVENTS)
+    throw new Error(
+      `${dir} holds ${loaded.events} events, not ${EVENTS}: pass --events ${loaded.events} or another --data`,
+    );
   // the events are spread back from `now`; a kept dataset is timed at the instant it was made for
   const now = loaded?.now ?? Date.now();
   const ch = await ClickHouseGateway.connect({ mode: 'embedded', path: path.join(dir, 'ch'), database: 'bench' });
@@ -120,7 +125,9 @@ async function main() {
              FROM numbers({offset:UInt64}, {n:UInt64}))`,
       { params: { now, n, offset: done }, settings: { parallel_view_processing: 1, max_insert_threads: '2' } },
     );
-    process.stdout.write(`\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`);
+    process.stdout.write(
+      `\rClickHouse: loaded ${done + n}/${EVENTS} (${Math.round((done + n) / ((Date.now() - t0) / 1000))} events/s)`,
+    );
   }
   if (!loaded) process.stdout.write('\n');
   if (DATA) fs.writeFileSync(loadedMarker, JSON.stringify({ events: EVENTS, now }));
@@ -142,9 +149,14 @@ async function main() {
   const merged = await rowsPerTable();
   process.stdout.write(`rollups merged in ${((Date.now() - t2) / 1000).toFixed(0)} s:\n`);
   const raw = Number(merged.find((c) => c.table === 'call_events')?.rows ?? 1);
-  for (const c of merged) process.stdout.write(`  ${c.table}: ${c.rows} rows (${((100 * Number(c.rows)) / raw).toFixed(1)}% of raw)\n`);
+  for (const c of merged)
+    process.stdout.write(`  ${c.table}: ${c.rows} rows (${((100 * Number(c.rows)) / raw).toFixed(1)}% of raw)\n`);
 
-  const labels = { labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])), describe: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])) };
+  const labels = {
+    labelsFor: async (_: UsageDimension, ks: string[]) => new Map(ks.map((k) => [k, k])),
+    describe: async (_: UsageDimension, ks: string[]) =>
+      new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
+  };
   const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
   const logs = new CallLogsQuery(ch, new UsageAggregator(ch));
   const team = '00000000-0000-4000-8000-000000000003';
@@ -156,18 +168,58 @@ async function main() {
   const chResults = await timeRounds([
     ['summary, 7 days, all teams', () => queries.summary(week, now)],
     ['summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] }, now)],
-    ['trend, 7 days hourly, split by model', () => queries.trend(week, Granularity.HOUR, [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS], UsageDimension.MODEL, now)],
-    ['ranking, 30 days, top 10 keys', () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)],
-    ['breakdown, 30 days, by user, first 50', () => queries.breakdown(month, { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)],
-    ['breakdown, 30 days, by team, first 50', () => queries.breakdown(month, { view: UsageDimension.TEAM, orderBy: UsageMetric.COST, descending: true, first: 50 }, now)],
-    ['callLogs, 1 day, first page', () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 }, now)],
-    ['ranking, 30 days to the minute (custom range)', () => queries.ranking(monthToTheMinute, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now)],
+    [
+      'trend, 7 days hourly, split by model',
+      () =>
+        queries.trend(
+          week,
+          Granularity.HOUR,
+          [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS],
+          UsageDimension.MODEL,
+          now,
+        ),
+    ],
+    [
+      'ranking, 30 days, top 10 keys',
+      () => queries.ranking(month, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now),
+    ],
+    [
+      'breakdown, 30 days, by user, first 50',
+      () =>
+        queries.breakdown(
+          month,
+          { view: UsageDimension.USER, orderBy: UsageMetric.COST, descending: true, first: 50 },
+          now,
+        ),
+    ],
+    [
+      'breakdown, 30 days, by team, first 50',
+      () =>
+        queries.breakdown(
+          month,
+          { view: UsageDimension.TEAM, orderBy: UsageMetric.COST, descending: true, first: 50 },
+          now,
+        ),
+    ],
+    [
+      'callLogs, 1 day, first page',
+      () => logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50 }, now),
+    ],
+    [
+      'ranking, 30 days to the minute (custom range)',
+      () =>
+        queries.ranking(monthToTheMinute, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now),
+    ],
   ]);
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)
   const pgResults = PG_EVENTS > 0 ? await postgresTimings() : null;
 
-  process.stdout.write(`\n${RUNS} rounds of the set after ${WARM_UP_ROUNDS} warm-up rounds; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS || 'skipped'}\n`);
-  process.stdout.write(`| query | ClickHouse p50 ms | p95 ms | Postgres p50 ms | p95 ms | p50 ratio |\n|---|---|---|---|---|---|\n`);
+  process.stdout.write(
+    `\n${RUNS} rounds of the set after ${WARM_UP_ROUNDS} warm-up rounds; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS || 'skipped'}\n`,
+  );
+  process.stdout.write(
+    `| query | ClickHouse p50 ms | p95 ms | Postgres p50 ms | p95 ms | p50 ratio |\n|---|---|---|---|---|---|\n`,
+  );
   chResults.forEach((c, i) => {
     const p = pgResults?.[i];
     const pgCells = p ? `${p.p50.toFixed(1)} | ${p.p95.toFixed(1)} | ${(p.p50 / c.p50).toFixed(0)}×` : '– | – | –';
@@ -192,24 +244,91 @@ async function main() {
        FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`, // the bench's own temp path; OUTFILE takes no parameter
       { params: { n: PG_EVENTS } },
     );
-    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', pgDb, '-qc', `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`]);
+    execFileSync('psql', [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      '-d',
+      pgDb,
+      '-qc',
+      `\\copy call_events FROM '${csv}' WITH (FORMAT csv)`,
+    ]);
     await pg.query('CREATE INDEX ON call_events (team_id, occurred_at)');
     await pg.query('CREATE INDEX ON call_events (occurred_at)');
     await pg.query('CREATE INDEX ON call_events (user_id, occurred_at)');
     await pg.query('VACUUM ANALYZE call_events');
     fs.rmSync(csv);
-    process.stdout.write(`Postgres: ${PG_EVENTS} of the same events copied and indexed in ${((Date.now() - t1) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `Postgres: ${PG_EVENTS} of the same events copied and indexed in ${((Date.now() - t1) / 1000).toFixed(0)} s\n`,
+    );
 
     const since = (days: number) => new Date(now - days * 86_400_000);
     const results = await timeRounds([
-      ['summary, 7 days, all teams', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1', [since(7)])],
-      ['summary, 7 days, one team', () => pg.query('SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1', [since(7), team])],
-      ['trend, 7 days hourly, split by model', () => pg.query(`SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`, [since(7)])],
-      ['ranking, 30 days, top 10 keys', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])],
-      ['breakdown, 30 days, by user, first 50', () => pg.query('SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])],
-      ['breakdown, 30 days, by team, first 50', () => pg.query('SELECT team_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50', [since(30)])],
-      ['callLogs, 1 day, first page', () => pg.query('SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51', [since(1)])],
-      ['ranking, 30 days to the minute (custom range)', () => pg.query('SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10', [since(30)])],
+      [
+        'summary, 7 days, all teams',
+        () =>
+          pg.query(
+            'SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1',
+            [since(7)],
+          ),
+      ],
+      [
+        'summary, 7 days, one team',
+        () =>
+          pg.query(
+            'SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1',
+            [since(7), team],
+          ),
+      ],
+      [
+        'trend, 7 days hourly, split by model',
+        () =>
+          pg.query(
+            `SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`,
+            [since(7)],
+          ),
+      ],
+      [
+        'ranking, 30 days, top 10 keys',
+        () =>
+          pg.query(
+            'SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+            [since(30)],
+          ),
+      ],
+      [
+        'breakdown, 30 days, by user, first 50',
+        () =>
+          pg.query(
+            'SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50',
+            [since(30)],
+          ),
+      ],
+      [
+        'breakdown, 30 days, by team, first 50',
+        () =>
+          pg.query(
+            'SELECT team_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50',
+            [since(30)],
+          ),
+      ],
+      [
+        'callLogs, 1 day, first page',
+        () =>
+          pg.query(
+            'SELECT * FROM call_events WHERE occurred_at >= $1 ORDER BY occurred_at DESC, event_id DESC LIMIT 51',
+            [since(1)],
+          ),
+      ],
+      [
+        'ranking, 30 days to the minute (custom range)',
+        () =>
+          pg.query(
+            'SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+            [since(30)],
+          ),
+      ],
     ]);
     await pg.end();
     await admin.query(`DROP DATABASE ${pgDb}`);

@@ -35,11 +35,17 @@ async function main() {
     LOG_LEVEL: 'warn',
   };
   await runCli(env, 'migrate');
-  const admin = /access token \(shown once, store it now\): (\S+)/.exec(await runCli(env, 'bootstrap', '--username', 'bench_admin', '--email', 'bench@example.com'))![1];
+  const admin = /access token \(shown once, store it now\): (\S+)/.exec(
+    await runCli(env, 'bootstrap', '--username', 'bench_admin', '--email', 'bench@example.com'),
+  )![1];
   const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
   await app.start();
   const gql = async (query: string, token: string) => {
-    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     const body = (await res.json()) as { data: Record<string, any>; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
@@ -47,14 +53,37 @@ async function main() {
   try {
     const team = (await gql('mutation { createTeam(name: "bench") { id } }', admin)).createTeam.id;
     const me = (await gql('{ me { id } }', admin)).me.id;
-    const plan = (await gql(`mutation { createPlan(teamId: "${team}", name: "p", seats: 5, endsAt: "${new Date(Date.now() + 86_400_000).toISOString()}") { id } }`, admin)).createPlan.id;
+    const plan = (
+      await gql(
+        `mutation { createPlan(teamId: "${team}", name: "p", seats: 5, endsAt: "${new Date(Date.now() + 86_400_000).toISOString()}") { id } }`,
+        admin,
+      )
+    ).createPlan.id;
     await gql(`mutation { assignSeat(planId: "${plan}", userId: "${me}") { id } }`, admin);
-    await gql(`mutation { setQuota(teamId: "${team}", userId: "${me}", unit: "TOKENS", period: "DAY", limit: 1000000000) { id } }`, admin);
-    const secret = (await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret } }`, admin)).createApiKey.secret;
+    await gql(
+      `mutation { setQuota(teamId: "${team}", userId: "${me}", unit: "TOKENS", period: "DAY", limit: 1000000000) { id } }`,
+      admin,
+    );
+    const secret = (await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret } }`, admin))
+      .createApiKey.secret;
     // autocannon prints its latency and throughput tables on stderr
     execFileSync(
       path.join(REPO_ROOT, 'node_modules/.bin/autocannon'),
-      ['-c', arg('connections', '200'), '-d', arg('seconds', '15'), '-m', 'POST', '-H', `authorization=Bearer ${serviceToken}`, '-H', 'content-type=application/json', '-b', JSON.stringify({ key: secret }), `${app.url}/v1/keys/verify`],
+      [
+        '-c',
+        arg('connections', '200'),
+        '-d',
+        arg('seconds', '15'),
+        '-m',
+        'POST',
+        '-H',
+        `authorization=Bearer ${serviceToken}`,
+        '-H',
+        'content-type=application/json',
+        '-b',
+        JSON.stringify({ key: secret }),
+        `${app.url}/v1/keys/verify`,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
   } finally {

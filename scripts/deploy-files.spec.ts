@@ -39,10 +39,14 @@ describe('docker-compose.yml', () => {
 
 describe('deploy/kubernetes', () => {
   it('sets only variables the configuration reads', () => {
-    const docs = parseAllDocuments(fs.readFileSync(path.join(root, 'deploy/kubernetes/usage-analytics.yaml'), 'utf8')).map((d) => d.toJS());
+    const docs = parseAllDocuments(
+      fs.readFileSync(path.join(root, 'deploy/kubernetes/usage-analytics.yaml'), 'utf8'),
+    ).map((d) => d.toJS());
     const known = new Set(configEnvKeys());
     const names = docs.flatMap((doc) =>
-      (doc.spec?.template?.spec?.containers ?? []).flatMap((c: { env?: Array<{ name: string }> }) => (c.env ?? []).map((e) => e.name)),
+      (doc.spec?.template?.spec?.containers ?? []).flatMap((c: { env?: Array<{ name: string }> }) =>
+        (c.env ?? []).map((e) => e.name),
+      ),
     );
     expect(names.length).toBeGreaterThan(5);
     expect(names.filter((n: string) => !known.has(n))).toEqual([]);

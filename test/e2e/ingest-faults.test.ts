@@ -15,12 +15,25 @@ import { makeEvent } from '../harness/events';
 import { dropDatabase, isolatedEnv, waitFor } from '../harness/test-env';
 
 const MODEL = 'glm-5';
-const PRICE = { inputPerMillion: '0.600000000', outputPerMillion: '2.200000000', cacheReadPerMillion: '0.110000000', cacheWritePerMillion: null };
+const PRICE = {
+  inputPerMillion: '0.600000000',
+  outputPerMillion: '2.200000000',
+  cacheReadPerMillion: '0.110000000',
+  cacheWritePerMillion: null,
+};
 
 const SUMMARY = `query($filter: UsageFilter!) { usageSummary(filter: $filter) {
   requests inputTokens outputTokens cacheReadTokens cacheWriteTokens cost credits } }`;
 
-type Summary = { requests: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; cost: string; credits: string };
+type Summary = {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cost: string;
+  credits: string;
+};
 
 function expectedTotals(events: CallEventV1[]) {
   let cost = new Decimal(0);
@@ -96,9 +109,21 @@ describe('ingest under faults', () => {
   }
 
   /** Waits for the summary of a team; a timeout carries the app's log, to see why. */
-  async function untilRequests(what: string, teamId: string, requests: number, timeoutMs = 90_000, filter: Record<string, unknown> = {}) {
+  async function untilRequests(
+    what: string,
+    teamId: string,
+    requests: number,
+    timeoutMs = 90_000,
+    filter: Record<string, unknown> = {},
+  ) {
     try {
-      return await waitFor(what, () => summary({ teamIds: [teamId], ...filter }), (s) => s.requests >= requests, timeoutMs, 500);
+      return await waitFor(
+        what,
+        () => summary({ teamIds: [teamId], ...filter }),
+        (s) => s.requests >= requests,
+        timeoutMs,
+        500,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- standalone app log (tail) ---\n${app.log.slice(-5000)}`);
     }
@@ -111,9 +136,9 @@ describe('ingest under faults', () => {
 
   async function produce(events: Array<CallEventV1 | Message>, chunk = 1000): Promise<void> {
     for (let i = 0; i < events.length; i += chunk) {
-      const messages = events.slice(i, i + chunk).map((e) =>
-        'event_id' in e ? { key: (e).team_id ?? (e).user_id, value: JSON.stringify(e) } : (e),
-      );
+      const messages = events
+        .slice(i, i + chunk)
+        .map((e) => ('event_id' in e ? { key: e.team_id ?? e.user_id, value: JSON.stringify(e) } : e));
       await producer.send({ topic: config.kafka.callsTopic, messages, acks: -1 });
     }
   }
@@ -252,7 +277,13 @@ async function readDlq(kafka: Kafka, topic: string, expected: number): Promise<s
     },
   });
   try {
-    await waitFor(`${expected} DLQ messages`, async () => reasons.length, (n) => n >= expected, 60_000, 250);
+    await waitFor(
+      `${expected} DLQ messages`,
+      async () => reasons.length,
+      (n) => n >= expected,
+      60_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
   } finally {
     await consumer.disconnect();

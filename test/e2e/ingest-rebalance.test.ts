@@ -21,7 +21,11 @@ describe('ingest across consumer-group rebalances', () => {
 
   beforeAll(async () => {
     config = isolatedConfig('rebalance', { KAFKA_TOPIC_PARTITIONS: '6', INGEST_BATCH_MAX_EVENTS: '500' });
-    producer = createKafka(config.kafka, '-test').producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    producer = createKafka(config.kafka, '-test').producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
   });
   afterAll(async () => {
@@ -58,14 +62,22 @@ describe('ingest across consumer-group rebalances', () => {
     await producing;
 
     const total = async () => {
-      const res = await graphql<{ usageSummary: { requests: number; inputTokens: number; outputTokens: number } }>(third, SUMMARY, {
-        filter: { range: { preset: 'LAST_1_DAY' }, teamIds: teams },
-      });
+      const res = await graphql<{ usageSummary: { requests: number; inputTokens: number; outputTokens: number } }>(
+        third,
+        SUMMARY,
+        {
+          filter: { range: { preset: 'LAST_1_DAY' }, teamIds: teams },
+        },
+      );
       return res.data!.usageSummary;
     };
     await waitFor('20,000 events', total, (s) => s.requests >= 20_000, 120_000, 500);
     await new Promise((r) => setTimeout(r, 1_500));
     const expected = sums(events);
-    expect(await total()).toEqual({ requests: 20_000, inputTokens: expected.inputTokens, outputTokens: expected.outputTokens });
+    expect(await total()).toEqual({
+      requests: 20_000,
+      inputTokens: expected.inputTokens,
+      outputTokens: expected.outputTokens,
+    });
   });
 });

@@ -30,7 +30,12 @@ describe('usageLive subscription', () => {
 
   function client(token: string): Client {
     const { port } = app.getHttpServer().address() as AddressInfo;
-    const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const c = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     clients.push(c);
     return c;
   }
@@ -38,11 +43,15 @@ describe('usageLive subscription', () => {
   function listen(c: Client, filter: unknown) {
     const updates: Array<{ at: number; requests: number }> = [];
     const errors: unknown[] = [];
-    c.subscribe<{ usageLive: { requests: number } }>({ query: LIVE, variables: { f: filter } }, {
-      next: (m) => (m.data ? updates.push({ at: Date.now(), requests: m.data.usageLive.requests }) : errors.push(m.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    });
+    c.subscribe<{ usageLive: { requests: number } }>(
+      { query: LIVE, variables: { f: filter } },
+      {
+        next: (m) =>
+          m.data ? updates.push({ at: Date.now(), requests: m.data.usageLive.requests }) : errors.push(m.errors),
+        error: (e) => errors.push(e),
+        complete: () => undefined,
+      },
+    );
     return { updates, errors };
   }
 
@@ -52,16 +61,40 @@ describe('usageLive subscription', () => {
     const admin = await platformAdminToken(app);
     const a = listen(client(admin), filter);
     const b = listen(client(admin), filter);
-    await waitFor('the initial summaries', async () => a.updates.length + b.updates.length, (n) => n >= 2);
+    await waitFor(
+      'the initial summaries',
+      async () => a.updates.length + b.updates.length,
+      (n) => n >= 2,
+    );
     expect(a.updates[0].requests).toBe(0);
     expect(app.get(LiveUsageHub).channelCount).toBe(1);
     const other = listen(client(admin), { ...filter, services: ['chat'] });
-    await waitFor('a second channel', async () => app.get(LiveUsageHub).channelCount, (n) => n === 2);
+    await waitFor(
+      'a second channel',
+      async () => app.get(LiveUsageHub).channelCount,
+      (n) => n === 2,
+    );
 
     const sent = Date.now();
-    await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(Array.from({ length: 50 }, () => makeEvent({ team_id: team }))).expect(202);
-    await waitFor('the live update', async () => a.updates.at(-1)!.requests, (n) => n === 50, 20_000, 50);
-    await waitFor('the other subscriber', async () => b.updates.at(-1)!.requests, (n) => n === 50, 20_000, 50);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send(Array.from({ length: 50 }, () => makeEvent({ team_id: team })))
+      .expect(202);
+    await waitFor(
+      'the live update',
+      async () => a.updates.at(-1)!.requests,
+      (n) => n === 50,
+      20_000,
+      50,
+    );
+    await waitFor(
+      'the other subscriber',
+      async () => b.updates.at(-1)!.requests,
+      (n) => n === 50,
+      20_000,
+      50,
+    );
     process.stdout.write(`usageLive: update ${a.updates.at(-1)!.at - sent} ms after POST /v1/events\n`);
     expect(a.errors).toEqual([]);
     expect(other.errors).toEqual([]);
@@ -69,7 +102,11 @@ describe('usageLive subscription', () => {
 
   it('refuses a connection without a valid token', async () => {
     const denied = listen(client('uat_not_a_token'), { range: { preset: 'LAST_HOUR' } });
-    await waitFor('the refusal', async () => denied.errors.length, (n) => n > 0);
+    await waitFor(
+      'the refusal',
+      async () => denied.errors.length,
+      (n) => n > 0,
+    );
     // graphql-ws closes a connection its onConnect refused with 4403 Forbidden, before any operation
     expect((denied.errors[0] as { code?: number }).code).toBe(4403);
   });

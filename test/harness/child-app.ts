@@ -50,7 +50,8 @@ export class ChildApp {
     child.stderr.on('data', collect);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${this.entry} exited with ${child.exitCode} during start:\n${this.output}`);
+      if (child.exitCode !== null)
+        throw new Error(`${this.entry} exited with ${child.exitCode} during start:\n${this.output}`);
       try {
         const res = await fetch(`${this.url}/health`);
         if (res.ok) return;
@@ -81,10 +82,14 @@ export class ChildApp {
 
 /** Runs `npm run cli -- …` with the given environment and returns its stdout. */
 export async function runCli(env: Record<string, string>, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...TS_NODE, path.join(REPO_ROOT, 'apps/cli/src/main.ts'), ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...TS_NODE, path.join(REPO_ROOT, 'apps/cli/src/main.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return stdout;
 }

@@ -70,7 +70,11 @@ export async function resolveServices(): Promise<ResolvedServices> {
 
   if (docker && (!kafkaBrokers || !databaseUrl)) {
     const containers = await import('./containers');
-    const up = await containers.startContainers({ kafka: !kafkaBrokers, postgres: !databaseUrl, clickhouse: !clickhouseUrl });
+    const up = await containers.startContainers({
+      kafka: !kafkaBrokers,
+      postgres: !databaseUrl,
+      clickhouse: !clickhouseUrl,
+    });
     kafkaBrokers ??= up.kafkaBrokers;
     databaseUrl ??= up.databaseUrl;
     clickhouseUrl ??= up.clickhouseUrl;
@@ -91,7 +95,9 @@ export async function resolveServices(): Promise<ResolvedServices> {
       }
     }
     kafkaBrokers = `127.0.0.1:${port}`;
-    sources.kafka = started.includes('kafka-script') ? 'scripts/kafka.sh (started)' : 'scripts/kafka.sh (already running)';
+    sources.kafka = started.includes('kafka-script')
+      ? 'scripts/kafka.sh (started)'
+      : 'scripts/kafka.sh (already running)';
   }
   if (!(await brokerAnswers(kafkaBrokers))) throw new Error(`${HOW_TO_GET_KAFKA}\nNothing answers at ${kafkaBrokers}.`);
 

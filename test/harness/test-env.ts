@@ -52,7 +52,8 @@ export function embeddedPathForThisProcess(): string {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run integration tests through jest's integration project (npm test)`);
+  if (!value)
+    throw new Error(`${name} is not set: run integration tests through jest's integration project (npm test)`);
   return value;
 }
 

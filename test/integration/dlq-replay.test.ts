@@ -33,9 +33,17 @@ describe('DLQ replay on the real broker', () => {
   it('re-publishes the messages that now pass, leaves the rest, and does not replay twice', async () => {
     const nowValid = Array.from({ length: 3 }, () => makeEvent());
     await producer.send(config.kafka.callsDlqTopic, [
-      ...nowValid.map((e) => ({ key: e.team_id, value: JSON.stringify(e), headers: { 'dlq-reason': 'occurred_at: more than 5 minutes in the future' } })),
+      ...nowValid.map((e) => ({
+        key: e.team_id,
+        value: JSON.stringify(e),
+        headers: { 'dlq-reason': 'occurred_at: more than 5 minutes in the future' },
+      })),
       { key: 'x', value: 'still not json', headers: { 'dlq-reason': 'message: not valid JSON' } },
-      { key: 'y', value: JSON.stringify({ ...makeEvent(), input_tokens: -1 }), headers: { 'dlq-reason': 'input_tokens: must be >= 0' } },
+      {
+        key: 'y',
+        value: JSON.stringify({ ...makeEvent(), input_tokens: -1 }),
+        headers: { 'dlq-reason': 'input_tokens: must be >= 0' },
+      },
     ]);
     const before = await endOffset(config.kafka.callsTopic);
 

@@ -16,7 +16,7 @@ describe('rebuild from team_events', () => {
 
   it(`replays ${COMMANDS} random commands into the same state`, async () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
     const people = await Promise.all(Array.from({ length: 24 }, () => f.user()));
     const teams: string[] = [];
@@ -26,18 +26,50 @@ describe('rebuild from team_events', () => {
 
     for (let i = 0; i < COMMANDS; i++) {
       const teamId = pick(teams);
-      const members: Array<{ user_id: string; role: string }> = await f.postgres.query('SELECT user_id, role FROM memberships WHERE team_id = $1', [teamId]);
+      const members: Array<{ user_id: string; role: string }> = await f.postgres.query(
+        'SELECT user_id, role FROM memberships WHERE team_id = $1',
+        [teamId],
+      );
       const managers = members.filter((m) => m.role !== 'MEMBER').map((m) => m.user_id);
       // mostly members acting on members, sometimes anyone: both kinds of outcome happen
-      const actor = random() < 0.8 && managers.length ? pick(random() < 0.7 ? managers : members.map((m) => m.user_id)) : pick(people);
+      const actor =
+        random() < 0.8 && managers.length
+          ? pick(random() < 0.7 ? managers : members.map((m) => m.user_id))
+          : pick(people);
       const other = random() < 0.6 && members.length ? pick(members.map((m) => m.user_id)) : pick(people);
-      const [plan] = await f.postgres.query('SELECT id FROM plans WHERE team_id = $1 ORDER BY random() LIMIT 1', [teamId]);
-      const [seat] = await f.postgres.query('SELECT id FROM seats WHERE team_id = $1 AND user_id IS NOT NULL ORDER BY random() LIMIT 1', [teamId]);
-      const [key] = await f.postgres.query('SELECT id FROM api_keys WHERE team_id = $1 ORDER BY random() LIMIT 1', [teamId]);
-      const [invitation] = await f.postgres.query(`SELECT id FROM invitations WHERE team_id = $1 AND status = 'PENDING' ORDER BY random() LIMIT 1`, [teamId]);
+      const [plan] = await f.postgres.query('SELECT id FROM plans WHERE team_id = $1 ORDER BY random() LIMIT 1', [
+        teamId,
+      ]);
+      const [seat] = await f.postgres.query(
+        'SELECT id FROM seats WHERE team_id = $1 AND user_id IS NOT NULL ORDER BY random() LIMIT 1',
+        [teamId],
+      );
+      const [key] = await f.postgres.query('SELECT id FROM api_keys WHERE team_id = $1 ORDER BY random() LIMIT 1', [
+        teamId,
+      ]);
+      const [invitation] = await f.postgres.query(
+        `SELECT id FROM invitations WHERE team_id = $1 AND status = 'PENDING' ORDER BY random() LIMIT 1`,
+        [teamId],
+      );
       const commands: Array<() => Promise<unknown>> = [
-        async () => tokens.push((await f.lifecycle.inviteMember({ teamId, usernameOrEmail: (await f.username(other))!, role: pick(['ADMIN', 'MEMBER']) }, actor)).token),
-        async () => tokens.push((await f.lifecycle.inviteMember({ teamId, usernameOrEmail: (await f.username(other))!, role: 'MEMBER' }, actor)).token),
+        async () =>
+          tokens.push(
+            (
+              await f.lifecycle.inviteMember(
+                { teamId, usernameOrEmail: (await f.username(other))!, role: pick(['ADMIN', 'MEMBER']) },
+                actor,
+              )
+            ).token,
+          ),
+        async () =>
+          tokens.push(
+            (
+              await f.lifecycle.inviteMember(
+                { teamId, usernameOrEmail: (await f.username(other))!, role: 'MEMBER' },
+                actor,
+              )
+            ).token,
+          ),
         () => f.lifecycle.acceptInvitation({ token: pick(tokens.length ? tokens : ['inv_none_at_all']) }, other),
         () => f.lifecycle.acceptInvitation({ token: pick(tokens.length ? tokens : ['inv_none_at_all']) }, actor),
         () => f.lifecycle.revokeInvitation({ invitationId: invitation?.id ?? other }, actor),
@@ -45,12 +77,26 @@ describe('rebuild from team_events', () => {
         () => f.lifecycle.transferOwnership({ teamId, toUserId: other }, actor),
         () => f.lifecycle.leaveTeam({ teamId }, actor),
         () => f.lifecycle.removeMember({ teamId, userId: other }, actor),
-        () => f.lifecycle.createPlan({ teamId, name: `p${i}`, seats: 1 + Math.floor(random() * 4), endsAt: new Date(Date.now() + 30 * DAY) }, actor),
+        () =>
+          f.lifecycle.createPlan(
+            { teamId, name: `p${i}`, seats: 1 + Math.floor(random() * 4), endsAt: new Date(Date.now() + 30 * DAY) },
+            actor,
+          ),
         () => f.lifecycle.assignSeat({ planId: plan?.id ?? other, userId: other }, actor),
         () => f.lifecycle.reclaimSeat({ seatId: seat?.id ?? other }, actor),
         () => f.lifecycle.createApiKey({ teamId, name: `k${i}` }, actor),
         () => f.lifecycle.revokeApiKey({ apiKeyId: key?.id ?? other }, actor),
-        () => f.lifecycle.setQuota({ teamId, userId: other, unit: pick(['TOKENS', 'CREDITS']), period: pick(['DAY', 'MONTH']), limit: Math.floor(random() * 1e6) }, actor),
+        () =>
+          f.lifecycle.setQuota(
+            {
+              teamId,
+              userId: other,
+              unit: pick(['TOKENS', 'CREDITS']),
+              period: pick(['DAY', 'MONTH']),
+              limit: Math.floor(random() * 1e6),
+            },
+            actor,
+          ),
       ];
       try {
         await pick(commands)();
@@ -62,13 +108,17 @@ describe('rebuild from team_events', () => {
       }
     }
     const report = await rebuildAndCompare(f.postgres);
-    process.stdout.write(`rebuild after ${COMMANDS} commands (${outcome.ok} applied, ${outcome.refused} refused by a rule): ${report.events} events, ${report.differences.length} differences\n`);
+    process.stdout.write(
+      `rebuild after ${COMMANDS} commands (${outcome.ok} applied, ${outcome.refused} refused by a rule): ${report.events} events, ${report.differences.length} differences\n`,
+    );
     expect(outcome.ok).toBeGreaterThan(300);
     expect(report.differences).toEqual([]);
 
     // and a deliberately corrupted projection is caught
     const [plan] = await f.postgres.query('SELECT id, seats FROM plans LIMIT 1');
     await f.postgres.query('UPDATE plans SET seats = seats + 1 WHERE id = $1', [plan.id]);
-    expect((await rebuildAndCompare(f.postgres)).differences).toEqual([`plans ${plan.id}: live ${plan.seats + 1}, replayed ${plan.seats}`]);
+    expect((await rebuildAndCompare(f.postgres)).differences).toEqual([
+      `plans ${plan.id}: live ${plan.seats + 1}, replayed ${plan.seats}`,
+    ]);
   });
 });

@@ -23,13 +23,19 @@ describe('access tokens', () => {
 
   const create = 'mutation($n: String!, $e: DateTime) { createAccessToken(name: $n, expiresAt: $e) { id name token } }';
   const revoke = 'mutation($id: ID!) { revokeAccessToken(id: $id) }';
-  const codes = (res: { errors?: Array<{ extensions?: { code?: string } }> }) => (res.errors ?? []).map((e) => e.extensions?.code);
+  const codes = (res: { errors?: Array<{ extensions?: { code?: string } }> }) =>
+    (res.errors ?? []).map((e) => e.extensions?.code);
 
   it('an expired token fails at once', async () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     const made = (await graphql<any>(app, create, { n: 'short', e: expiresAt }, alice.token)).data.createAccessToken;
     expect((await graphql<any>(app, '{ me { id } }', {}, made.token)).data.me.id).toBe(alice.id);
-    await waitFor('the expiry', async () => codes(await graphql(app, '{ me { id } }', {}, made.token)), (c) => c[0] === 'UNAUTHENTICATED', 5000);
+    await waitFor(
+      'the expiry',
+      async () => codes(await graphql(app, '{ me { id } }', {}, made.token)),
+      (c) => c[0] === 'UNAUTHENTICATED',
+      5000,
+    );
     const past = await graphql(app, create, { n: 'past', e: new Date(Date.now() - 1000).toISOString() }, alice.token);
     expect(codes(past)).toEqual(['BAD_USER_INPUT']);
   });
@@ -46,18 +52,26 @@ describe('access tokens', () => {
     expect(codes(await graphql(app, '{ me { id } }', {}, another.token))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('me.accessTokens lists my tokens with their state and last use, never a secret, never anyone else\'s', async () => {
+  it("me.accessTokens lists my tokens with their state and last use, never a secret, never anyone else's", async () => {
     const made = (await graphql<any>(app, create, { n: 'listed' }, alice.token)).data.createAccessToken;
     await graphql(app, '{ me { id } }', {}, made.token);
     const list = `{ me { accessTokens { id name createdAt expiresAt lastUsedAt revokedAt } } }`;
     const mine = (await graphql<any>(app, list, {}, alice.token)).data.me.accessTokens;
     const listed = mine.find((t: { id: string }) => t.id === made.id);
     expect(listed).toMatchObject({ name: 'listed', revokedAt: null });
-    await waitFor('the last use', async () => (await graphql<any>(app, list, {}, made.token)).data.me.accessTokens.find((t: any) => t.id === made.id).lastUsedAt, (v) => v !== null, 5000);
+    await waitFor(
+      'the last use',
+      async () =>
+        (await graphql<any>(app, list, {}, made.token)).data.me.accessTokens.find((t: any) => t.id === made.id)
+          .lastUsedAt,
+      (v) => v !== null,
+      5000,
+    );
     expect(mine.filter((t: { revokedAt: string | null }) => t.revokedAt !== null).length).toBeGreaterThan(0);
     expect(JSON.stringify(mine)).not.toContain(made.token);
     // another user's tokens, reached through a shared team, are filtered out by the AccessToken rule
-    const team = (await graphql<any>(app, 'mutation { createTeam(name: "pair") { id } }', {}, alice.token)).data.createTeam;
+    const team = (await graphql<any>(app, 'mutation { createTeam(name: "pair") { id } }', {}, alice.token)).data
+      .createTeam;
     const bobName = (await graphql<any>(app, '{ me { username } }', {}, bob.token)).data.me.username;
     const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: MEMBER) { token } }`;
     const token = (await graphql<any>(app, inv, { t: team.id, u: bobName }, alice.token)).data.inviteMember.token;

@@ -29,7 +29,8 @@ describe('GraphQL trust boundary', () => {
     if (config) await dropDatabase(config);
   });
 
-  const codes = (res: { errors?: Array<{ extensions?: { code?: string } }> }) => (res.errors ?? []).map((e) => e.extensions?.code);
+  const codes = (res: { errors?: Array<{ extensions?: { code?: string } }> }) =>
+    (res.errors ?? []).map((e) => e.extensions?.code);
 
   it('critical 1: a member of A cannot reach team B through a shared member', async () => {
     const res = await graphql(app, `query($a: ID!) { team(id: $a) { ${CHAIN} } }`, { a: w.a.id }, w.memberA.token);
@@ -41,22 +42,34 @@ describe('GraphQL trust boundary', () => {
       expect(text).not.toContain(secret);
     }
     // and B itself, asked for directly, is refused
-    expect(codes(await graphql(app, 'query($b: ID!) { team(id: $b) { name } }', { b: w.b.id }, w.memberA.token))).toEqual([
-      'FORBIDDEN',
-    ]);
+    expect(
+      codes(await graphql(app, 'query($b: ID!) { team(id: $b) { name } }', { b: w.b.id }, w.memberA.token)),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it('critical 2: deep, wide and costly operations are refused before they run, in milliseconds', async () => {
     const cases: Array<[string, string]> = [
       ['the chain nested 10 times', `query($a: ID!) { team(id: $a) { ${nested(10)} } }`],
       ['30,000 aliases', `{ ${Array.from({ length: 30_000 }, (_, i) => `m${i}: me { id }`).join(' ')} }`],
-      ['500 aliases of usageSummary', `{ ${Array.from({ length: 500 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`],
-      ['30 usage reads', `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`],
-      ['fragments that fan out', `query($a: ID!) { team(id: $a) { ...T } } fragment T on Team { ${Array.from({ length: 50 }, (_, i) => `m${i}: members { user { memberships { team { id } } } }`).join(' ')} }`],
+      [
+        '500 aliases of usageSummary',
+        `{ ${Array.from({ length: 500 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`,
+      ],
+      [
+        '30 usage reads',
+        `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`,
+      ],
+      [
+        'fragments that fan out',
+        `query($a: ID!) { team(id: $a) { ...T } } fragment T on Team { ${Array.from({ length: 50 }, (_, i) => `m${i}: members { user { memberships { team { id } } } }`).join(' ')} }`,
+      ],
     ];
     for (const [what, query] of cases) {
       const started = Date.now();
-      const res = await request(app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${w.memberA.token}`).send({ query, variables: { a: w.a.id } });
+      const res = await request(app.getHttpServer())
+        .post('/graphql')
+        .set('Authorization', `Bearer ${w.memberA.token}`)
+        .send({ query, variables: { a: w.a.id } });
       const elapsed = Date.now() - started;
       process.stdout.write(`refused ${what}: HTTP ${res.status}, ${elapsed} ms, ${res.body.errors?.[0]?.message}\n`);
       expect(res.body.data).toBeUndefined();
@@ -68,10 +81,16 @@ describe('GraphQL trust boundary', () => {
   });
 
   it('critical 3 (GraphQL side): the gateway service token reads nothing through GraphQL', async () => {
-    for (const query of ['{ teams { id } }', '{ usageSummary(filter: { range: { preset: LAST_7_DAYS } }) { requests } }', '{ me { id } }']) {
+    for (const query of [
+      '{ teams { id } }',
+      '{ usageSummary(filter: { range: { preset: LAST_7_DAYS } }) { requests } }',
+      '{ me { id } }',
+    ]) {
       expect(codes(await graphql(app, query, {}, SERVICE_TOKEN))).toEqual(['FORBIDDEN']);
     }
-    const csv = await request(app.getHttpServer()).get('/v1/exports/usage.csv?preset=LAST_1_DAY').set('Authorization', `Bearer ${SERVICE_TOKEN}`);
+    const csv = await request(app.getHttpServer())
+      .get('/v1/exports/usage.csv?preset=LAST_1_DAY')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`);
     expect(csv.status).toBe(403);
   });
 
@@ -86,7 +105,7 @@ describe('GraphQL trust boundary', () => {
     }
   });
 
-  it('low: ids outside the caller\'s scope are FORBIDDEN, not an empty answer', async () => {
+  it("low: ids outside the caller's scope are FORBIDDEN, not an empty answer", async () => {
     const summary = 'query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }';
     const range = { preset: 'LAST_1_DAY' };
     const refused = [
@@ -102,7 +121,12 @@ describe('GraphQL trust boundary', () => {
     // what is in scope still answers, with the usage it names
     const own = await graphql<any>(app, summary, { f: { range, apiKeyIds: [w.a.keyIds[1]] } }, w.memberA.token);
     expect(own.data.usageSummary.requests).toBe(1);
-    const managed = await graphql<any>(app, summary, { f: { range, teamIds: [w.a.id], userIds: [w.shared.id] } }, w.ownerA.token);
+    const managed = await graphql<any>(
+      app,
+      summary,
+      { f: { range, teamIds: [w.a.id], userIds: [w.shared.id] } },
+      w.ownerA.token,
+    );
     expect(managed.data.usageSummary.requests).toBe(1);
     expect((await graphql<any>(app, myUsage, { t: w.a.id }, w.memberA.token)).data.myUsage.usage.requests).toBe(1);
   });
@@ -110,12 +134,18 @@ describe('GraphQL trust boundary', () => {
   it('low: NUL bytes and lone surrogates are BAD_USER_INPUT and write nothing', async () => {
     const bad = ['team\u0000name', 'team\uD800name', 'x\uDC00', 'ok'.repeat(3) + '\u0000'];
     for (const name of bad) {
-      const res = await graphql(app, 'mutation($n: String!) { createTeam(name: $n) { id } }', { n: name }, w.outsider.token);
+      const res = await graphql(
+        app,
+        'mutation($n: String!) { createTeam(name: $n) { id } }',
+        { n: name },
+        w.outsider.token,
+      );
       expect(codes(res)).toEqual(['BAD_USER_INPUT']);
     }
     const literal = await graphql(app, 'mutation { createTeam(name: "a\\u0000b") { id } }', {}, w.outsider.token);
     expect(codes(literal)).toEqual(['BAD_USER_INPUT']);
-    const price = 'mutation($m: String!) { setModelPrice(model: $m, effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: "1", outputPerMillion: "1") { id } }';
+    const price =
+      'mutation($m: String!) { setModelPrice(model: $m, effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: "1", outputPerMillion: "1") { id } }';
     expect(codes(await graphql(app, price, { m: 'gpt\uD83D' }))).toEqual(['BAD_USER_INPUT']);
     const teams = await graphql<any>(app, '{ teams { id } }', {}, w.outsider.token);
     expect(teams.data.teams).toEqual([]);

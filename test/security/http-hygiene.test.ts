@@ -55,7 +55,6 @@ function expectRestError(res: request.Response, status: number, code: string): v
   expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
 }
 
-
 async function ok<T = Record<string, any>>(
   app: INestApplication,
   query: string,

@@ -25,7 +25,8 @@ describe('live mode access', () => {
     app = await startStandalone(config);
     owner = await createTestUser(app, 'owner');
     admin = await createTestUser(app, 'team_admin');
-    teamId = (await graphql<any>(app, 'mutation { createTeam(name: "live") { id } }', {}, owner.token)).data.createTeam.id;
+    teamId = (await graphql<any>(app, 'mutation { createTeam(name: "live") { id } }', {}, owner.token)).data.createTeam
+      .id;
     const name = (await graphql<any>(app, '{ me { username } }', {}, admin.token)).data.me.username;
     const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: ADMIN) { token } }`;
     const token = (await graphql<any>(app, inv, { t: teamId, u: name }, owner.token)).data.inviteMember.token;
@@ -40,34 +41,63 @@ describe('live mode access', () => {
   function client(token: string | undefined): Client {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const params = token ? { authorization: `Bearer ${token}` } : {};
-    const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: true });
+    const c = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: params,
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(c);
     return c;
   }
 
   function listen(c: Client, filter: unknown) {
     const state = { values: [] as number[], errors: [] as unknown[], completed: false };
-    c.subscribe<{ usageLive: { requests: number } }>({ query: LIVE, variables: { f: filter } }, {
-      next: (m) => (m.data?.usageLive ? state.values.push(m.data.usageLive.requests) : state.errors.push(m.errors)),
-      error: (e) => state.errors.push(e),
-      complete: () => (state.completed = true),
-    });
+    c.subscribe<{ usageLive: { requests: number } }>(
+      { query: LIVE, variables: { f: filter } },
+      {
+        next: (m) => (m.data?.usageLive ? state.values.push(m.data.usageLive.requests) : state.errors.push(m.errors)),
+        error: (e) => state.errors.push(e),
+        complete: () => (state.completed = true),
+      },
+    );
     return state;
   }
 
   const send = (n: number) =>
-    request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(Array.from({ length: n }, () => makeEvent({ team_id: teamId }))).expect(202);
+    request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send(Array.from({ length: n }, () => makeEvent({ team_id: teamId })))
+      .expect(202);
 
-  it('an ADMIN demoted to MEMBER stops getting the team\'s usage at the next push', async () => {
+  it("an ADMIN demoted to MEMBER stops getting the team's usage at the next push", async () => {
     const filter = { range: { preset: 'LAST_1_DAY' }, teamIds: [teamId] };
     const live = listen(client(admin.token), filter);
-    await waitFor('the first summary', async () => live.values.length, (n) => n >= 1);
+    await waitFor(
+      'the first summary',
+      async () => live.values.length,
+      (n) => n >= 1,
+    );
     await send(3);
-    await waitFor('the update', async () => live.values.at(-1), (v) => v === 3, 20_000);
+    await waitFor(
+      'the update',
+      async () => live.values.at(-1),
+      (v) => v === 3,
+      20_000,
+    );
     const demote = `mutation($t: ID!, $u: ID!) { changeRole(teamId: $t, userId: $u, role: MEMBER) { role } }`;
-    expect((await graphql<any>(app, demote, { t: teamId, u: admin.id }, owner.token)).data.changeRole.role).toBe('MEMBER');
+    expect((await graphql<any>(app, demote, { t: teamId, u: admin.id }, owner.token)).data.changeRole.role).toBe(
+      'MEMBER',
+    );
     await send(4);
-    await waitFor('the end of the subscription', async () => live.completed, (done) => done, 20_000);
+    await waitFor(
+      'the end of the subscription',
+      async () => live.completed,
+      (done) => done,
+      20_000,
+    );
     expect(live.values).not.toContain(7);
     expect(JSON.stringify(live.errors)).toContain('FORBIDDEN');
   });
@@ -77,7 +107,11 @@ describe('live mode access', () => {
     const subs = Array.from({ length: MAX_LIVE_PER_CONNECTION + 1 }, (_, i) =>
       listen(c, { range: { preset: 'LAST_1_DAY' }, teamIds: [teamId], services: [`s${i}`] }),
     );
-    await waitFor('every answer', async () => subs.filter((s) => s.values.length > 0 || s.errors.length > 0).length, (n) => n === subs.length);
+    await waitFor(
+      'every answer',
+      async () => subs.filter((s) => s.values.length > 0 || s.errors.length > 0).length,
+      (n) => n === subs.length,
+    );
     const refused = subs.filter((s) => JSON.stringify(s.errors).includes('RATE_LIMITED'));
     expect(refused.length).toBe(1);
     expect(subs.filter((s) => s.values.length > 0).length).toBe(MAX_LIVE_PER_CONNECTION);
@@ -86,7 +120,11 @@ describe('live mode access', () => {
   it('closes a connection whose connection_init has no token, or a service token', async () => {
     for (const token of [undefined, SERVICE_TOKEN]) {
       const denied = listen(client(token), { range: { preset: 'LAST_HOUR' } });
-      await waitFor('the refusal', async () => denied.errors.length, (n) => n > 0);
+      await waitFor(
+        'the refusal',
+        async () => denied.errors.length,
+        (n) => n > 0,
+      );
       expect((denied.errors[0] as { code?: number }).code).toBe(4403);
       expect(denied.values).toEqual([]);
     }

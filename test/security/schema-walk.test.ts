@@ -64,7 +64,11 @@ function operations(root: string, nodes: SelectionNode[], schema: GraphQLSchema)
     const document = parse(query);
     const operation = document.definitions[0] as OperationDefinitionNode;
     const m = measureOperation(operation, {}, schema.getQueryType(), OPERATION_LIMITS);
-    return m.cost <= OPERATION_LIMITS.maxCost && m.fields <= OPERATION_LIMITS.maxFields && m.depth <= OPERATION_LIMITS.maxDepth;
+    return (
+      m.cost <= OPERATION_LIMITS.maxCost &&
+      m.fields <= OPERATION_LIMITS.maxFields &&
+      m.depth <= OPERATION_LIMITS.maxDepth
+    );
   };
   const split = (path: string[], children: SelectionNode[]): string[] => {
     const whole = `{ ${wrap(path, render(children).slice(2, -2))} }`;
@@ -97,7 +101,12 @@ function argumentValues(arg: GraphQLArgument, w: TwoTeams): string[] {
     values = type.getValues().map((v) => v.name);
   } else if (isListType(type) && isEnumType(getNamedType(type))) {
     // every value at once: one request reads them all
-    values = [`[${(getNamedType(type) as GraphQLEnumType).getValues().map((v) => v.name).join(', ')}]`];
+    values = [
+      `[${(getNamedType(type) as GraphQLEnumType)
+        .getValues()
+        .map((v) => v.name)
+        .join(', ')}]`,
+    ];
   } else if (isScalarType(type) && type.name === 'ID') {
     values = [...teamIds, w.b.planId, w.b.keyIds[0]].map((id) => `"${id}"`);
   } else if (isScalarType(type) && type.name === 'Int') {
@@ -207,7 +216,7 @@ describe('schema walk: no path through nested fields reaches what the viewer may
     if (config) await dropDatabase(config);
   });
 
-  it('a plain MEMBER of A who shares a member with B sees A, not B, nor A\'s invitations or others\' keys', async () => {
+  it("a plain MEMBER of A who shares a member with B sees A, not B, nor A's invitations or others' keys", async () => {
     const r = await walk(app, schema, w.memberA, w, reached);
     sizes.push(`memberA ${r.queries} queries, refusals ${JSON.stringify(r.refusals)}`);
     expect(secretsOfB(w).filter((s) => r.seen.has(s))).toEqual([]);
@@ -241,7 +250,11 @@ describe('schema walk: no path through nested fields reaches what the viewer may
 
   it('every object type of the schema is reached by the walk', () => {
     const objectTypes = Object.values(schema.getTypeMap()).filter(
-      (t) => isObjectType(t) && !t.name.startsWith('__') && t !== schema.getMutationType() && t !== schema.getSubscriptionType(),
+      (t) =>
+        isObjectType(t) &&
+        !t.name.startsWith('__') &&
+        t !== schema.getMutationType() &&
+        t !== schema.getSubscriptionType(),
     );
     const reachedTypes = new Set([...reached].map((c) => c.split('.')[0]));
     const createdOnly = ['CreatedAccessToken', 'CreatedApiKey', 'CreatedUser'];

@@ -31,7 +31,12 @@ export interface TwoTeams {
   users: Record<string, { username: string; email: string }>;
 }
 
-async function ok<T = Record<string, any>>(app: INestApplication, query: string, variables: object, token: string): Promise<T> {
+async function ok<T = Record<string, any>>(
+  app: INestApplication,
+  query: string,
+  variables: object,
+  token: string,
+): Promise<T> {
   const res = await graphql<T>(app, query, variables as Record<string, unknown>, token);
   if (res.errors) throw new Error(`${query}: ${JSON.stringify(res.errors)}`);
   return res.data!;
@@ -42,9 +47,15 @@ async function userNames(app: INestApplication, user: TestUser) {
   return me as { username: string; email: string };
 }
 
-async function buildTeam(app: INestApplication, label: string, owner: TestUser, members: Array<[TestUser, 'ADMIN' | 'MEMBER']>) {
+async function buildTeam(
+  app: INestApplication,
+  label: string,
+  owner: TestUser,
+  members: Array<[TestUser, 'ADMIN' | 'MEMBER']>,
+) {
   const name = `${label} ${Date.now().toString(36)}`;
-  const team = (await ok(app, 'mutation($n: String!) { createTeam(name: $n) { id } }', { n: name }, owner.token)).createTeam;
+  const team = (await ok(app, 'mutation($n: String!) { createTeam(name: $n) { id } }', { n: name }, owner.token))
+    .createTeam;
   for (const [user, role] of members) {
     const { username } = await userNames(app, user);
     const invite = `mutation($t: ID!, $u: String!, $r: TeamRole!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: $r) { token } }`;
@@ -63,7 +74,8 @@ async function buildTeam(app: INestApplication, label: string, owner: TestUser, 
     const seatQuery = 'mutation($p: ID!, $u: ID!) { assignSeat(planId: $p, userId: $u) { id } }';
     seatIds.push((await ok(app, seatQuery, { p: plan.id, u: user.id }, owner.token)).assignSeat.id);
     const keyName = `key-${label}-${user.id.slice(0, 6)}`;
-    const keyQuery = 'mutation($t: ID, $n: String!) { createApiKey(teamId: $t, name: $n) { apiKey { id name prefix } } }';
+    const keyQuery =
+      'mutation($t: ID, $n: String!) { createApiKey(teamId: $t, name: $n) { apiKey { id name prefix } } }';
     keys.push((await ok(app, keyQuery, { t: team.id, n: keyName }, user.token)).createApiKey.apiKey);
     const quota = `mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit: 5000) { id } }`;
     quotaIds.push((await ok(app, quota, { t: team.id, u: user.id }, owner.token)).setQuota.id);
@@ -106,11 +118,21 @@ export async function buildTwoTeams(app: INestApplication): Promise<TwoTeams> {
   // usage of both teams, by each member through their own key
   const events = [a, b].flatMap((team) =>
     team.keyIds.map((keyId, i) => {
-      const owners = team === a ? [people.ownerA, people.memberA, people.shared] : [people.ownerB, people.memberB, people.shared];
-      return makeEvent({ team_id: team.id, user_id: owners[i].id, api_key_id: keyId, service: `svc-${team === a ? 'a' : 'b'}` });
+      const owners =
+        team === a ? [people.ownerA, people.memberA, people.shared] : [people.ownerB, people.memberB, people.shared];
+      return makeEvent({
+        team_id: team.id,
+        user_id: owners[i].id,
+        api_key_id: keyId,
+        service: `svc-${team === a ? 'a' : 'b'}`,
+      });
     }),
   );
-  await request(app.getHttpServer()).post('/v1/events').set('Authorization', `Bearer ${SERVICE_TOKEN}`).send(events).expect(202);
+  await request(app.getHttpServer())
+    .post('/v1/events')
+    .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+    .send(events)
+    .expect(202);
   const filter = { range: { preset: 'LAST_1_DAY' }, teamIds: [a.id, b.id] };
   const summary = '{ usageSummary(filter: $f) { requests } }'.replace('{ usage', 'query($f: UsageFilter!) { usage');
   await waitFor(

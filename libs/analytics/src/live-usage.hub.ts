@@ -100,7 +100,11 @@ export class LiveUsageHub implements OnModuleDestroy {
     private readonly queries: UsageQueries,
     registry: Registry,
   ) {
-    this.polls = new Gauge({ name: 'usage_live_channels', help: 'Distinct live filters being polled', registers: [registry] });
+    this.polls = new Gauge({
+      name: 'usage_live_channels',
+      help: 'Distinct live filters being polled',
+      registers: [registry],
+    });
   }
 
   get channelCount(): number {

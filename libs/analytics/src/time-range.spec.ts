@@ -15,15 +15,25 @@ describe('time ranges', () => {
     const month = resolveRange({ preset: RangePreset.LAST_30_DAYS }, now);
     expect(month.to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
     expect(month.from.toISOString()).toBe('2026-10-23T11:00:00.000Z');
-    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Asia/Kolkata' }, now).to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Asia/Kolkata' }, now).to.toISOString()).toBe(
+      '2026-11-22T11:00:00.000Z',
+    );
     // exactly on the hour: the hour that starts now is in the window
-    expect(resolveRange({ preset: RangePreset.LAST_1_DAY }, Date.parse('2026-11-22T10:00:00.000Z')).to.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    expect(
+      resolveRange({ preset: RangePreset.LAST_1_DAY }, Date.parse('2026-11-22T10:00:00.000Z')).to.toISOString(),
+    ).toBe('2026-11-22T11:00:00.000Z');
   });
 
   it('starts TODAY at midnight in the caller zone, half-hour and 45-minute zones included', () => {
-    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Asia/Kolkata' }, now).from.toISOString()).toBe('2026-11-21T18:30:00.000Z');
-    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Australia/Eucla' }, now).from.toISOString()).toBe('2026-11-21T15:15:00.000Z');
-    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'America/St_Johns' }, now).from.toISOString()).toBe('2026-11-22T03:30:00.000Z');
+    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Asia/Kolkata' }, now).from.toISOString()).toBe(
+      '2026-11-21T18:30:00.000Z',
+    );
+    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'Australia/Eucla' }, now).from.toISOString()).toBe(
+      '2026-11-21T15:15:00.000Z',
+    );
+    expect(resolveRange({ preset: RangePreset.TODAY, timeZone: 'America/St_Johns' }, now).from.toISOString()).toBe(
+      '2026-11-22T03:30:00.000Z',
+    );
   });
 
   it('handles the day of a DST change', () => {

@@ -54,12 +54,20 @@ export class UsageResolver {
       });
       return JSON.stringify(rescoped) === scopedJson;
     };
-    return this.live.subscribe({ filter: scoped, userId: principal.userId, connection: ctx.connection ?? ctx, stillAllowed });
+    return this.live.subscribe({
+      filter: scoped,
+      userId: principal.userId,
+      connection: ctx.connection ?? ctx,
+      stillAllowed,
+    });
   }
 
   @Query(() => UsageSummary)
   @Expensive(1)
-  async usageSummary(@CurrentPrincipal() principal: Principal, @Args('filter') filter: UsageFilterInput): Promise<UsageSummary> {
+  async usageSummary(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+  ): Promise<UsageSummary> {
     return this.queries.summary(await this.access.scope(principal, filter, 'aggregates'));
   }
 
@@ -72,7 +80,12 @@ export class UsageResolver {
     @Args('metrics', { type: () => [UsageMetric] }) metrics: UsageMetric[],
     @Args('splitBy', { type: () => UsageDimension, nullable: true }) splitBy?: UsageDimension,
   ): Promise<Series[]> {
-    return this.queries.trend(await this.access.scope(principal, filter, 'aggregates'), granularity, metrics, splitBy ?? undefined);
+    return this.queries.trend(
+      await this.access.scope(principal, filter, 'aggregates'),
+      granularity,
+      metrics,
+      splitBy ?? undefined,
+    );
   }
 
   @Query(() => [RankingEntry])
@@ -85,7 +98,13 @@ export class UsageResolver {
     @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number,
     @Args('granularity', { type: () => Granularity, nullable: true }) granularity?: Granularity,
   ): Promise<RankingEntry[]> {
-    return this.queries.ranking(await this.access.scope(principal, filter, 'aggregates'), dimension, metric, limit, granularity ?? undefined);
+    return this.queries.ranking(
+      await this.access.scope(principal, filter, 'aggregates'),
+      dimension,
+      metric,
+      limit,
+      granularity ?? undefined,
+    );
   }
 
   @Query(() => BreakdownConnection)
@@ -101,7 +120,14 @@ export class UsageResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<BreakdownConnection> {
     const scoped = await this.access.scope(principal, filter, 'aggregates');
-    return this.queries.breakdown(scoped, { view, orderBy, descending, search: search ?? undefined, first, after: after ?? undefined });
+    return this.queries.breakdown(scoped, {
+      view,
+      orderBy,
+      descending,
+      search: search ?? undefined,
+      first,
+      after: after ?? undefined,
+    });
   }
 
   @Query(() => CallLogConnection)

@@ -57,8 +57,12 @@ export class AuthGuard implements CanActivate {
         throw new UnauthenticatedError();
       }
     }
-    const forService = this.reflector.getAllAndOverride<boolean>(FOR_SERVICE, [context.getHandler(), context.getClass()]);
-    if (forService && principal.kind !== 'service') throw new ForbiddenError("this route is for the gateway's service tokens");
+    const forService = this.reflector.getAllAndOverride<boolean>(FOR_SERVICE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (forService && principal.kind !== 'service')
+      throw new ForbiddenError("this route is for the gateway's service tokens");
     if (!forService && principal.kind === 'service') {
       throw new ForbiddenError('service tokens only send events and verify keys; use a personal access token');
     }
@@ -67,4 +71,6 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext) => requestOf(context).principal);
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext) => requestOf(context).principal,
+);

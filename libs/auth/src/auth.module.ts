@@ -9,7 +9,11 @@ import { AuthService, TOKEN_RESOLVERS } from './auth.service';
   providers: [
     AuthService,
     AccessTokenResolver,
-    { provide: TOKEN_RESOLVERS, inject: [AccessTokenResolver], useFactory: (accessTokens: AccessTokenResolver) => [accessTokens] },
+    {
+      provide: TOKEN_RESOLVERS,
+      inject: [AccessTokenResolver],
+      useFactory: (accessTokens: AccessTokenResolver) => [accessTokens],
+    },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService],

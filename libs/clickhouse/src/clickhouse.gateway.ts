@@ -123,13 +123,24 @@ export class ClickHouseGateway {
    * objects. The embedded engine takes the payload as one buffer with the settings on the
    * INSERT itself, so it needs no exclusive session and other requests go on meanwhile.
    */
-  async insertColumns(table: string, columns: readonly string[], rows: unknown[][], settings?: ClickHouseSettings): Promise<void> {
+  async insertColumns(
+    table: string,
+    columns: readonly string[],
+    rows: unknown[][],
+    settings?: ClickHouseSettings,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const rawInsert = this.rawInsert;
     if (rawInsert) {
       const values = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'));
       await this.lock.withShared(() =>
-        rawInsert({ table: `${quoteIdentifier(this.database)}.${quoteIdentifier(table)}`, columns, format: 'JSONCompactEachRow', values, settings }),
+        rawInsert({
+          table: `${quoteIdentifier(this.database)}.${quoteIdentifier(table)}`,
+          columns,
+          format: 'JSONCompactEachRow',
+          values,
+          settings,
+        }),
       );
       return;
     }

@@ -17,11 +17,15 @@ import {
 import * as path from 'node:path';
 import { packageRoot } from './package-root';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 // environment variables are strings (or absent)
 const toList = ({ value }: { value?: string }) =>
-  value === undefined || value === '' ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+  value === undefined || value === ''
+    ? undefined
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 const toBool = ({ value }: { value?: string }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 

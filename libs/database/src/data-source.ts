@@ -2,7 +2,10 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(config: AppConfig['postgres'], entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+export function dataSourceOptions(
+  config: AppConfig['postgres'],
+  entities: DataSourceOptions['entities'] = [],
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.url,

@@ -43,7 +43,10 @@ describe('validateCallEvent', () => {
     [{ extra: 1 }, 'event: unknown field "extra"'],
     [{ occurred_at: '2026-11-22T12:06:00Z' }, 'occurred_at: more than 5 minutes in the future'],
     [{ occurred_at: '1999-12-31T23:59:59Z' }, 'occurred_at: before 2000-01-01'],
-    [{ cache_read_tokens: 50, cache_write_tokens: 51 }, 'cache_read_tokens + cache_write_tokens: must not exceed input_tokens'],
+    [
+      { cache_read_tokens: 50, cache_write_tokens: 51 },
+      'cache_read_tokens + cache_write_tokens: must not exceed input_tokens',
+    ],
     [{ occurred_at: '2026-11-22T11:59:00+01' }, 'occurred_at: offset must be ±hh:mm, not hours only'],
     [{ team_id: 'urn:uuid:6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b' }, 'team_id: must be a plain UUID'],
     [{ service: 'chat\ud800' }, 'service: not well-formed Unicode (lone surrogate)'],

@@ -42,7 +42,8 @@ export class CallEventWriter {
         "SELECT DISTINCT event_id, concat(toString(kafka_partition), ':', toString(kafka_offset)) AS message FROM event_ids WHERE event_id IN {ids:Array(String)}",
         { params: { ids: ids.slice(start, start + DEDUP_LOOKUP_IDS) } },
       );
-      for (const { event_id, message } of known) recordedBy.set(event_id, [...(recordedBy.get(event_id) ?? []), message]);
+      for (const { event_id, message } of known)
+        recordedBy.set(event_id, [...(recordedBy.get(event_id) ?? []), message]);
     }
     const seen = new Set<string>();
     const fresh: CallEventRow[] = [];
@@ -59,7 +60,11 @@ export class CallEventWriter {
   /** Records the offset range of a chunk before it is written (see the class comment). */
   async recordChunk(topic: string, partition: number, firstOffset: string, lastOffset: string): Promise<void> {
     this.faults.check();
-    await this.clickhouse.insertColumns('ingest_chunks', ['topic', 'partition', 'first_offset', 'last_offset'], [[topic, partition, firstOffset, lastOffset]]);
+    await this.clickhouse.insertColumns(
+      'ingest_chunks',
+      ['topic', 'partition', 'first_offset', 'last_offset'],
+      [[topic, partition, firstOffset, lastOffset]],
+    );
   }
 
   /** Recorded chunks of a partition from an offset on: first offset -> last offset, as first recorded. */

@@ -1,7 +1,8 @@
 import { planChunks } from './chunk-plan';
 
 const offsets = (from: number, count: number) => Array.from({ length: count }, (_, i) => String(from + i));
-const ranges = (chunks: ReturnType<typeof planChunks>, o: string[]) => chunks.map((c) => [o[c.start], o[c.end - 1], c.retry]);
+const ranges = (chunks: ReturnType<typeof planChunks>, o: string[]) =>
+  chunks.map((c) => [o[c.start], o[c.end - 1], c.retry]);
 
 describe('planChunks', () => {
   it('cuts a batch into chunks of at most the size', () => {

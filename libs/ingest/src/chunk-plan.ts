@@ -18,7 +18,11 @@ export interface PlannedChunk {
  * ends before a recorded chunk does cannot repeat it (it cannot wait for messages it was not
  * given): that chunk is cut at the batch's end and is not a retry.
  */
-export function planChunks(offsets: readonly string[], size: number, recorded: ReadonlyMap<string, string>): PlannedChunk[] {
+export function planChunks(
+  offsets: readonly string[],
+  size: number,
+  recorded: ReadonlyMap<string, string>,
+): PlannedChunk[] {
   const chunks: PlannedChunk[] = [];
   let start = 0;
   while (start < offsets.length) {

@@ -29,7 +29,11 @@ export class IngestApiModule {}
       provide: CallEventWriter,
       inject: [ClickHouseGateway, APP_CONFIG],
       useFactory: (ch: ClickHouseGateway, config: AppConfig) =>
-        new CallEventWriter(ch, new WriteFaultInjector(config.ingest.faultWriteFailureMs), config.ingest.dedupByEventId),
+        new CallEventWriter(
+          ch,
+          new WriteFaultInjector(config.ingest.faultWriteFailureMs),
+          config.ingest.dedupByEventId,
+        ),
     },
     {
       provide: PriceBook,

@@ -1,7 +1,11 @@
 import { RETRY_MAX_MS, retryWhileOwned } from './batch-steps';
 
 describe('retryWhileOwned', () => {
-  const owner = (running: () => boolean) => ({ isRunning: running, isStale: () => false, heartbeat: jest.fn(async () => undefined) });
+  const owner = (running: () => boolean) => ({
+    isRunning: running,
+    isStale: () => false,
+    heartbeat: jest.fn(async () => undefined),
+  });
 
   it('retries with capped exponential backoff until the step succeeds', async () => {
     const waits: number[] = [];
@@ -19,7 +23,7 @@ describe('retryWhileOwned', () => {
     expect(waits).toEqual([200, 400, 800, 1600, 3200, RETRY_MAX_MS, RETRY_MAX_MS]);
   });
 
-  it('gives the batch up, with the error, once it is no longer this consumer\'s', async () => {
+  it("gives the batch up, with the error, once it is no longer this consumer's", async () => {
     let running = true;
     const failures: number[] = [];
     const attempt = retryWhileOwned(

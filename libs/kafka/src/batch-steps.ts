@@ -40,10 +40,18 @@ export async function retryWhileOwned<T>(
  * The batch's own commit raises a lost membership as the rebalance error kafkajs rejoins on;
  * `consumer.commitOffsets` would raise it as a crash that stops the consumer.
  */
-export async function commitThrough(payload: Pick<EachBatchPayload, 'batch' | 'commitOffsetsIfNecessary' | 'resolveOffset'>, lastOffset: string): Promise<void> {
+export async function commitThrough(
+  payload: Pick<EachBatchPayload, 'batch' | 'commitOffsetsIfNecessary' | 'resolveOffset'>,
+  lastOffset: string,
+): Promise<void> {
   const { batch } = payload;
   await payload.commitOffsetsIfNecessary({
-    topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+    topics: [
+      {
+        topic: batch.topic,
+        partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }],
+      },
+    ],
   });
   // without it kafkajs fetches the batch again
   payload.resolveOffset(lastOffset);

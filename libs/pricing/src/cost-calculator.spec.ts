@@ -1,7 +1,12 @@
 import Decimal from 'decimal.js';
 import { computeCost } from './cost-calculator';
 
-const tokens = { input_tokens: 1_000_000, output_tokens: 500_000, cache_read_tokens: 200_000, cache_write_tokens: 100_000 };
+const tokens = {
+  input_tokens: 1_000_000,
+  output_tokens: 500_000,
+  cache_read_tokens: 200_000,
+  cache_write_tokens: 100_000,
+};
 
 describe('computeCost', () => {
   it('prices uncached input, cache reads, cache writes and output separately', () => {
@@ -16,7 +21,11 @@ describe('computeCost', () => {
   });
 
   it('charges cache tokens at the input price when the model has no cache price', () => {
-    const { cost } = computeCost(tokens, { inputPerMillion: '1', outputPerMillion: '2', cacheReadPerMillion: null, cacheWritePerMillion: null }, 100);
+    const { cost } = computeCost(
+      tokens,
+      { inputPerMillion: '1', outputPerMillion: '2', cacheReadPerMillion: null, cacheWritePerMillion: null },
+      100,
+    );
     expect(cost).toBe('2.000000000000000');
   });
 
@@ -27,7 +36,7 @@ describe('computeCost', () => {
       100,
     );
     expect(cost).toBe('0.000000300000000');
-    expect(0.1 * 3 / 1e6).not.toBe(3e-7);
+    expect((0.1 * 3) / 1e6).not.toBe(3e-7);
   });
 });
 
@@ -41,8 +50,18 @@ describe('computeCost agrees with decimal arithmetic', () => {
       const input = rand(10_000_000);
       const cacheRead = rand(input + 1);
       const cacheWrite = rand(input - cacheRead + 1);
-      const t = { input_tokens: input, output_tokens: rand(1_000_000), cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite };
-      const rates = { inputPerMillion: price(), outputPerMillion: price(), cacheReadPerMillion: i % 3 ? price() : null, cacheWritePerMillion: i % 5 ? price() : null };
+      const t = {
+        input_tokens: input,
+        output_tokens: rand(1_000_000),
+        cache_read_tokens: cacheRead,
+        cache_write_tokens: cacheWrite,
+      };
+      const rates = {
+        inputPerMillion: price(),
+        outputPerMillion: price(),
+        cacheReadPerMillion: i % 3 ? price() : null,
+        cacheWritePerMillion: i % 5 ? price() : null,
+      };
       const inP = new Decimal(rates.inputPerMillion);
       const expected = inP
         .mul(input - cacheRead - cacheWrite)
@@ -58,7 +77,16 @@ describe('computeCost agrees with decimal arithmetic', () => {
 
   it('refuses a price with more than 9 decimals', () => {
     expect(() =>
-      computeCost({ input_tokens: 1, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, { inputPerMillion: '0.0000000001', outputPerMillion: '0', cacheReadPerMillion: null, cacheWritePerMillion: null }, 100),
+      computeCost(
+        { input_tokens: 1, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+        {
+          inputPerMillion: '0.0000000001',
+          outputPerMillion: '0',
+          cacheReadPerMillion: null,
+          cacheWritePerMillion: null,
+        },
+        100,
+      ),
     ).toThrow(/at most 9 decimals/);
   });
 });

@@ -65,7 +65,11 @@ function scaled(rates: PriceRates): ScaledRates {
  * Exact integer arithmetic: a price in units of 10^-9 per million tokens times a token count is
  * the cost in units of 10^-15, so the result needs no rounding at COST_SCALE digits.
  */
-export function computeCost(tokens: TokenCounts, rates: PriceRates, creditsPerUnit: number): { cost: string; credits: string } {
+export function computeCost(
+  tokens: TokenCounts,
+  rates: PriceRates,
+  creditsPerUnit: number,
+): { cost: string; credits: string } {
   const r = scaled(rates);
   const uncached = BigInt(tokens.input_tokens - tokens.cache_read_tokens - tokens.cache_write_tokens);
   const cost =

@@ -7,6 +7,8 @@ export class ModelPriceType {
   @Field(() => Date) effectiveFrom: Date;
   @Field({ description: 'decimal string, per million tokens' }) inputPerMillion: string;
   @Field() outputPerMillion: string;
-  @Field(() => String, { nullable: true, description: 'null: cache reads are charged at the input price' }) cacheReadPerMillion: string | null;
-  @Field(() => String, { nullable: true, description: 'null: cache writes are charged at the input price' }) cacheWritePerMillion: string | null;
+  @Field(() => String, { nullable: true, description: 'null: cache reads are charged at the input price' })
+  cacheReadPerMillion: string | null;
+  @Field(() => String, { nullable: true, description: 'null: cache writes are charged at the input price' })
+  cacheWritePerMillion: string | null;
 }

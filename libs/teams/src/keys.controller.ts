@@ -13,7 +13,8 @@ export class KeysController {
   @ForService()
   verify(@Body() body: unknown): Promise<VerifyResult> {
     const key = (body as { key?: unknown } | null)?.key;
-    if (typeof key !== 'string' || key.length < 8 || key.length > 200) throw new BadUserInputError('key: a string of 8 to 200 characters');
+    if (typeof key !== 'string' || key.length < 8 || key.length > 200)
+      throw new BadUserInputError('key: a string of 8 to 200 characters');
     return this.verification.verify(key);
   }
 }

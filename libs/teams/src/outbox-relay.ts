@@ -55,9 +55,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const byTopic = new Map<string, typeof rows>();
       for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
       for (const [topic, list] of byTopic) {
-        await this.producer.send(topic, list.map((r) => ({ key: r.key, value: JSON.stringify(r.payload) })));
+        await this.producer.send(
+          topic,
+          list.map((r) => ({ key: r.key, value: JSON.stringify(r.payload) })),
+        );
       }
-      await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await manager.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
   }

@@ -13,10 +13,19 @@ export class QuotaUseReader {
 
   static periodStart(period: string, now: number): number {
     const d = new Date(now);
-    return period === 'DAY' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    return period === 'DAY'
+      ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+      : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   }
 
-  async used(teamId: string, column: 'user_id' | 'api_key_id', id: string, unit: string, period: string, now: number): Promise<number> {
+  async used(
+    teamId: string,
+    column: 'user_id' | 'api_key_id',
+    id: string,
+    unit: string,
+    period: string,
+    now: number,
+  ): Promise<number> {
     const cacheKey = `${teamId}|${column}|${id}|${unit}|${period}`;
     const cached = this.cache.get(cacheKey);
     if (cached && now - cached.at < QUOTA_USE_CACHE_MS) return cached.used;

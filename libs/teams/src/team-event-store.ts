@@ -46,6 +46,10 @@ export async function appendTeamEvent(
   );
   const occurredAt = new Date(row.occurred_at).toISOString();
   const event: TeamEvent = { teamId, seq: row.seq, type, actorId, payload, occurredAt };
-  await tx.query('INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3)', [topic, teamId, JSON.stringify(event)]);
+  await tx.query('INSERT INTO outbox (topic, key, payload) VALUES ($1, $2, $3)', [
+    topic,
+    teamId,
+    JSON.stringify(event),
+  ]);
   return event;
 }

@@ -14,9 +14,7 @@ export interface TeamState {
 const empty = (): TeamState => ({ memberships: {}, seats: {}, invitations: {}, teamKeys: {}, plans: {}, quotas: {} });
 
 /** Replays events (in per-team sequence order) into a fresh state: the state tables are a projection of these. */
-export function replayTeamEvents(
-  events: Array<Pick<TeamEvent, 'teamId' | 'type' | 'actorId' | 'payload'>>,
-): TeamState {
+export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type' | 'actorId' | 'payload'>>): TeamState {
   const s = empty();
   const release = (teamId: string, userId: string, keyOwners: Map<string, string>) => {
     delete s.memberships[`${teamId}/${userId}`];

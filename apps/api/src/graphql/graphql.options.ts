@@ -88,7 +88,10 @@ export const GraphQLApiModule = GraphQLModule.forRootAsync<ApolloDriverConfig>({
         ctx.req
           ? { req: ctx.req }
           : {
-              req: { headers: { authorization: wsAuthorization(ctx.connectionParams) }, principal: ctx.extra?.principal },
+              req: {
+                headers: { authorization: wsAuthorization(ctx.connectionParams) },
+                principal: ctx.extra?.principal,
+              },
               connection: ctx.extra,
             },
       subscriptions: {
@@ -106,7 +109,10 @@ export const GraphQLApiModule = GraphQLModule.forRootAsync<ApolloDriverConfig>({
           // graphql-ws validates with graphql's own rules only: the same limits are applied here
           onSubscribe: (_ctx: unknown, _id: string, payload: { query: string }) => {
             try {
-              const errors = validate(served!, parse(payload.query, { maxTokens: MAX_TOKENS }), [...specifiedRules, limits]);
+              const errors = validate(served!, parse(payload.query, { maxTokens: MAX_TOKENS }), [
+                ...specifiedRules,
+                limits,
+              ]);
               return errors.length ? errors : undefined;
             } catch (error) {
               return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];

@@ -47,7 +47,10 @@ export const inputStringsPlugin: ApolloServerPlugin = {
           const where = inVariables ? `variables.${inVariables}` : 'a string argument';
           const error = new BadUserInputError(`${where}: holds a NUL character or an unpaired UTF-16 surrogate`);
           return Promise.reject(
-            new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } }),
+            new GraphQLError(error.message, {
+              originalError: error,
+              extensions: { code: error.code, http: { status: 400 } },
+            }),
           );
         }
         return Promise.resolve();

@@ -50,9 +50,16 @@ export function measureOperation(
   limits: OperationLimits,
 ): OperationMeasure {
   const measure: OperationMeasure = { depth: 0, aliases: 0, fields: 0, cost: 0 };
-  const over = () => measure.depth > limits.maxDepth || measure.fields > limits.maxFields || measure.aliases > limits.maxAliases;
+  const over = () =>
+    measure.depth > limits.maxDepth || measure.fields > limits.maxFields || measure.aliases > limits.maxAliases;
 
-  const walk = (set: SelectionSetNode, type: GraphQLObjectType | undefined, depth: number, times: number, seen: string[]) => {
+  const walk = (
+    set: SelectionSetNode,
+    type: GraphQLObjectType | undefined,
+    depth: number,
+    times: number,
+    seen: string[],
+  ) => {
     measure.depth = Math.max(measure.depth, depth);
     for (const selection of set.selections) {
       if (over()) return;
@@ -69,7 +76,13 @@ export function measureOperation(
     }
   };
 
-  const visitField = (field: FieldNode, parent: GraphQLObjectType | undefined, depth: number, times: number, seen: string[]) => {
+  const visitField = (
+    field: FieldNode,
+    parent: GraphQLObjectType | undefined,
+    depth: number,
+    times: number,
+    seen: string[],
+  ) => {
     measure.fields += 1;
     if (field.alias && field.alias.value !== field.name.value) measure.aliases += 1;
     measure.cost += (limits.fieldWeights[field.name.value] ?? 1) * times;
@@ -91,7 +104,10 @@ function pageSize(field: FieldNode, assumed: number): number {
   return assumed;
 }
 
-function rootTypeOf(context: ValidationContext, operation: OperationDefinitionNode): GraphQLObjectType | null | undefined {
+function rootTypeOf(
+  context: ValidationContext,
+  operation: OperationDefinitionNode,
+): GraphQLObjectType | null | undefined {
   const schema = context.getSchema();
   if (operation.operation === OperationTypeNode.MUTATION) return schema.getMutationType();
   if (operation.operation === OperationTypeNode.SUBSCRIPTION) return schema.getSubscriptionType();

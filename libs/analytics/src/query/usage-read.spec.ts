@@ -57,8 +57,12 @@ describe('usage query objects', () => {
       limit: 5,
       offset: 0,
     }).toSQL();
-    expect(ranked.sql).toContain('toFloat64(coalesce(if(requests > 0, successes / requests, NULL), {null_rank:Float64}))');
-    expect(ranked.sql).toMatch(/ORDER BY rank_value ASC, group_key LIMIT \{rank_limit:UInt32\} OFFSET \{rank_offset:UInt64\}$/);
+    expect(ranked.sql).toContain(
+      'toFloat64(coalesce(if(requests > 0, successes / requests, NULL), {null_rank:Float64}))',
+    );
+    expect(ranked.sql).toMatch(
+      /ORDER BY rank_value ASC, group_key LIMIT \{rank_limit:UInt32\} OFFSET \{rank_offset:UInt64\}$/,
+    );
     expect(ranked.params).toMatchObject({ null_rank: 2, rank_limit: 5, rank_offset: 0 });
   });
 });

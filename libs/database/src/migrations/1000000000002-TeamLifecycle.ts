@@ -100,7 +100,9 @@ export class TeamLifecycle1000000000002 implements MigrationInterface {
         "limit" numeric(24, 6) NOT NULL CHECK ("limit" >= 0),
         CHECK ((user_id IS NULL) <> (api_key_id IS NULL))
       )`);
-    await q.query(`CREATE UNIQUE INDEX quotas_subject ON quotas (team_id, coalesce(user_id, api_key_id), unit, period)`);
+    await q.query(
+      `CREATE UNIQUE INDEX quotas_subject ON quotas (team_id, coalesce(user_id, api_key_id), unit, period)`,
+    );
     await q.query(`
       CREATE TABLE team_events (
         id bigserial PRIMARY KEY,

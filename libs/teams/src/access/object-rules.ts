@@ -1,5 +1,15 @@
 import type { ObjectAccessRules, ObjectRule } from '@app/auth';
-import type { AccessTokenType, ApiKeyType, InvitationType, MembershipType, PlanType, QuotaType, SeatType, TeamType, UserType } from '../graphql-types';
+import type {
+  AccessTokenType,
+  ApiKeyType,
+  InvitationType,
+  MembershipType,
+  PlanType,
+  QuotaType,
+  SeatType,
+  TeamType,
+  UserType,
+} from '../graphql-types';
 import type { Viewer } from './viewer';
 
 /** Platform roles that read every team's people, plans, keys and quotas (for support, SRE work and cost attribution). */
