@@ -94,7 +94,8 @@ async function main() {
   } else {
     await app.start();
   }
-  // the producer is not what is measured: plain acks=all sends, a few in flight, each batch under the broker's 1 MiB limit
+  // the producer is not what is measured: plain acks=all sends, a few in flight,
+  // each batch under the broker's 1 MiB limit
   const producer = kafka.producer({
     maxInFlightRequests: IN_FLIGHT,
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -135,7 +136,9 @@ async function main() {
       }
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(
-        `\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: worker drained ${(EVENTS / seconds).toFixed(0)} events/s (${seconds.toFixed(1)} s after the app was healthy)\n`,
+        `\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: ` +
+          `worker drained ${(EVENTS / seconds).toFixed(0)} events/s ` +
+          `(${seconds.toFixed(1)} s after the app was healthy)\n`,
       );
     } else {
       await throughput(producer, config.kafka.callsTopic, teams, count);
@@ -222,8 +225,10 @@ async function throughput(
   process.stdout.write(
     `\n\nevents ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}\n` +
       `produce: ${(EVENTS / produceSeconds).toFixed(0)} events/s (${produceSeconds.toFixed(1)} s)\n` +
-      `end to end: ${(last[1] / e2eSeconds).toFixed(0)} events/s (${e2eSeconds.toFixed(1)} s until ${last[1]} visible in usage_team_1m)\n` +
-      `freshness (ack → visible, per produced batch of ${BATCH}): p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms\n`,
+      `end to end: ${(last[1] / e2eSeconds).toFixed(0)} events/s ` +
+      `(${e2eSeconds.toFixed(1)} s until ${last[1]} visible in usage_team_1m)\n` +
+      `freshness (ack → visible, per produced batch of ${BATCH}): ` +
+      `p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms\n`,
   );
 }
 

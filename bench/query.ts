@@ -36,7 +36,10 @@ const EVENTS = Number(arg('events', '10000000'));
 const PG_EVENTS = Number(arg('postgres-events', String(EVENTS)));
 const RUNS = Number(arg('runs', '20'));
 const WARM_UP_ROUNDS = 3;
-/** a directory to keep the loaded engine in: a second run with the same --data and --events times it again without loading */
+/**
+ * a directory to keep the loaded engine in: a second run with the same --data and --events times it again
+ * without loading
+ */
 const DATA = arg('data', '');
 const CHUNK = 1_000_000;
 const ROLLUPS = [
@@ -106,7 +109,8 @@ async function main() {
     const n = Math.min(CHUNK, EVENTS - done);
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
-         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, http_status, tags, cost, credits, price_id, priced, kafka_partition, kafka_offset)
+         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, http_status, tags,
+         cost, credits, price_id, priced, kafka_partition, kafka_offset)
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
@@ -117,11 +121,14 @@ async function main() {
          ['text', 'text', 'text', 'vision', 'embedding'][1 + m % 5],
          if(key_slot % 10 = 9, 'internal', 'business'),
          input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
-         if(rand(10) % 50 = 0, 'error', 'success'), 200, [], toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
-       FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team, toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
+         if(rand(10) % 50 = 0, 'error', 'success'), 200, [],
+         toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
+       FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team,
+               toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
                100 + rand(12) % 8000 AS input,
                -- a key mostly calls its own model (picked power-law per key), sometimes any other
-               if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40), toUInt32(pow(rand(5) / 4294967295, 2) * 40)) AS m
+               if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40),
+                  toUInt32(pow(rand(5) / 4294967295, 2) * 40)) AS m
              FROM numbers({offset:UInt64}, {n:UInt64}))`,
       { params: { now, n, offset: done }, settings: { parallel_view_processing: 1, max_insert_threads: '2' } },
     );
@@ -133,7 +140,8 @@ async function main() {
   if (DATA) fs.writeFileSync(loadedMarker, JSON.stringify({ events: EVENTS, now }));
   const rowsPerTable = () =>
     ch.query<{ table: string; rows: string }>(
-      `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
+      `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = 'bench' AND table IN
+        {tables:Array(String)} GROUP BY table ORDER BY table`,
       { params: { tables: ['call_events', ...ROLLUPS] } },
     );
   const counts = await rowsPerTable();
@@ -215,7 +223,8 @@ async function main() {
   const pgResults = PG_EVENTS > 0 ? await postgresTimings() : null;
 
   process.stdout.write(
-    `\n${RUNS} rounds of the set after ${WARM_UP_ROUNDS} warm-up rounds; ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS || 'skipped'}\n`,
+    `\n${RUNS} rounds of the set after ${WARM_UP_ROUNDS} warm-up rounds; ` +
+      `ClickHouse ${EVENTS} events, Postgres ${PG_EVENTS || 'skipped'}\n`,
   );
   process.stdout.write(
     `| query | ClickHouse p50 ms | p95 ms | Postgres p50 ms | p95 ms | p50 ratio |\n|---|---|---|---|---|---|\n`,
@@ -235,13 +244,16 @@ async function main() {
     await admin.query(`CREATE DATABASE ${pgDb}`);
     const pg = new Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${pgDb}` });
     await pg.connect();
-    await pg.query(`CREATE TABLE call_events (event_id text, occurred_at timestamptz, team_id uuid, user_id uuid, api_key_id uuid, service text, model text,
+    await pg.query(`CREATE TABLE call_events (event_id text, occurred_at timestamptz, team_id uuid, user_id uuid,
+      api_key_id uuid, service text, model text,
       input_tokens int, output_tokens int, latency_ms int, status text, cost numeric(38, 15))`);
     const csv = path.join(dir, 'events.csv');
     const t1 = Date.now();
     await ch.command(
-      `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id, service, model, input_tokens, output_tokens, latency_ms, status, cost
-       FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`, // the bench's own temp path; OUTFILE takes no parameter
+      `SELECT event_id, formatDateTime(occurred_at, '%Y-%m-%d %H:%i:%S.%f', 'UTC'), team_id, user_id, api_key_id,
+        service, model, input_tokens, output_tokens, latency_ms, status, cost
+       FROM call_events LIMIT {n:UInt64} INTO OUTFILE '${csv}' FORMAT CSV`,
+      // the bench's own temp path: OUTFILE takes no parameter
       { params: { n: PG_EVENTS } },
     );
     execFileSync('psql', [
@@ -269,7 +281,8 @@ async function main() {
         'summary, 7 days, all teams',
         () =>
           pg.query(
-            'SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE occurred_at >= $1',
+            `SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM
+              call_events WHERE occurred_at >= $1`,
             [since(7)],
           ),
       ],
@@ -277,7 +290,8 @@ async function main() {
         'summary, 7 days, one team',
         () =>
           pg.query(
-            'SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM call_events WHERE team_id = $2 AND occurred_at >= $1',
+            `SELECT count(*), sum(input_tokens), sum(output_tokens), sum(cost), count(DISTINCT user_id) FROM
+              call_events WHERE team_id = $2 AND occurred_at >= $1`,
             [since(7), team],
           ),
       ],
@@ -285,7 +299,8 @@ async function main() {
         'trend, 7 days hourly, split by model',
         () =>
           pg.query(
-            `SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM call_events WHERE occurred_at >= $1 GROUP BY 1, 2`,
+            `SELECT date_trunc('hour', occurred_at) h, model, count(*), sum(input_tokens + output_tokens) FROM
+              call_events WHERE occurred_at >= $1 GROUP BY 1, 2`,
             [since(7)],
           ),
       ],
@@ -293,7 +308,8 @@ async function main() {
         'ranking, 30 days, top 10 keys',
         () =>
           pg.query(
-            'SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+            `SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY
+              1 ORDER BY 2 DESC LIMIT 10`,
             [since(30)],
           ),
       ],
@@ -301,7 +317,8 @@ async function main() {
         'breakdown, 30 days, by user, first 50',
         () =>
           pg.query(
-            'SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50',
+            `SELECT user_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE
+              occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50`,
             [since(30)],
           ),
       ],
@@ -309,7 +326,8 @@ async function main() {
         'breakdown, 30 days, by team, first 50',
         () =>
           pg.query(
-            'SELECT team_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50',
+            `SELECT team_id, count(*), sum(input_tokens), sum(output_tokens), sum(cost) c FROM call_events WHERE
+              occurred_at >= $1 GROUP BY 1 ORDER BY c DESC LIMIT 50`,
             [since(30)],
           ),
       ],
@@ -325,7 +343,8 @@ async function main() {
         'ranking, 30 days to the minute (custom range)',
         () =>
           pg.query(
-            'SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 10',
+            `SELECT api_key_id, sum(input_tokens + output_tokens) t FROM call_events WHERE occurred_at >= $1 GROUP BY
+              1 ORDER BY 2 DESC LIMIT 10`,
             [since(30)],
           ),
       ],

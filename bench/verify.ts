@@ -55,13 +55,15 @@ async function main() {
     const me = (await gql('{ me { id } }', admin)).me.id;
     const plan = (
       await gql(
-        `mutation { createPlan(teamId: "${team}", name: "p", seats: 5, endsAt: "${new Date(Date.now() + 86_400_000).toISOString()}") { id } }`,
+        `mutation { createPlan(teamId: "${team}", name: "p", seats: 5, endsAt:
+          "${new Date(Date.now() + 86_400_000).toISOString()}") { id } }`,
         admin,
       )
     ).createPlan.id;
     await gql(`mutation { assignSeat(planId: "${plan}", userId: "${me}") { id } }`, admin);
     await gql(
-      `mutation { setQuota(teamId: "${team}", userId: "${me}", unit: "TOKENS", period: "DAY", limit: 1000000000) { id } }`,
+      `mutation { setQuota(teamId: "${team}", userId: "${me}", unit: "TOKENS", period: "DAY", limit: 1000000000) { id
+        } }`,
       admin,
     );
     const secret = (await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret } }`, admin))

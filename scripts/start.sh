@@ -19,14 +19,18 @@ const { Client } = require('pg');
 const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/usage_analytics');
 url.pathname = '/postgres';
 const c = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
-c.connect().then(() => c.end()).catch((e) => { console.error('Postgres does not answer at ' + url.host + ': ' + e.message); process.exit(1); });
+c.connect().then(() => c.end()).catch((e) => {
+  console.error('Postgres does not answer at ' + url.host + ': ' + e.message);
+  process.exit(1);
+});
 "
 
 mkdir -p .data
 if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
   # a local service token for the gateway and scripts, created once, readable by this user only
   if [ ! -s .data/service-token ]; then
-    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" > .data/service-token)
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" \
+      > .data/service-token)
   fi
   SERVICE_TOKEN="$(cat .data/service-token)"
   export SERVICE_TOKEN

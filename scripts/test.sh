@@ -21,5 +21,8 @@ echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 echo "== generated event types are current"
 npx ts-node scripts/generate-event-types.ts --check
+echo "== lint (ESLint, type-checked rules) and format (Prettier)"
+npx eslint --max-warnings 0 .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo "== jest (unit + integration)"
 exec npx jest --maxWorkers=2 "$@"

@@ -55,7 +55,8 @@ describe('usage views through GraphQL and the CSV export', () => {
 
   it('trend: a series per split key, with min, max and avg of its points', async () => {
     const { usageTrend } = await ok(
-      `query($f: UsageFilter!) { usageTrend(filter: $f, granularity: HOUR, metrics: [REQUESTS, TOKENS_PER_MINUTE], splitBy: SERVICE) { metric key points { t value } min max avg } }`,
+      `query($f: UsageFilter!) { usageTrend(filter: $f, granularity: HOUR, metrics: [REQUESTS, TOKENS_PER_MINUTE],
+        splitBy: SERVICE) { metric key points { t value } min max avg } }`,
       { f: filter },
     );
     const requests = usageTrend.filter((s: any) => s.metric === 'REQUESTS');
@@ -71,7 +72,8 @@ describe('usage views through GraphQL and the CSV export', () => {
 
   it('ranking: top models by total tokens with shares and bars', async () => {
     const { usageRanking } = await ok(
-      `query($f: UsageFilter!) { usageRanking(filter: $f, dimension: MODEL, metric: TOTAL_TOKENS, limit: 3, granularity: HOUR) { key value share points { value } } }`,
+      `query($f: UsageFilter!) { usageRanking(filter: $f, dimension: MODEL, metric: TOTAL_TOKENS, limit: 3,
+        granularity: HOUR) { key value share points { value } } }`,
       { f: filter },
     );
     const per = new Map<string, number>();
@@ -88,7 +90,8 @@ describe('usage views through GraphQL and the CSV export', () => {
   it('breakdown: per user, sorted, paginated, with models and +N', async () => {
     const page1 = (
       await ok(
-        `query($f: UsageFilter!) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { key requests models moreModels sparkline cost } } } }`,
+        `query($f: UsageFilter!) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2) { totalCount
+          pageInfo { hasNextPage endCursor } edges { node { key requests models moreModels sparkline cost } } } }`,
         { f: filter },
       )
     ).usageBreakdown;
@@ -96,7 +99,8 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const page2 = (
       await ok(
-        `query($f: UsageFilter!, $a: String) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2, after: $a) { pageInfo { hasNextPage } edges { node { key requests models moreModels sparkline cost } } } }`,
+        `query($f: UsageFilter!, $a: String) { usageBreakdown(filter: $f, view: USER, orderBy: REQUESTS, first: 2,
+          after: $a) { pageInfo { hasNextPage } edges { node { key requests models moreModels sparkline cost } } } }`,
         { f: filter, a: page1.pageInfo.endCursor },
       )
     ).usageBreakdown;
@@ -110,7 +114,8 @@ describe('usage views through GraphQL and the CSV export', () => {
   });
 
   it('callLogs: filters, and pages that do not shift while new events arrive', async () => {
-    const q = `query($f: UsageFilter!, $a: String) { callLogs(filter: $f, statuses: ["error"], first: 40, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { eventId status occurredAt } } } }`;
+    const q = `query($f: UsageFilter!, $a: String) { callLogs(filter: $f, statuses: ["error"], first: 40, after: $a) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { eventId status occurredAt } } } }`;
     const first = (await ok(q, { f: filter })).callLogs;
     const errors = events.filter((e) => e.status === 'error').length;
     expect(first.totalCount).toBe(errors);
@@ -141,7 +146,8 @@ describe('usage views through GraphQL and the CSV export', () => {
     expect((await ok(all, { f: filter })).callLogs.totalCount).toBe(events.length + 1);
 
     // one user's or one key's log (raw granules skipped by their bloom filters): theirs, all of them
-    const byOne = `query($f: UsageFilter!) { callLogs(filter: $f, minLatencyMs: 0, first: 500) { totalCount edges { node { eventId userId apiKeyId } } } }`;
+    const byOne = `query($f: UsageFilter!) { callLogs(filter: $f, minLatencyMs: 0, first: 500) { totalCount edges {
+      node { eventId userId apiKeyId } } } }`;
     const theirs = events.filter((e) => e.user_id === users[1]);
     const userLog = (await ok(byOne, { f: { ...filter, userIds: [users[1]] } })).callLogs;
     expect(userLog.totalCount).toBe(theirs.length);
@@ -157,7 +163,8 @@ describe('usage views through GraphQL and the CSV export', () => {
   });
 
   it("callLogs carry each event's reasoning tokens", async () => {
-    const q = `query($f: UsageFilter!) { callLogs(filter: $f, first: 500) { edges { node { eventId reasoningTokens } } } }`;
+    const q = `query($f: UsageFilter!) { callLogs(filter: $f, first: 500) { edges { node { eventId reasoningTokens } }
+      } }`;
     const theirs = events.filter((e) => e.user_id === users[1]);
     const { callLogs } = await ok(q, { f: { ...filter, userIds: [users[1]] } });
     const logged = new Map(callLogs.edges.map((e: any) => [e.node.eventId, e.node.reasoningTokens]));

@@ -78,7 +78,8 @@ describe('ingest under faults', () => {
     const pg = new Client({ connectionString: config.postgres.url });
     await pg.connect();
     await pg.query(
-      `INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cache_read_per_million, cache_write_per_million)
+      `INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cache_read_per_million,
+        cache_write_per_million)
        VALUES ($1, '2020-01-01', $2, $3, $4, $5)`,
       [MODEL, PRICE.inputPerMillion, PRICE.outputPerMillion, PRICE.cacheReadPerMillion, PRICE.cacheWritePerMillion],
     );

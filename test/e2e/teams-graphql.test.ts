@@ -9,7 +9,10 @@ import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness
 
 const DAY = 86_400_000;
 
-/** The lifecycle through the public API: tokens, GraphQL mutations and reads, key verification, usage access, audit sink. */
+/**
+ * The lifecycle through the public API: tokens, GraphQL mutations and reads, key verification, usage access,
+ * audit sink.
+ */
 describe('teams through GraphQL and REST', () => {
   let config: AppConfig;
   let app: INestApplication;
@@ -137,7 +140,8 @@ describe('teams through GraphQL and REST', () => {
 
     const view = (
       await ok(
-        `query($t: ID!) { team(id: $t) { name members { role user { username } } plans { seats assigned unassigned expired seatList { status } } apiKeys { name status } } }`,
+        `query($t: ID!) { team(id: $t) { name members { role user { username } } plans { seats assigned unassigned
+          expired seatList { status } } apiKeys { name status } } }`,
         { t: team.id },
         owner.token,
       )
@@ -260,13 +264,15 @@ describe('teams through GraphQL and REST', () => {
 
     // the personal view: own usage against own quotas
     await ok(
-      `mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit: 1000000) { id } }`,
+      `mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit: 1000000) {
+        id } }`,
       { t: team.id, u: member.id },
       owner.token,
     );
     const mine = (
       await ok(
-        `query($t: ID) { myUsage(range: { preset: TODAY }, teamId: $t) { usage { requests inputTokens outputTokens } quotas { used remaining percentUsed quota { unit period limit } } } }`,
+        `query($t: ID) { myUsage(range: { preset: TODAY }, teamId: $t) { usage { requests inputTokens outputTokens }
+          quotas { used remaining percentUsed quota { unit period limit } } } }`,
         { t: team.id },
         member.token,
       )

@@ -8,6 +8,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_STARTED = services.started.join(',');
   (globalThis as { __services?: unknown }).__services = services;
   process.stdout.write(
-    `\nintegration services: kafka=${services.sources.kafka}, postgres=${services.sources.postgres}, clickhouse=${services.sources.clickhouse}\n`,
+    `\nintegration services: kafka=${services.sources.kafka}, postgres=${services.sources.postgres}, ` +
+      `clickhouse=${services.sources.clickhouse}\n`,
   );
 }

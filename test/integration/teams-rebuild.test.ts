@@ -109,7 +109,8 @@ describe('rebuild from team_events', () => {
     }
     const report = await rebuildAndCompare(f.postgres);
     process.stdout.write(
-      `rebuild after ${COMMANDS} commands (${outcome.ok} applied, ${outcome.refused} refused by a rule): ${report.events} events, ${report.differences.length} differences\n`,
+      `rebuild after ${COMMANDS} commands (${outcome.ok} applied, ${outcome.refused} refused by a rule): ` +
+        `${report.events} events, ${report.differences.length} differences\n`,
     );
     expect(outcome.ok).toBeGreaterThan(300);
     expect(report.differences).toEqual([]);

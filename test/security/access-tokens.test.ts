@@ -73,7 +73,8 @@ describe('access tokens', () => {
     const team = (await graphql<any>(app, 'mutation { createTeam(name: "pair") { id } }', {}, alice.token)).data
       .createTeam;
     const bobName = (await graphql<any>(app, '{ me { username } }', {}, bob.token)).data.me.username;
-    const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: MEMBER) { token } }`;
+    const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: MEMBER) { token
+      } }`;
     const token = (await graphql<any>(app, inv, { t: team.id, u: bobName }, alice.token)).data.inviteMember.token;
     await graphql(app, 'mutation($k: String!) { acceptInvitation(token: $k) { role } }', { k: token }, bob.token);
     const nested = `query($t: ID!) { team(id: $t) { members { user { id accessTokens { id } } } } }`;

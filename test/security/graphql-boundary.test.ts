@@ -53,15 +53,27 @@ describe('GraphQL trust boundary', () => {
       ['30,000 aliases', `{ ${Array.from({ length: 30_000 }, (_, i) => `m${i}: me { id }`).join(' ')} }`],
       [
         '500 aliases of usageSummary',
-        `{ ${Array.from({ length: 500 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`,
+        `{ ${Array.from(
+          { length: 500 },
+          (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) {
+          requests }`,
+        ).join(' ')} }`,
       ],
       [
         '30 usage reads',
-        `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) { requests }`).join(' ')} }`,
+        `{ ${Array.from(
+          { length: 30 },
+          (_, i) => `s${i}: usageSummary(filter: { range: { preset: LAST_30_DAYS } }) {
+          requests }`,
+        ).join(' ')} }`,
       ],
       [
         'fragments that fan out',
-        `query($a: ID!) { team(id: $a) { ...T } } fragment T on Team { ${Array.from({ length: 50 }, (_, i) => `m${i}: members { user { memberships { team { id } } } }`).join(' ')} }`,
+        `query($a: ID!) { team(id: $a) { ...T } } fragment T on Team { ${Array.from(
+          { length: 50 },
+          (_, i) => `m${i}:
+          members { user { memberships { team { id } } } }`,
+        ).join(' ')} }`,
       ],
     ];
     for (const [what, query] of cases) {
@@ -76,7 +88,8 @@ describe('GraphQL trust boundary', () => {
       expect(codes(res.body)).toEqual(['QUERY_TOO_COMPLEX']);
     }
     // a page's worth of work still passes
-    const page = `query($a: ID!) { team(id: $a) { name members { role user { username } } } s: usageSummary(filter: { range: { preset: LAST_7_DAYS } }) { requests } }`;
+    const page = `query($a: ID!) { team(id: $a) { name members { role user { username } } } s: usageSummary(filter: {
+      range: { preset: LAST_7_DAYS } }) { requests } }`;
     expect((await graphql(app, page, { a: w.a.id }, w.ownerA.token)).errors).toBeUndefined();
   });
 
@@ -145,7 +158,8 @@ describe('GraphQL trust boundary', () => {
     const literal = await graphql(app, 'mutation { createTeam(name: "a\\u0000b") { id } }', {}, w.outsider.token);
     expect(codes(literal)).toEqual(['BAD_USER_INPUT']);
     const price =
-      'mutation($m: String!) { setModelPrice(model: $m, effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: "1", outputPerMillion: "1") { id } }';
+      'mutation($m: String!) { setModelPrice(model: $m, effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: "1", ' +
+      'outputPerMillion: "1") { id } }';
     expect(codes(await graphql(app, price, { m: 'gpt\uD83D' }))).toEqual(['BAD_USER_INPUT']);
     const teams = await graphql<any>(app, '{ teams { id } }', {}, w.outsider.token);
     expect(teams.data.teams).toEqual([]);

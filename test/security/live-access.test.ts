@@ -28,7 +28,8 @@ describe('live mode access', () => {
     teamId = (await graphql<any>(app, 'mutation { createTeam(name: "live") { id } }', {}, owner.token)).data.createTeam
       .id;
     const name = (await graphql<any>(app, '{ me { username } }', {}, admin.token)).data.me.username;
-    const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: ADMIN) { token } }`;
+    const inv = `mutation($t: ID!, $u: String!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: ADMIN) { token }
+      }`;
     const token = (await graphql<any>(app, inv, { t: teamId, u: name }, owner.token)).data.inviteMember.token;
     await graphql(app, 'mutation($k: String!) { acceptInvitation(token: $k) { role } }', { k: token }, admin.token);
   });

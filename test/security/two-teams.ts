@@ -58,14 +58,17 @@ async function buildTeam(
     .createTeam;
   for (const [user, role] of members) {
     const { username } = await userNames(app, user);
-    const invite = `mutation($t: ID!, $u: String!, $r: TeamRole!) { inviteMember(teamId: $t, usernameOrEmail: $u, role: $r) { token } }`;
+    const invite = `mutation($t: ID!, $u: String!, $r: TeamRole!) { inviteMember(teamId: $t, usernameOrEmail: $u,
+      role: $r) { token } }`;
     const { token } = (await ok(app, invite, { t: team.id, u: username, r: role }, owner.token)).inviteMember;
     await ok(app, 'mutation($k: String!) { acceptInvitation(token: $k) { role } }', { k: token }, user.token);
   }
-  const pending = `mutation($t: ID!) { inviteMember(teamId: $t, usernameOrEmail: "later-${label}@example.com", role: MEMBER) { id } }`;
+  const pending = `mutation($t: ID!) { inviteMember(teamId: $t, usernameOrEmail: "later-${label}@example.com", role:
+    MEMBER) { id } }`;
   const invitation = (await ok(app, pending, { t: team.id }, owner.token)).inviteMember;
   const ends = new Date(Date.now() + 30 * 86_400_000).toISOString();
-  const planQuery = `mutation($t: ID!, $e: DateTime!, $n: String!) { createPlan(teamId: $t, name: $n, seats: 3, endsAt: $e) { id } }`;
+  const planQuery = `mutation($t: ID!, $e: DateTime!, $n: String!) { createPlan(teamId: $t, name: $n, seats: 3,
+    endsAt: $e) { id } }`;
   const plan = (await ok(app, planQuery, { t: team.id, e: ends, n: `plan of ${label}` }, owner.token)).createPlan;
   const seatIds: string[] = [];
   const keys: Array<{ id: string; name: string; prefix: string }> = [];
@@ -77,7 +80,8 @@ async function buildTeam(
     const keyQuery =
       'mutation($t: ID, $n: String!) { createApiKey(teamId: $t, name: $n) { apiKey { id name prefix } } }';
     keys.push((await ok(app, keyQuery, { t: team.id, n: keyName }, user.token)).createApiKey.apiKey);
-    const quota = `mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit: 5000) { id } }`;
+    const quota = `mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "tokens", period: "day", limit:
+      5000) { id } }`;
     quotaIds.push((await ok(app, quota, { t: team.id, u: user.id }, owner.token)).setQuota.id);
   }
   return {

@@ -14,7 +14,8 @@ export function dataSourceOptions(
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    // expected failures (unique violations turned into CONFLICT) would be noise; unexpected ones reach the error mapping
+    // expected failures (unique violations turned into CONFLICT) would be noise;
+    // unexpected ones reach the error mapping
     logging: false,
     extra: { max: 20 },
   };

@@ -31,7 +31,10 @@ export class CallEventWriter {
     private readonly dedupByEventId = true,
   ) {}
 
-  /** `retry`: the rows repeat a recorded chunk, so an id recorded by the row's own message is its earlier write, not a duplicate. */
+  /**
+   * `retry`: the rows repeat a recorded chunk, so an id recorded by the row's own message is its earlier write,
+   * not a duplicate.
+   */
   async dropKnown(rows: CallEventRow[], { retry = false }: { retry?: boolean } = {}): Promise<CallEventRow[]> {
     if (rows.length === 0 || !this.dedupByEventId) return rows;
     this.faults.check();
@@ -39,7 +42,8 @@ export class CallEventWriter {
     const recordedBy = new Map<string, string[]>();
     for (let start = 0; start < ids.length; start += DEDUP_LOOKUP_IDS) {
       const known = await this.clickhouse.query<{ event_id: string; message: string }>(
-        "SELECT DISTINCT event_id, concat(toString(kafka_partition), ':', toString(kafka_offset)) AS message FROM event_ids WHERE event_id IN {ids:Array(String)}",
+        `SELECT DISTINCT event_id, concat(toString(kafka_partition), ':', toString(kafka_offset)) AS message FROM
+          event_ids WHERE event_id IN {ids:Array(String)}`,
         { params: { ids: ids.slice(start, start + DEDUP_LOOKUP_IDS) } },
       );
       for (const { event_id, message } of known)
@@ -72,8 +76,10 @@ export class CallEventWriter {
     this.faults.check();
     // aliases differ from column names: ClickHouse resolves WHERE identifiers to SELECT aliases first
     const rows = await this.clickhouse.query<{ first_text: string; last_text: string }>(
-      `SELECT toString(first_offset) AS first_text, toString(argMin(last_offset, recorded_at)) AS last_text FROM ingest_chunks
-       WHERE topic = {topic:String} AND partition = {partition:UInt32} AND first_offset >= {from:Int64} GROUP BY first_offset`,
+      `SELECT toString(first_offset) AS first_text, toString(argMin(last_offset, recorded_at)) AS last_text
+       FROM ingest_chunks
+       WHERE topic = {topic:String} AND partition = {partition:UInt32} AND first_offset >= {from:Int64}
+       GROUP BY first_offset`,
       { params: { topic, partition, from: fromOffset } },
     );
     return new Map(rows.map((r) => [r.first_text, r.last_text]));

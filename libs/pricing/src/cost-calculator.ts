@@ -41,7 +41,12 @@ function formatScaled(value: bigint, scale: number): string {
 const scaledCache = new Map<string, ScaledRates>();
 
 function scaled(rates: PriceRates): ScaledRates {
-  const key = `${rates.inputPerMillion}|${rates.outputPerMillion}|${rates.cacheReadPerMillion}|${rates.cacheWritePerMillion}`;
+  const key = [
+    rates.inputPerMillion,
+    rates.outputPerMillion,
+    rates.cacheReadPerMillion,
+    rates.cacheWritePerMillion,
+  ].join('|');
   let found = scaledCache.get(key);
   if (!found) {
     const input = parseScaledPrice(rates.inputPerMillion);

@@ -48,7 +48,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async publishPending(): Promise<number> {
     return this.postgres.transaction(async (manager) => {
       const rows: Array<{ id: string; topic: string; key: string; payload: unknown }> = await manager.query(
-        'SELECT id, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        `SELECT id, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP
+          LOCKED`,
         [BATCH],
       );
       if (rows.length === 0) return 0;

@@ -32,7 +32,8 @@ export class QuotaUseReader {
     const start = QuotaUseReader.periodStart(period, now);
     const measure = unit === 'TOKENS' ? 'sum(input_tokens) + sum(output_tokens)' : 'toFloat64(sum(credits))';
     const [row] = await this.clickhouse.query<{ used: string }>(
-      `SELECT ${measure} AS used FROM usage_key_1h WHERE team_id = {team:UUID} AND ${column} = {id:UUID} AND hour >= fromUnixTimestamp({start:Int64})`,
+      `SELECT ${measure} AS used FROM usage_key_1h WHERE team_id = {team:UUID} AND ${column} = {id:UUID} AND hour >=
+        fromUnixTimestamp({start:Int64})`,
       { params: { team: teamId, id, start: Math.floor(start / 1000) } },
     );
     const used = Number(row?.used ?? 0);

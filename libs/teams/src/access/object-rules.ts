@@ -12,7 +12,7 @@ import type {
 } from '../graphql-types';
 import type { Viewer } from './viewer';
 
-/** Platform roles that read every team's people, plans, keys and quotas (for support, SRE work and cost attribution). */
+/** Platform roles that read every team's people, plans, keys and quotas (support, SRE work, cost attribution). */
 const readsEveryTeam = (v: Viewer) => v.hasPlatformRole('ADMIN', 'SRE', 'FINANCE');
 
 const rule = <T>(check: (object: T, viewer: Viewer) => boolean | Promise<boolean>) => check as ObjectRule<Viewer>;
