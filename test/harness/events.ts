@@ -5,7 +5,8 @@ export function makeEvent(overrides: Partial<CallEventV1> = {}): CallEventV1 {
   const input = randomInt(1, 5000);
   const cacheRead = randomInt(0, Math.floor(input / 2) + 1);
   const cacheWrite = randomInt(0, input - cacheRead + 1);
-  const output = randomInt(0, 2000);
+  // reasoning tokens are a part of output tokens: drawn within the output the event ends with
+  const output = overrides.output_tokens ?? randomInt(0, 2000);
   return {
     event_id: randomUUID(),
     occurred_at: new Date(Date.now() - randomInt(0, 10 * 60_000)).toISOString(),
