@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
-  // the alias resolver is plain CommonJS, preloaded with node -r before any TypeScript exists
+  // the alias resolver and jest's test environment are plain CommonJS, loaded before any TypeScript exists
   {
-    files: ['scripts/register-aliases.js', 'scripts/register-aliases.spec.ts'],
+    files: ['scripts/register-aliases.js', 'scripts/register-aliases.spec.ts', 'test/harness/engine-environment.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

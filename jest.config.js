@@ -19,6 +19,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: '<rootDir>/test/harness/engine-environment.js',
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/harness/jest-setup.ts'],
