@@ -1,12 +1,10 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { ExecutionResult, GraphQLError, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
-import { DataSource } from 'typeorm';
 import { AuthService, bearerToken, guardSchema, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { formatGraphQLError } from '@app/errors';
-import { MembershipReader, OBJECT_ACCESS_RULES, Viewer } from '@app/teams';
+import { MembershipReader, OBJECT_ACCESS_RULES, TeamsModule, Viewer } from '@app/teams';
 import { deadlinePlugin } from './deadline';
 import { inputStringsPlugin } from './input-strings';
 import { OperationLimits, operationLimitsRule } from './operation-limits';
@@ -56,9 +54,9 @@ function wsAuthorization(params: Record<string, unknown> | undefined): string | 
  */
 export const GraphQLApiModule = GraphQLModule.forRootAsync<ApolloDriverConfig>({
   driver: ApolloDriver,
-  inject: [APP_CONFIG, AuthService, getDataSourceToken()],
-  useFactory: (config: AppConfig, auth: AuthService, postgres: DataSource): ApolloDriverConfig => {
-    const memberships = new MembershipReader(postgres);
+  imports: [TeamsModule],
+  inject: [APP_CONFIG, AuthService, MembershipReader],
+  useFactory: (config: AppConfig, auth: AuthService, memberships: MembershipReader): ApolloDriverConfig => {
     const viewers = new WeakMap<object, Viewer>();
     const viewerOf = (context: unknown): Viewer => {
       const req = (context as { req: { principal?: Principal } }).req;
