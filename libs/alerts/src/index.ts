@@ -11,4 +11,5 @@ export * from './evaluation/rule-evaluator';
 export * from './usecases';
 export * from './webhooks/signature';
 export * from './webhooks/webhook-dispatcher';
-export type { AlertEventRow, AlertRuleRow, BudgetRow } from './persistence';
+export { alertsStore } from './persistence';
+export type { AlertEventRow, AlertRuleRow, AlertsStore, BudgetRow } from './persistence';
