@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal } from '@app/auth';
+import { CurrentPrincipal, Expensive, Principal } from '@app/auth';
 import { assertUuid, buildCommand } from '@app/teams';
 import { alertsActor, AlertsAccess } from '../access/alerts-access';
 import { AlertRaiser } from '../alert-raiser';
@@ -42,6 +42,7 @@ export class BudgetsResolver {
   }
 
   @Query(() => [BudgetType], { description: "a team's budgets with their spend in the current period" })
+  @Expensive(1)
   async budgets(
     @CurrentPrincipal() principal: Principal,
     @Args('teamId', { type: () => ID }) teamId: string,
