@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, Client } from 'graphql-ws';
@@ -552,5 +552,55 @@ describe('alerts, budgets and webhooks on the real services', () => {
     );
     expect(shared.got.map((e) => e.message)).toEqual(['first']);
     expect(JSON.stringify(shared.errors)).toContain('FORBIDDEN');
+  });
+  it("turns the detector's anomaly incidents into alert events: once per matching rule, resolved once", async () => {
+    const teamRule = (
+      await ok(
+        RULE,
+        { i: rule(w.a.id, { above: null, windowMinutes: null, anomalyScore: 3, metric: 'ERRORS' }) },
+        w.ownerA.token,
+      )
+    ).createAlertRule;
+    const platformRule = (
+      await ok(
+        RULE,
+        { i: rule(null, { above: null, windowMinutes: null, anomalyScore: 10, metric: 'ERRORS' }) },
+        w.sre.token,
+      )
+    ).createAlertRule;
+    const raiser = app.get(AlertRaiser);
+    const anomalyId = randomUUID();
+    const incident = { anomalyId, teamId: w.a.id, metric: 'ERRORS', score: 4.2, observed: 57, message: 'errors up' };
+    const opened = await raiser.anomalyOpened(incident);
+    expect(opened.map((e) => [e.rule_id, e.state, e.anomaly_id, e.team_id])).toEqual([
+      [teamRule.id, 'FIRING', anomalyId, w.a.id],
+    ]);
+    expect(await raiser.anomalyOpened(incident)).toEqual([]); // told twice: fired once
+    expect(await raiser.anomalyOpened({ ...incident, anomalyId: randomUUID(), teamId: w.b.id })).toEqual([]);
+    expect(await raiser.anomalyOpened({ ...incident, anomalyId: randomUUID(), metric: 'REQUESTS' })).toEqual([]);
+    // a strong one reaches the platform's rule too, in the platform's feed
+    const strong = await raiser.anomalyOpened({ ...incident, anomalyId: randomUUID(), score: -12 });
+    expect(strong.map((e) => [e.rule_id, e.team_id]).sort()).toEqual(
+      [
+        [teamRule.id, w.a.id],
+        [platformRule.id, null],
+      ].sort(),
+    );
+
+    const resolved = await raiser.anomalyResolved({ anomalyId, observed: 3, message: 'errors back' });
+    expect(resolved.map((e) => [e.rule_id, e.state])).toEqual([[teamRule.id, 'RESOLVED']]);
+    expect(await raiser.anomalyResolved({ anomalyId, observed: 3, message: 'again' })).toEqual([]);
+    // threshold evaluation leaves anomaly rules alone
+    expect((await app.get(RuleEvaluator).evaluate()).map((o) => o.ruleId)).not.toContain(teamRule.id);
+    const feed = (await ok(EVENTS, { t: w.a.id }, w.ownerA.token)).alertEvents.edges.map((e: any) => e.node);
+    // newest first: the strong incident's FIRING came before the first one's RESOLVED
+    expect(feed.filter((n: any) => n.rule?.id === teamRule.id).map((n: any) => n.state)).toEqual([
+      'RESOLVED',
+      'FIRING',
+      'FIRING',
+    ]);
+    const platformFeed = (await ok(EVENTS, { t: null }, w.sre.token)).alertEvents.edges.map((e: any) => e.node);
+    expect(platformFeed.filter((n: any) => n.rule?.id === platformRule.id)).toHaveLength(1);
+    expect(code(await gql(EVENTS, { t: null }, w.ownerA.token))).toBe('FORBIDDEN');
   });
 });

@@ -62,8 +62,13 @@ export class AlertRaiser {
   }): Promise<AlertEventRow[]> {
     return this.transaction(async (store) => {
       const rules = await store.rules.anomalyRulesFor(incident.teamId, incident.metric);
+      // told twice about one incident, a rule still fires once for it
+      const fired = new Set((await store.events.firingRulesOfAnomaly(incident.anomalyId)).map((f) => f.rule_id));
       const events: AlertEventRow[] = [];
-      for (const rule of rules.filter((r) => Math.abs(incident.score) >= (r.anomaly_score ?? Infinity))) {
+      const matching = rules.filter(
+        (r) => !fired.has(r.id) && Math.abs(incident.score) >= (r.anomaly_score ?? Infinity),
+      );
+      for (const rule of matching) {
         events.push(
           await this.raise(
             store,

@@ -45,3 +45,21 @@ describe('WebhookUrlGuard (server-side request forgery)', () => {
     expect(isForbiddenAddress('not-an-ip')).toBe(true);
   });
 });
+
+describe('WebhookUrlGuard.lookupFor (checked again when connecting: DNS rebinding)', () => {
+  const resolve = (guard: WebhookUrlGuard, url: string) =>
+    new Promise<{ error: Error | null; address: unknown }>((done) =>
+      guard.lookupFor(new URL(url))('localhost', { family: 4 }, (error, address) => done({ error, address })),
+    );
+
+  it('refuses a name that resolves to a loopback address now', async () => {
+    const { error } = await resolve(new WebhookUrlGuard([]), 'http://rebinding.example/hook');
+    expect(error?.message).toMatch(/forbidden address/);
+  });
+
+  it('lets an allowed host through', async () => {
+    const { error, address } = await resolve(new WebhookUrlGuard(['localhost']), 'http://localhost:9/hook');
+    expect(error).toBeNull();
+    expect(address).toBe('127.0.0.1');
+  });
+});
