@@ -2,9 +2,9 @@
  * Key verification under load (not a test):
  *   npm run bench:verify -- [--connections 200] [--seconds 15]
  *
- * Starts the standalone app as a child, creates an admin, a team with a plan, a seat, a quota
- * and a key through the API, then runs autocannon against POST /v1/keys/verify and prints its
- * latency table (p50, p99) and requests/s.
+ * Starts the standalone app as a child, creates an admin, a team with a plan, a seat, a quota,
+ * a key and budgets on the team and the key through the API, then runs autocannon against
+ * POST /v1/keys/verify and prints its latency table (p50, p99) and requests/s.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -66,8 +66,16 @@ async function main() {
         } }`,
       admin,
     );
-    const secret = (await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret } }`, admin))
-      .createApiKey.secret;
+    const created = (
+      await gql(`mutation { createApiKey(teamId: "${team}", name: "bench") { secret apiKey { id } } }`, admin)
+    ).createApiKey;
+    const secret = created.secret;
+    // verify answers the tightest budget: both are read on every call (spend cached briefly)
+    await gql(`mutation { setBudget(teamId: "${team}", amount: "1000", period: MONTH) { id } }`, admin);
+    await gql(
+      `mutation { setBudget(teamId: "${team}", apiKeyId: "${created.apiKey.id}", amount: "10", period: DAY) { id } }`,
+      admin,
+    );
     // autocannon prints its latency and throughput tables on stderr
     execFileSync(
       path.join(REPO_ROOT, 'node_modules/.bin/autocannon'),

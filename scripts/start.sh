@@ -37,5 +37,15 @@ if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
   echo "service token: in .data/service-token (Authorization: Bearer \$(cat .data/service-token))"
 fi
 
+if [ -z "${WEBHOOK_SECRET_KEY:-}" ]; then
+  # the key that encrypts webhook signing secrets at rest, created once, readable by this user only
+  if [ ! -s .data/webhook-secret-key ]; then
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" \
+      > .data/webhook-secret-key)
+  fi
+  WEBHOOK_SECRET_KEY="$(cat .data/webhook-secret-key)"
+  export WEBHOOK_SECRET_KEY
+fi
+
 export NODE_ENV="${NODE_ENV:-production}"
 exec bash scripts/run-compiled.sh standalone

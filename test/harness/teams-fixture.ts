@@ -22,6 +22,7 @@ import {
   CreateUserCommand,
   InviteMember,
   InviteMemberCommand,
+  KeyBudgets,
   KeyVerificationService,
   LeaveTeam,
   LeaveTeamCommand,
@@ -90,7 +91,7 @@ export class TeamsFixture {
     const transactions = new PostgresTeamTransactions(f.postgres, f.config);
     f.lifecycle = teamCommands(transactions);
     f.createUser = new CreateUser(transactions);
-    f.verification = new KeyVerificationService(f.postgres, new QuotaUseReader(f.clickhouse));
+    f.verification = new KeyVerificationService(f.postgres, new QuotaUseReader(f.clickhouse), new KeyBudgets());
     return f;
   }
 

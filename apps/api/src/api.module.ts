@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
+import { AlertsModule } from '@app/alerts';
 import { AnalyticsModule } from '@app/analytics';
 import { AuthModule, RateLimitModule } from '@app/auth';
 import { IngestApiModule } from '@app/ingest';
@@ -23,6 +24,7 @@ export const API_FEATURE_MODULES = [
   TeamsModule,
   PricingModule,
   SqlModule,
+  AlertsModule,
 ];
 
 @Module({})

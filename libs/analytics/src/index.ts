@@ -13,3 +13,4 @@ export * from './dto/usage-types';
 export * from './live-usage.hub';
 export * from './call-logs.query';
 export * from './csv-cell';
+export { metricValue } from './usage-metrics';

@@ -85,6 +85,20 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SCHEMA_WAIT_TIMEOUT_MS?: number;
+
+  /** 0 stops the scheduled loop (tests drive the evaluator by hand) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) ALERTS_EVALUATION_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) WEBHOOK_DISPATCH_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(24) @Max(24 * 30) WEBHOOK_RETRY_HOURS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) WEBHOOK_BACKOFF_BASE_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) WEBHOOK_BACKOFF_MAX_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS?: number;
+  /** base64 of 32 random bytes: encrypts webhook signing secrets at rest (AES-256-GCM) */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'WEBHOOK_SECRET_KEY must be base64 of 32 bytes' })
+  WEBHOOK_SECRET_KEY?: string;
+  /** hosts or addresses a webhook may reach although private or loopback (a local receiver) */
+  @IsOptional() @Transform(toList) @IsArray() @IsString({ each: true }) WEBHOOK_ALLOWED_HOSTS?: string[];
 }
 
 export interface AppConfig {
@@ -123,6 +137,17 @@ export interface AppConfig {
   runMigrations: boolean;
   /** how long a process that does not migrate waits for the schema it was built with */
   schemaWaitTimeoutMs: number;
+  alerts: { evaluationIntervalMs: number };
+  webhooks: {
+    dispatchIntervalMs: number;
+    retryWindowMs: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    timeoutMs: number;
+    /** absent: webhooks cannot be created (their secrets could not be stored) */
+    secretKey?: string;
+    allowedHosts: string[];
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -209,5 +234,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
     schemaWaitTimeoutMs: vars.SCHEMA_WAIT_TIMEOUT_MS ?? 600_000,
+    alerts: { evaluationIntervalMs: vars.ALERTS_EVALUATION_INTERVAL_MS ?? 60_000 },
+    webhooks: {
+      dispatchIntervalMs: vars.WEBHOOK_DISPATCH_INTERVAL_MS ?? 1000,
+      retryWindowMs: (vars.WEBHOOK_RETRY_HOURS ?? 24) * 3_600_000,
+      backoffBaseMs: vars.WEBHOOK_BACKOFF_BASE_MS ?? 10_000,
+      backoffMaxMs: vars.WEBHOOK_BACKOFF_MAX_MS ?? 3_600_000,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      secretKey: vars.WEBHOOK_SECRET_KEY,
+      allowedHosts: (vars.WEBHOOK_ALLOWED_HOSTS ?? []).map((h) => h.toLowerCase()),
+    },
   };
 }

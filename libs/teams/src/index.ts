@@ -13,6 +13,7 @@ export type {
 } from './persistence';
 export * from './readers';
 export * from './graphql-types';
+export * from './key-budgets';
 export * from './key-verification.service';
 export * from './outbox-relay';
 export * from './team-event-store';

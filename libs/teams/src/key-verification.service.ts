@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sha256 } from '@app/auth';
+import { KeyBudgets, KeyBudgetStatus } from './key-budgets';
 import { ApiKeyRow, quotaSubject, TeamStore, teamStore } from './persistence';
 import { QuotaUseReader } from './quota-use.reader';
 
@@ -15,12 +16,15 @@ export interface VerifyResult {
   userId: string | null;
   apiKeyId: string | null;
   quota: { limit: number; used: number; remaining: number; unit: string; period: string } | null;
+  /** the tightest budget on the key, its holder or its team (README "Budgets"); null when none applies */
+  budget: KeyBudgetStatus | null;
 }
 
 /**
  * The gateway's question "may this key call a model now?": key state and seat state from
  * Postgres (always fresh, so a revocation or reclaim applies on the very next call), quota use
- * from the hour rollup (cached for QUOTA_USE_CACHE_MS).
+ * from the hour rollup (cached for QUOTA_USE_CACHE_MS), budget spend from the alerts context
+ * (cached likewise).
  */
 @Injectable()
 export class KeyVerificationService {
@@ -29,13 +33,20 @@ export class KeyVerificationService {
   constructor(
     @InjectDataSource() postgres: DataSource,
     private readonly quotaUse: QuotaUseReader,
+    private readonly budgets: KeyBudgets,
   ) {
     this.store = teamStore(postgres);
   }
 
   async verify(secret: string, now = Date.now()): Promise<VerifyResult> {
     const key = await this.store.apiKeys.bySecretHash(sha256(secret));
-    const base = { teamId: key?.team_id ?? null, userId: key?.user_id ?? null, apiKeyId: key?.id ?? null, quota: null };
+    const base = {
+      teamId: key?.team_id ?? null,
+      userId: key?.user_id ?? null,
+      apiKeyId: key?.id ?? null,
+      quota: null,
+      budget: null,
+    };
     if (!key) return { valid: false, reason: 'unknown', ...base };
     if (key.status === 'REVOKED') {
       return { valid: false, reason: key.revoked_reason === 'seat_reclaimed' ? 'seat_reclaimed' : 'revoked', ...base };
@@ -49,12 +60,16 @@ export class KeyVerificationService {
         if (!held) return { valid: false, reason: 'no_seat', ...base };
         if (held.ends_at.getTime() <= now) return { valid: false, reason: 'seat_expired', ...base };
       }
-      const quota = await this.tightestQuota(key, key.team_id, now);
+      const [quota, budget] = await Promise.all([
+        this.tightestQuota(key, key.team_id, now),
+        this.budgets.forKey({ teamId: key.team_id, userId: key.user_id, apiKeyId: key.id }, now),
+      ]);
       if (quota) {
-        const result = { ...base, quota };
+        const result = { ...base, quota, budget };
         if (quota.remaining <= 0) return { valid: false, reason: 'over_quota', ...result };
         return { valid: true, reason: 'ok', ...result };
       }
+      return { valid: true, reason: 'ok', ...base, budget };
     }
     return { valid: true, reason: 'ok', ...base };
   }

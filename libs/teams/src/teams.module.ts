@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MembershipReader } from './access';
+import { KeyBudgets } from './key-budgets';
 import { KeyVerificationService } from './key-verification.service';
 import { KeysController } from './keys.controller';
 import { OutboxRelay } from './outbox-relay';
@@ -25,6 +26,7 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyBudgets,
     OutboxRelay,
     ...TEAM_RESOLVERS,
   ],
@@ -34,6 +36,7 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyBudgets,
     OutboxRelay,
   ],
 })

@@ -32,6 +32,8 @@ export const OPERATION_LIMITS: OperationLimits = {
     usageTrend: USAGE_SERIES,
     usageRanking: USAGE_SERIES,
     usageBreakdown: USAGE_SERIES,
+    // each budget's spend is a usage read (cached a few seconds per budget)
+    budgets: USAGE_READ,
   },
 };
 const MAX_TOKENS = 10_000;

@@ -15,6 +15,10 @@ import type { Viewer } from './viewer';
 /** Platform roles that read every team's people, plans, keys and quotas (support, SRE work, cost attribution). */
 const readsEveryTeam = (v: Viewer) => v.hasPlatformRole('ADMIN', 'SRE', 'FINANCE');
 
+/** Alert rules, events and endpoints: a team's are its managers', the platform's (no team) platform ADMIN's and SRE's. */
+const seesAlertsOf = async (teamId: string | null, v: Viewer) =>
+  v.hasPlatformRole('ADMIN', 'SRE') || (teamId !== null && (await v.manages(teamId)));
+
 const rule = <T>(check: (object: T, viewer: Viewer) => boolean | Promise<boolean>) => check as ObjectRule<Viewer>;
 
 /**
@@ -46,6 +50,18 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     ),
     // who ran which query over whose data: platform staff who answer for the service
     SqlAuditEntry: rule((_, v) => v.hasPlatformRole('ADMIN', 'SRE')),
+    AlertRule: rule<{ teamId: string | null }>((r, v) => seesAlertsOf(r.teamId, v)),
+    AlertEvent: rule<{ teamId: string | null }>((e, v) => seesAlertsOf(e.teamId, v)),
+    Webhook: rule<{ teamId: string | null }>((w, v) => seesAlertsOf(w.teamId, v)),
+    WebhookAttempt: rule<{ teamId: string | null }>((a, v) => seesAlertsOf(a.teamId, v)),
+    // spend is cost: like Quota, plus FINANCE; a member sees the budgets on themselves or their keys
+    Budget: rule<{ teamId: string; userId: string | null; apiKeyId: string | null }>(
+      async (b, v) =>
+        readsEveryTeam(v) ||
+        (b.userId !== null && b.userId === v.userId) ||
+        (await v.manages(b.teamId)) ||
+        (await v.ownsKey(b.apiKeyId)),
+    ),
   },
   values: {
     CreatedUser: 'envelope: its user is checked by the User rule',
@@ -68,5 +84,8 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     SqlColumn: 'sql answer: its root field scoped the query (SqlRunner: roles, team filter in the engine)',
     SqlAuditConnection: 'envelope: its entries are checked by the SqlAuditEntry rule',
     SqlAuditEdge: 'envelope: its entry is checked by the SqlAuditEntry rule',
+    CreatedWebhook: 'envelope: its webhook is checked by the Webhook rule; the secret goes to its creator once',
+    AlertEventConnection: 'envelope: its events are checked by the AlertEvent rule',
+    AlertEventEdge: 'envelope: its event is checked by the AlertEvent rule',
   },
 };

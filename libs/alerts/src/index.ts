@@ -1,0 +1,15 @@
+export * from './alerts.module';
+export * from './alert-raiser';
+export * from './alerts.errors';
+export * from './alerts-live.hub';
+export * from './dto/alert-types';
+export * from './evaluation/alert-scheduler';
+export * from './evaluation/budget-evaluator';
+export * from './evaluation/budget-period';
+export * from './evaluation/budget-spend';
+export * from './evaluation/rule-evaluator';
+export * from './usecases';
+export * from './webhooks/signature';
+export * from './webhooks/webhook-dispatcher';
+export { alertsStore } from './persistence';
+export type { AlertEventRow, AlertRuleRow, AlertsStore, BudgetRow } from './persistence';
