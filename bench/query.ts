@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import {
   CallLogsQuery,
   Granularity,
+  ListCursors,
   RangePreset,
   UsageAggregator,
   UsageDimension,
@@ -166,7 +167,7 @@ async function main() {
       new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
   };
   const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
-  const logs = new CallLogsQuery(ch, new UsageAggregator(ch));
+  const logs = new CallLogsQuery(ch, new UsageAggregator(ch), new ListCursors({ cursors: {} }));
   const team = '00000000-0000-4000-8000-000000000003';
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };
   const month = { range: { preset: RangePreset.LAST_30_DAYS } };
