@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
@@ -13,7 +13,9 @@ import { exportFilter, list, text, UsageFilterQuery, written } from './usage-exp
 
 const integer = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(text(value)));
 const integers = (input: { value: unknown }) => list(input)?.map(Number);
-const flag = ({ value }: { value: unknown }) => (value === undefined ? undefined : text(value) === 'true');
+// true or false; anything else stays as given and fails IsBoolean
+const flag = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : (({ true: true, false: false } as Record<string, boolean>)[text(value)] ?? value);
 
 /** The query string of the call export: the UsageFilter fields and the callLogs arguments but paging. */
 export class CallLogExportQuery extends UsageFilterQuery {
@@ -31,7 +33,7 @@ export class CallLogExportQuery extends UsageFilterQuery {
   httpStatuses?: number[];
   @IsOptional() @Transform(list) @MaxLength(128, { each: true }) errorCodes?: string[];
   @IsOptional() @IsEnum(CallLogOrder) orderBy?: CallLogOrder;
-  @IsOptional() @Transform(flag) descending?: boolean;
+  @IsOptional() @Transform(flag) @IsBoolean() descending?: boolean;
 }
 
 const PAGE = 5_000;
