@@ -16,8 +16,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import {
+  CallLogOrder,
   CallLogsQuery,
   Granularity,
+  ListCursors,
   RangePreset,
   UsageAggregator,
   UsageDimension,
@@ -110,7 +112,7 @@ async function main() {
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
          input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, http_status, tags,
-         cost, credits, price_id, priced, kafka_partition, kafka_offset)
+         request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset)
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
@@ -121,7 +123,7 @@ async function main() {
          ['text', 'text', 'text', 'vision', 'embedding'][1 + m % 5],
          if(key_slot % 10 = 9, 'internal', 'business'),
          input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
-         if(rand(10) % 50 = 0, 'error', 'success'), 200, [],
+         if(rand(10) % 50 = 0, 'error', 'success'), 200, [], concat('req-', toString(number)),
          toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
        FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team,
                toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
@@ -166,13 +168,20 @@ async function main() {
       new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
   };
   const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
-  const logs = new CallLogsQuery(ch, new UsageAggregator(ch));
+  const logs = new CallLogsQuery(ch, new UsageAggregator(ch), new ListCursors({ cursors: {} }));
   const team = '00000000-0000-4000-8000-000000000003';
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };
   const month = { range: { preset: RangePreset.LAST_30_DAYS } };
   // presets of a day or more end on the hour; a custom range to the minute reads raw for its edges
   const minuteTo = Math.ceil((now + 1) / 60_000) * 60_000;
   const monthToTheMinute = { range: { from: new Date(minuteTo - 30 * 86_400_000), to: new Date(minuteTo) } };
+  // a call from the middle of the range: what an SRE pastes from a gateway log (events before the
+  // loader wrote request ids have none: their lookup by request id finds nothing, through the same index)
+  const [probe] = await ch.query<{ event_id: string; request_id: string }>(
+    `SELECT event_id, ifNull(request_id, 'req-none') AS request_id FROM call_events
+      WHERE occurred_at < fromUnixTimestamp64Milli({at:Int64}) ORDER BY occurred_at DESC LIMIT 1`,
+    { params: { at: now - 15 * 86_400_000 } },
+  );
   const chResults = await timeRounds([
     ['summary, 7 days, all teams', () => queries.summary(week, now)],
     ['summary, 7 days, one team', () => queries.summary({ ...week, teamIds: [team] }, now)],
@@ -217,6 +226,17 @@ async function main() {
       'ranking, 30 days to the minute (custom range)',
       () =>
         queries.ranking(monthToTheMinute, UsageDimension.API_KEY, UsageMetric.TOTAL_TOKENS, 10, Granularity.DAY, now),
+    ],
+    // ClickHouse only from here (no Postgres counterpart)
+    [
+      'callLogs, 1 day, slowest first',
+      () =>
+        logs.execute({ range: { preset: RangePreset.LAST_1_DAY } }, { first: 50, orderBy: CallLogOrder.LATENCY }, now),
+    ],
+    ['callLog by event id (90 days, bloom filter)', () => logs.one({ eventId: probe.event_id }, { everyone: true })],
+    [
+      'callLog by request id (90 days, bloom filter)',
+      () => logs.one({ requestId: probe.request_id }, { everyone: true }),
     ],
   ]);
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)

@@ -2,6 +2,7 @@
  * Writes a ClickHouse migration generated from the catalogue (libs/analytics/src/catalog):
  *   npm run schema:generate -- baseline               the whole schema (an empty migrations directory only)
  *   npm run schema:generate -- add-measure <measure>  a measure added to raw, its rollups and their views
+ *   npm run schema:generate -- add-raw-index <name>   a skip index of the raw table added
  *   npm run schema:generate -- cluster <name>         prints the whole schema for a cluster (deploy/README.md)
  * The file is written once and then never edited: applied migrations are immutable.
  */
@@ -10,7 +11,9 @@ import * as path from 'node:path';
 import {
   MEASURE_COLUMNS,
   MeasureColumnName,
+  RAW_TABLE,
   renderMeasureAddition,
+  renderRawIndexAddition,
   renderSchema,
   toMigrationFile,
 } from '../libs/analytics/src/catalog';
@@ -42,10 +45,18 @@ function main(): void {
       `Adds the measure ${argument} to the raw events, the rollups that keep it and their views (rows ` +
       `written before hold 0). Generated: npm run schema:generate -- add-measure ${argument}`;
     write(nextFile(`add_${argument}`), toMigrationFile(header, renderMeasureAddition(argument as MeasureColumnName)));
+  } else if (command === 'add-raw-index' && RAW_TABLE.skipIndexes.some((i) => i.name === argument)) {
+    const header =
+      `Adds the skip index ${argument} to the raw events. Parts written before get it as they merge (a merge ` +
+      'writes every index; no MATERIALIZE INDEX rewriting 90 days of events at start); until then a read ' +
+      `that could skip with it reads them whole. Generated: npm run schema:generate -- add-raw-index ${argument}`;
+    write(nextFile(`add_${argument}`), toMigrationFile(header, renderRawIndexAddition(argument)));
   } else if (command === 'cluster' && argument) {
     process.stdout.write(toMigrationFile(`The schema for cluster ${argument}.`, renderSchema({ cluster: argument })));
   } else {
-    throw new Error('usage: baseline | add-measure <measure in the catalogue> | cluster <name>');
+    throw new Error(
+      'usage: baseline | add-measure <measure in the catalogue> | add-raw-index <raw skip index> | cluster <name>',
+    );
   }
 }
 

@@ -34,7 +34,8 @@ CREATE TABLE call_events
     INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
     INDEX idx_tags tags TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX api_key_bloom api_key_id TYPE bloom_filter(0.01) GRANULARITY 1,
-    INDEX user_bloom user_id TYPE bloom_filter(0.01) GRANULARITY 1
+    INDEX user_bloom user_id TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_request_id request_id TYPE bloom_filter(0.001) GRANULARITY 4
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(occurred_at)

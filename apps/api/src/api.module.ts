@@ -14,7 +14,7 @@ import { PlatformModule } from '@app/platform';
 
 export { GRAPHQL_PATH } from './graphql/graphql.options';
 
-/** GraphQL (code first) and the REST endpoints: /v1/events, /v1/keys/verify, /v1/exports/usage.csv, /health. */
+/** GraphQL (code first) and the REST endpoints: /v1/events, /v1/keys/verify, /v1/exports/usage.csv and calls.csv, /health. */
 export const API_FEATURE_MODULES = [
   RateLimitModule,
   AuthModule,

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TeamsModule } from '@app/teams';
+import { CallLogExportController } from './call-log-export.controller';
 import { CallLogsQuery } from './call-logs.query';
 import { LabelDirectory } from './label-directory';
+import { ListCursors } from './list-cursor';
 import { LiveUsageHub } from './live-usage.hub';
 import { MyUsageResolver } from './my-usage.resolver';
 import { UsageAccessPolicy } from './usage-access.policy';
@@ -13,12 +15,13 @@ import { UsageResolver } from './usage.resolver';
 /** Usage reads and their access scope; who belongs where comes from the teams module's readers. */
 @Module({
   imports: [TeamsModule],
-  controllers: [UsageExportController],
+  controllers: [UsageExportController, CallLogExportController],
   providers: [
     LiveUsageHub,
     UsageAggregator,
     UsageQueries,
     CallLogsQuery,
+    ListCursors,
     LabelDirectory,
     UsageAccessPolicy,
     UsageResolver,

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
+import { CallLogOrder } from './dto/call-log-order';
 import { CallLog, CallLogConnection } from './dto/usage-types';
+import { ListCursors, listFingerprint } from './list-cursor';
 import { resolveRange } from './time-range';
 import { Measure } from './catalog';
 import { buildWhere, RAW_HOUR_BOUNDS } from './query/where-clause';
@@ -22,17 +24,23 @@ const CALL_LOG_COLUMNS = [
   'toString(cost) AS cost_text, tags, request_id',
 ].join(', ');
 
-const WINDOW_START = 'occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})';
-
 export interface CallLogArgs {
   statuses?: string[];
   minLatencyMs?: number;
   maxLatencyMs?: number;
   minTokens?: number;
   maxTokens?: number;
+  requestId?: string;
+  httpStatuses?: number[];
+  errorCodes?: string[];
+  orderBy?: CallLogOrder;
+  descending?: boolean;
   first: number;
   after?: string;
 }
+
+/** Whose calls a caller may read: everyone's, or their own and those of the teams they manage. */
+export type CallLogReach = { everyone: true } | { everyone: false; userId: string; teamIds: string[] };
 
 interface CallLogRow {
   event_id: string;
@@ -57,42 +65,137 @@ interface CallLogRow {
   cost_text: string;
   tags: string[];
   request_id: string | null;
-}
-
-/** Cursor = the (occurred_at, event_id) of the last row seen: newer events never shift a page. */
-function encodeCursor(ms: number, eventId: string): string {
-  return Buffer.from(JSON.stringify([ms, eventId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { ms: number; eventId: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    const [ms, eventId] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
-    if (typeof ms === 'number' && Number.isSafeInteger(ms) && typeof eventId === 'string') return { ms, eventId };
-  } catch {
-    // fall through
-  }
-  throw new BadUserInputError('after: not a cursor of this list');
+  order_text?: string;
 }
 
 /**
- * Raw events, newest first, for the SRE's log view. Output aliases never reuse a column name:
- * ClickHouse resolves WHERE identifiers to SELECT aliases first.
+ * The sort value of each order other than time, and its query parameter type. A missing time
+ * to first token sorts last whichever the direction: below every value going down, above every
+ * UInt32 going up. Output aliases never reuse a column name: ClickHouse resolves WHERE
+ * identifiers to SELECT aliases first.
  */
+const ORDER_KEYS: Record<
+  Exclude<CallLogOrder, CallLogOrder.OCCURRED_AT>,
+  { sql(desc: boolean): string; type: string }
+> = {
+  [CallLogOrder.LATENCY]: { sql: () => 'latency_ms', type: 'UInt32' },
+  [CallLogOrder.TTFT]: {
+    sql: (desc) => `ifNull(toInt64(ttft_ms), ${desc ? -1 : 2 ** 32})`,
+    type: 'Int64',
+  },
+  [CallLogOrder.COST]: { sql: () => 'cost', type: 'Decimal(38, 15)' },
+  [CallLogOrder.TOTAL_TOKENS]: { sql: () => 'input_tokens + output_tokens', type: 'UInt64' },
+};
+
+/** Where a page starts: after the row with this sort value (none when sorted by time), time and event id. */
+interface Position {
+  value: string | null;
+  ms: number;
+  eventId: string;
+}
+
+/** A call log question, ready to page through. */
+interface CallLogList {
+  conditions: string[];
+  params: Record<string, unknown>;
+  from: number;
+  to: number;
+  order: CallLogOrder;
+  descending: boolean;
+  fingerprint: string;
+}
+
+const DECIMAL_TEXT = /^-?\d{1,40}(\.\d{1,20})?$/;
+const EVENT_ID = /^[0-9A-Za-z-]{1,64}$/;
+// the event schema's event_id: a UUID or a ULID
+const EVENT_ID_FORMAT =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26})$/;
+const MAX_LIST = 100;
+const MAX_TEXT = 128;
+
 const HOUR_MS = 3_600_000;
 const LOG_WINDOWS_MS = [HOUR_MS, 24 * HOUR_MS, 7 * 24 * HOUR_MS, Number.POSITIVE_INFINITY];
 
+/**
+ * Raw events for the SRE's log view: filtered, sorted by time, latency, time to first token,
+ * cost or tokens, paged by keyset on (sort value, occurred_at, event_id) so that pages neither
+ * skip nor repeat a row, whatever the ties and whatever arrives meanwhile.
+ */
 @Injectable()
 export class CallLogsQuery {
   constructor(
     private readonly clickhouse: ClickHouseGateway,
     private readonly aggregator: UsageAggregator,
+    private readonly cursors: ListCursors,
   ) {}
 
   async execute(filter: UsageFilterInput, args: CallLogArgs, now = Date.now()): Promise<CallLogConnection> {
     if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
     const range = resolveRange(filter.range, now);
-    const where = buildWhere(filter, [{ from: range.from.getTime(), to: range.to.getTime() }], 'call_events');
+    const list = this.list(filter, args, range);
+    const after = args.after ? this.position(args.after, list) : undefined;
+    const total = this.total(filter, args, range, list, now);
+    const [rows, totalCount] = await Promise.all([this.page(list, after, args.first + 1), total]);
+    const page = rows.slice(0, args.first);
+    const cursor = (r: CallLogRow) =>
+      this.cursors.encode(list.fingerprint, [r.order_text ?? null, Number(r.occurred_ms), r.event_id]);
+    return {
+      totalCount,
+      pageInfo: { hasNextPage: rows.length > args.first, endCursor: page.length ? cursor(page.at(-1)!) : null },
+      edges: page.map((r) => ({ cursor: cursor(r), node: toCallLog(r) })),
+    };
+  }
+
+  /** Every matching call in the list's order, `pageSize` rows per read (the CSV export). */
+  async *all(filter: UsageFilterInput, args: Omit<CallLogArgs, 'first' | 'after'>, pageSize: number) {
+    const list = this.list(filter, { ...args, first: pageSize }, resolveRange(filter.range, Date.now()));
+    for (let after: Position | undefined; ;) {
+      const rows = await this.page(list, after, pageSize);
+      if (rows.length) yield rows.map(toCallLog);
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      after = { value: last.order_text ?? null, ms: Number(last.occurred_ms), eventId: last.event_id };
+    }
+  }
+
+  /**
+   * One call by its event id, or the newest call carrying a gateway request id (a retried
+   * request logs several events under one request id), among those the caller may read: null
+   * when there is none, whether it does not exist or belongs to someone else. The bloom filter
+   * indexes on event_id and request_id skip the granules that do not hold it.
+   */
+  async one(key: { eventId?: string | null; requestId?: string | null }, reach: CallLogReach): Promise<CallLog | null> {
+    const { eventId, requestId } = key;
+    if ((eventId == null) === (requestId == null))
+      throw new BadUserInputError('give exactly one of eventId, requestId');
+    const params: Record<string, unknown> = {};
+    const conditions: string[] = [];
+    if (eventId != null) {
+      if (!EVENT_ID_FORMAT.test(eventId)) throw new BadUserInputError('eventId: a UUID or a ULID');
+      conditions.push('event_id = {eventId:String}');
+      params.eventId = eventId;
+    } else {
+      if (!requestId || requestId.length > MAX_TEXT)
+        throw new BadUserInputError(`requestId: 1 to ${MAX_TEXT} characters`);
+      conditions.push('request_id = {requestId:String}');
+      params.requestId = requestId;
+    }
+    if (!reach.everyone) {
+      conditions.push('(user_id = {reachUser:UUID} OR team_id IN {reachTeams:Array(UUID)})');
+      Object.assign(params, { reachUser: reach.userId, reachTeams: reach.teamIds });
+    }
+    const [row] = await this.clickhouse.query<CallLogRow>(
+      `SELECT ${CALL_LOG_COLUMNS} FROM call_events WHERE ${conditions.join(' AND ')}
+       ORDER BY occurred_at DESC, event_id DESC LIMIT 1`,
+      { params },
+    );
+    return row ? toCallLog(row) : null;
+  }
+
+  private list(filter: UsageFilterInput, args: CallLogArgs, range: ReturnType<typeof resolveRange>): CallLogList {
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const where = buildWhere(filter, [{ from, to }], 'call_events');
     const conditions = [where.sql];
     const params: Record<string, unknown> = { ...where.params };
     if (args.statuses?.length) {
@@ -115,72 +218,134 @@ export class CallLogsQuery {
       conditions.push('input_tokens + output_tokens <= {maxTokens:UInt64}');
       params.maxTokens = args.maxTokens;
     }
-    const total = this.total(filter, args, range, conditions, params, now);
-    let upper = range.to.getTime();
-    if (args.after) {
-      const cursor = decodeCursor(args.after);
-      conditions.push('(occurred_at, event_id) < (fromUnixTimestamp64Milli({cursorMs:Int64}), {cursorId:String})');
-      params.cursorMs = cursor.ms;
-      params.cursorId = cursor.eventId;
-      upper = Math.min(cursor.ms + 1, upper);
+    if (args.requestId !== undefined) {
+      if (!args.requestId || args.requestId.length > MAX_TEXT)
+        throw new BadUserInputError(`requestId: 1 to ${MAX_TEXT} characters`);
+      conditions.push('request_id = {requestId:String}');
+      params.requestId = args.requestId;
     }
-    const rowsRead = this.newestFirst(conditions, params, range.from.getTime(), upper, args.first + 1);
-    const [rows, totalCount] = await Promise.all([rowsRead, total]);
-    const page = rows.slice(0, args.first);
-    return {
-      totalCount,
-      pageInfo: {
-        hasNextPage: rows.length > args.first,
-        endCursor: page.length ? encodeCursor(Number(page.at(-1)!.occurred_ms), page.at(-1)!.event_id) : null,
-      },
-      edges: page.map((r) => ({ cursor: encodeCursor(Number(r.occurred_ms), r.event_id), node: toCallLog(r) })),
-    };
+    if (args.httpStatuses?.length) {
+      if (
+        args.httpStatuses.length > MAX_LIST ||
+        args.httpStatuses.some((s) => !Number.isInteger(s) || s < 100 || s > 599)
+      )
+        throw new BadUserInputError(`httpStatuses: up to ${MAX_LIST} HTTP statuses, 100 to 599`);
+      conditions.push('http_status IN {httpStatuses:Array(UInt16)}');
+      params.httpStatuses = args.httpStatuses;
+    }
+    if (args.errorCodes?.length) {
+      if (args.errorCodes.length > MAX_LIST || args.errorCodes.some((c) => c.length > MAX_TEXT))
+        throw new BadUserInputError(`errorCodes: up to ${MAX_LIST} codes of up to ${MAX_TEXT} characters`);
+      conditions.push('error_code IN {errorCodes:Array(String)}');
+      params.errorCodes = args.errorCodes;
+    }
+    const order = args.orderBy ?? CallLogOrder.OCCURRED_AT;
+    const descending = args.descending ?? true;
+    const { first: _first, after: _after, ...question } = args;
+    const fingerprint = listFingerprint({ filter, ...question, orderBy: order, descending });
+    return { conditions, params, from, to, order, descending, fingerprint };
+  }
+
+  private position(cursor: string, list: CallLogList): Position {
+    const [value, ms, eventId] = this.cursors.decode(cursor, list.fingerprint);
+    const byTime = list.order === CallLogOrder.OCCURRED_AT;
+    const valueOk = byTime ? value === null : typeof value === 'string' && DECIMAL_TEXT.test(value);
+    if (
+      !valueOk ||
+      typeof ms !== 'number' ||
+      !Number.isSafeInteger(ms) ||
+      typeof eventId !== 'string' ||
+      !EVENT_ID.test(eventId)
+    )
+      throw new BadUserInputError('after: not a cursor of this list');
+    return { value: value as string | null, ms, eventId };
+  }
+
+  /** The next `limit` rows after `after`, in the list's order. */
+  private page(list: CallLogList, after: Position | undefined, limit: number): Promise<CallLogRow[]> {
+    const conditions = [...list.conditions];
+    const params: Record<string, unknown> = { ...list.params, limit };
+    const direction = list.descending ? 'DESC' : 'ASC';
+    const key = list.order === CallLogOrder.OCCURRED_AT ? undefined : ORDER_KEYS[list.order];
+    const keySql = key?.sql(list.descending);
+    if (after) {
+      const past = list.descending ? '<' : '>';
+      const mine = ['occurred_at', 'event_id'];
+      const theirs = ['fromUnixTimestamp64Milli({cursorMs:Int64})', '{cursorId:String}'];
+      if (key) {
+        mine.unshift(keySql!);
+        theirs.unshift(`{cursorValue:${key.type}}`);
+        params.cursorValue = after.value;
+      }
+      conditions.push(`(${mine.join(', ')}) ${past} (${theirs.join(', ')})`);
+      Object.assign(params, { cursorMs: after.ms, cursorId: after.eventId });
+    }
+    const columns = keySql ? `${CALL_LOG_COLUMNS}, toString(${keySql}) AS order_text` : CALL_LOG_COLUMNS;
+    const orderBy = [...(keySql ? [keySql] : []), 'occurred_at', 'event_id'].map((c) => `${c} ${direction}`).join(', ');
+    const select = (extra: string[]) =>
+      `SELECT ${columns} FROM call_events WHERE ${[...conditions, ...extra].join(' AND ')}
+       ORDER BY ${orderBy} LIMIT {limit:UInt32}`;
+    if (key) return this.clickhouse.query<CallLogRow>(select([]), { params });
+    let from = list.from;
+    let to = list.to;
+    if (after) {
+      if (list.descending) to = Math.min(to, after.ms + 1);
+      else from = Math.max(from, after.ms);
+    }
+    return this.byTime(select, params, from, to, list.descending, limit);
   }
 
   /**
-   * The newest `limit` matching rows. Windows growing back from the upper end usually fill a
-   * page from the last hour (raw events are sorted by hour first, so that reads the last hour
-   * only), and only a sparse filter reads further.
+   * Sorted by time: windows growing from the end the page starts at usually fill a page from
+   * the first hour (raw events are sorted by hour first, so that reads that hour only), and
+   * only a sparse filter reads further.
    */
-  private async newestFirst(
-    conditions: string[],
+  private async byTime(
+    select: (extra: string[]) => string,
     params: Record<string, unknown>,
     from: number,
-    upper: number,
+    to: number,
+    descending: boolean,
     limit: number,
   ): Promise<CallLogRow[]> {
+    const window = [
+      'occurred_at >= fromUnixTimestamp64Milli({windowFrom:Int64})',
+      'occurred_at < fromUnixTimestamp64Milli({windowTo:Int64})',
+      ...RAW_HOUR_BOUNDS('windowFrom', 'windowTo'),
+    ];
     for (const span of LOG_WINDOWS_MS) {
-      const windowFrom = Math.max(from, upper - span);
-      const rows = await this.clickhouse.query<CallLogRow>(
-        `SELECT ${CALL_LOG_COLUMNS}
-         FROM call_events WHERE ${[...conditions, WINDOW_START, ...RAW_HOUR_BOUNDS('windowFrom')].join(' AND ')}
-         ORDER BY occurred_at DESC, event_id DESC LIMIT {limit:UInt32}`,
-        { params: { ...params, windowFrom, limit } },
-      );
-      if (rows.length >= limit || windowFrom === from) return rows;
+      const windowFrom = descending ? Math.max(from, to - span) : from;
+      const windowTo = descending ? to : Math.min(to, from + span);
+      const rows = await this.clickhouse.query<CallLogRow>(select(window), {
+        params: { ...params, windowFrom, windowTo },
+      });
+      if (rows.length >= limit || (windowFrom === from && windowTo === to)) return rows;
     }
-    throw new Error('unreachable: the last window reaches the start of the range');
+    throw new Error('unreachable: the last window covers the whole range');
   }
 
   /**
-   * Events matching the filter. Without latency or token bounds that is a usage total, which
-   * the rollups answer (statuses are success or error: their own columns); otherwise raw counts.
+   * Events matching the filter. Without latency, token, request, HTTP status or error code
+   * bounds that is a usage total, which the rollups answer (statuses are success or error: their
+   * own columns); otherwise raw counts.
    */
   private async total(
     filter: UsageFilterInput,
     args: CallLogArgs,
     range: ReturnType<typeof resolveRange>,
-    conditions: string[],
-    params: Record<string, unknown>,
+    list: CallLogList,
     now: number,
   ): Promise<number> {
-    const bounded = [args.minLatencyMs, args.maxLatencyMs, args.minTokens, args.maxTokens].some((v) => v !== undefined);
-    if (bounded) {
+    const rawOnly =
+      [args.minLatencyMs, args.maxLatencyMs, args.minTokens, args.maxTokens, args.requestId].some(
+        (v) => v !== undefined,
+      ) ||
+      !!args.httpStatuses?.length ||
+      !!args.errorCodes?.length;
+    if (rawOnly) {
       const [{ total }] = await this.clickhouse.query<{ total: string }>(
-        `SELECT count() AS total FROM call_events WHERE ${conditions.join(' AND ')}`,
-        {
-          params: { ...params },
-        },
+        `SELECT count() AS total FROM call_events WHERE ${list.conditions.join(' AND ')}`,
+        { params: { ...list.params } },
       );
       return Number(total);
     }

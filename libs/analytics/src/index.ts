@@ -12,5 +12,7 @@ export * from './dto/usage-summary.type';
 export * from './dto/usage-types';
 export * from './live-usage.hub';
 export * from './call-logs.query';
+export * from './dto/call-log-order';
+export * from './list-cursor';
 export * from './csv-cell';
 export { metricValue } from './usage-metrics';

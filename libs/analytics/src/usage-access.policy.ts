@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, Principal } from '@app/auth';
 import { MembershipReader } from '@app/teams';
+import type { CallLogReach } from './call-logs.query';
 import { UsageFilterInput } from './dto/usage-filter.input';
 
 export type UsageView = 'aggregates' | 'callLogs';
@@ -57,6 +58,20 @@ export class UsageAccessPolicy {
     }
     if (onlySelf) return filter;
     return { ...filter, teamIds: teamIds.length ? teamIds : managed };
+  }
+
+  /**
+   * The calls one call log lookup may return, by the rules `scope` applies to callLogs: platform
+   * ADMIN and SRE every call; anyone else (FINANCE included: it reads aggregates, not raw calls)
+   * their own calls and those of the teams they own or administer.
+   */
+  async callLogReach(principal: Principal | undefined): Promise<CallLogReach> {
+    if (principal?.kind !== 'user') throw new ForbiddenError('usage is read with a personal access token');
+    const platformRoles = new Set(principal.platformRoles);
+    if (platformRoles.has('ADMIN') || platformRoles.has('SRE')) return { everyone: true };
+    const roles = await this.memberships.rolesOf(principal.userId);
+    const managed = [...roles].filter(([, role]) => role !== 'MEMBER').map(([team]) => team);
+    return { everyone: false, userId: principal.userId, teamIds: managed };
   }
 
   private async checkKeys(keyIds: string[], me: string, managed: string[]): Promise<void> {

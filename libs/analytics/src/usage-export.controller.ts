@@ -15,8 +15,8 @@ import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
 import { UsageGroup } from './usage-totals';
 
 // a repeated query parameter arrives as an array: its values join as a comma-separated list would
-const text = (value: unknown): string => (Array.isArray(value) ? value.join(',') : `${value as string}`);
-const list = ({ value }: { value: unknown }) =>
+export const text = (value: unknown): string => (Array.isArray(value) ? value.join(',') : `${value as string}`);
+export const list = ({ value }: { value: unknown }) =>
   value === undefined
     ? undefined
     : text(value)
@@ -25,8 +25,8 @@ const list = ({ value }: { value: unknown }) =>
         .filter(Boolean);
 const date = ({ value }: { value: unknown }) => (value === undefined ? undefined : new Date(text(value)));
 
-/** The query string of the export: the UsageFilter fields, comma-separated lists, plus groupBy and granularity. */
-export class UsageExportQuery {
+/** The UsageFilter fields in a query string, lists comma-separated (the exports). */
+export class UsageFilterQuery {
   @IsOptional() @IsEnum(RangePreset) preset?: RangePreset;
   @IsOptional() @Transform(date) from?: Date;
   @IsOptional() @Transform(date) to?: Date;
@@ -39,8 +39,20 @@ export class UsageExportQuery {
   @IsOptional() @Transform(list) modelTypes?: string[];
   @IsOptional() @Transform(list) sources?: string[];
   @IsOptional() @Transform(list) tags?: string[];
+}
+
+/** The query string of the usage export: the filter plus groupBy and granularity. */
+export class UsageExportQuery extends UsageFilterQuery {
   @IsOptional() @IsEnum(UsageDimension) groupBy?: UsageDimension;
   @IsOptional() @IsEnum(Granularity) granularity?: Granularity;
+}
+
+/** The filter of an export, checked: the range's dates, the rest as given. */
+export function exportFilter(q: UsageFilterQuery): UsageFilterInput {
+  for (const d of [q.from, q.to])
+    if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
+  const { preset, from, to, timeZone, ...dims } = q;
+  return { range: { preset, from, to, timeZone: timeZone ?? 'UTC' }, ...dims };
 }
 
 const PAGE = 10_000;
@@ -64,7 +76,7 @@ const COLUMNS = [
  * client went away meanwhile: the export stops (and gives its slot back) instead of waiting
  * forever for a drain that will not come.
  */
-async function written(res: Response, chunk: string): Promise<boolean> {
+export async function written(res: Response, chunk: string): Promise<boolean> {
   if (res.destroyed) return false;
   if (res.write(chunk)) return true;
   await new Promise<void>((resolve) => {
@@ -100,19 +112,17 @@ export class UsageExportController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    for (const d of [q.from, q.to])
-      if (d && Number.isNaN(d.getTime())) throw new BadUserInputError('from/to: RFC 3339 timestamps');
-    const { preset, from: fromDate, to: toDate, timeZone, groupBy, granularity, ...dims } = q;
+    const { groupBy, granularity, ...asked } = q;
+    const { range: askedRange, ...dims } = exportFilter(asked);
     const now = Date.now();
-    const asked = { preset, from: fromDate, to: toDate, timeZone: timeZone ?? 'UTC' };
     // the range's length alone decides, before any bucket list, plan, lookup or slot
-    const range = resolveRange(asked, now);
+    const range = resolveRange(askedRange, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
     if (granularity) assertBucketCount(from, to, granularity, MAX_EXPORT_BUCKETS);
     const release = this.rateLimits.acquireExportSlot(req, principal);
     try {
-      const filter: UsageFilterInput = await this.access.scope(principal, { range: asked, ...dims }, 'aggregates');
+      const filter: UsageFilterInput = await this.access.scope(principal, { range: askedRange, ...dims }, 'aggregates');
       const request = planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension: groupBy });
       await this.stream(res, request, range, groupBy, granularity);
     } finally {

@@ -1,9 +1,10 @@
-import { Args, Context, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { AuthService, bearerToken, CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
+import { CallLogOrder } from './dto/call-log-order';
 import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { BreakdownConnection, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
+import { BreakdownConnection, CallLog, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageAccessPolicy } from './usage-access.policy';
 import { UsageQueries } from './usage-queries';
@@ -142,6 +143,12 @@ export class UsageResolver {
     @Args('maxTokens', { type: () => Int, nullable: true }) maxTokens?: number,
     @Args('first', { type: () => Int, defaultValue: 50 }) first = 50,
     @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('requestId', { type: () => String, nullable: true }) requestId?: string,
+    @Args('httpStatuses', { type: () => [Int], nullable: true }) httpStatuses?: number[],
+    @Args('errorCodes', { type: () => [String], nullable: true }) errorCodes?: string[],
+    @Args('orderBy', { type: () => CallLogOrder, nullable: true, defaultValue: CallLogOrder.OCCURRED_AT })
+    orderBy?: CallLogOrder,
+    @Args('descending', { type: () => Boolean, nullable: true, defaultValue: true }) descending?: boolean,
   ): Promise<CallLogConnection> {
     const scoped = await this.access.scope(principal, filter, 'callLogs');
     return this.callLogQuery.execute(scoped, {
@@ -150,8 +157,27 @@ export class UsageResolver {
       maxLatencyMs: maxLatencyMs ?? undefined,
       minTokens: minTokens ?? undefined,
       maxTokens: maxTokens ?? undefined,
+      requestId: requestId ?? undefined,
+      httpStatuses: httpStatuses ?? undefined,
+      errorCodes: errorCodes ?? undefined,
+      orderBy: orderBy ?? undefined,
+      descending: descending ?? undefined,
       first,
       after: after ?? undefined,
     });
+  }
+
+  /**
+   * One call by event id, or the newest by gateway request id. Null both when there is none and
+   * when the caller may not read it: FORBIDDEN would tell that an id exists in another team.
+   */
+  @Query(() => CallLog, { nullable: true })
+  @Expensive(1)
+  async callLog(
+    @CurrentPrincipal() principal: Principal,
+    @Args('eventId', { type: () => ID, nullable: true }) eventId?: string,
+    @Args('requestId', { type: () => String, nullable: true }) requestId?: string,
+  ): Promise<CallLog | null> {
+    return this.callLogQuery.one({ eventId, requestId }, await this.access.callLogReach(principal));
   }
 }

@@ -83,6 +83,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000) HEALTH_PROBE_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) METRICS_REFRESH_INTERVAL_MS?: number;
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(32) CURSOR_SECRET?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SCHEMA_WAIT_TIMEOUT_MS?: number;
 
@@ -133,6 +134,8 @@ export interface AppConfig {
   rateLimits: { authFailuresPerMinute: number; expensivePerMinute: number; exportsMaxConcurrentPerUser: number };
   health: { checkIntervalMs: number; probeTimeoutMs: number };
   metrics: { token?: string; refreshIntervalMs: number };
+  /** signs list cursors; unset: a random key per process (a cursor is then refused by another replica) */
+  cursors: { secret?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   runMigrations: boolean;
   /** how long a process that does not migrate waits for the schema it was built with */
@@ -231,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       probeTimeoutMs: vars.HEALTH_PROBE_TIMEOUT_MS ?? 2000,
     },
     metrics: { token: vars.METRICS_TOKEN, refreshIntervalMs: vars.METRICS_REFRESH_INTERVAL_MS ?? 15_000 },
+    cursors: { secret: vars.CURSOR_SECRET },
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
     schemaWaitTimeoutMs: vars.SCHEMA_WAIT_TIMEOUT_MS ?? 600_000,

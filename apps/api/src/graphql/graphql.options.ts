@@ -29,6 +29,7 @@ export const OPERATION_LIMITS: OperationLimits = {
     myUsage: USAGE_READ,
     usageLive: USAGE_READ,
     callLogs: USAGE_READ,
+    callLog: USAGE_READ,
     usageTrend: USAGE_SERIES,
     usageRanking: USAGE_SERIES,
     usageBreakdown: USAGE_SERIES,

@@ -106,6 +106,22 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
   return statements;
 }
 
+/**
+ * The statement that adds one skip index of the raw table to a schema that lacks it. Parts
+ * written before it get the index when they merge (a merge writes every index of the table);
+ * until then a read that could use it reads them whole: slower, not wrong.
+ */
+export function renderRawIndexAddition(name: string, target: DdlTarget = {}): DdlStatement[] {
+  const index = RAW_TABLE.skipIndexes.find((i) => i.name === name);
+  if (!index) throw new Error(`${RAW_TABLE.name} has no skip index ${name} in the catalogue`);
+  const table = target.cluster ? `${RAW_TABLE.name}_local ON CLUSTER ${target.cluster}` : RAW_TABLE.name;
+  return [{ sql: `ALTER TABLE ${table}\n    ADD INDEX IF NOT EXISTS ${indexSql(index)}` }];
+}
+
+function indexSql(i: SkipIndex): string {
+  return `${i.name} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`;
+}
+
 /** Statements as a migration file: each ends with `;` at the end of its last line (the migrator's splitter). */
 export function toMigrationFile(header: string, statements: readonly DdlStatement[]): string {
   const parts = statements.map(({ sql, why }) => `${why ? `${comment(why)}\n` : ''}${sql};\n`);
@@ -168,9 +184,7 @@ function renderTable(spec: TableSpec, target: DdlTarget, why: string): DdlStatem
   const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
   const body = [
     ...spec.columns.map((c) => columnSql(c, spec.uncompressed)),
-    ...(spec.skipIndexes ?? []).map(
-      (i) => `INDEX ${i.name} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`,
-    ),
+    ...(spec.skipIndexes ?? []).map((i) => `INDEX ${indexSql(i)}`),
   ];
   const settings = [
     ...(spec.indexGranularity ? [`index_granularity = ${spec.indexGranularity}`] : []),

@@ -322,6 +322,8 @@ export const RAW_TABLE = {
     // an SRE's call log for one key or user skips the granules that do not hold it
     { name: 'api_key_bloom', expression: 'api_key_id', type: 'bloom_filter(0.01)', granularity: 1 },
     { name: 'user_bloom', expression: 'user_id', type: 'bloom_filter(0.01)', granularity: 1 },
+    // callLog(requestId:) and callLogs(requestId:) read the few granules that may hold a gateway request id
+    { name: 'idx_request_id', expression: 'request_id', type: 'bloom_filter(0.001)', granularity: 4 },
   ],
 } as const satisfies TableLayout & { name: 'call_events'; skipIndexes: readonly SkipIndex[] };
 

@@ -19,6 +19,13 @@ const EXPORT_RETRY_AFTER_SECONDS = 5;
 const SQL_RETRY_AFTER_SECONDS = 2;
 /** Ad hoc SQL runs at once: in the process (they share its engine), and per person. */
 export const SQL_MAX_CONCURRENT = 4;
+/**
+ * The embedded engine runs a caller's SQL alone (ClickHouseGateway.queryTable, for chdb's
+ * leftover output): a second slot would only queue runs behind one another while every usage
+ * read and ingest insert of the process waits behind them all (measured: four slow runs held the
+ * engine 40 s, a usageSummary waited 40.3 s).
+ */
+export const SQL_MAX_CONCURRENT_EMBEDDED = 1;
 export const SQL_MAX_CONCURRENT_PER_USER = 1;
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -37,7 +44,7 @@ export class RateLimits {
   readonly authFailures: TokenBucketLimiter;
   readonly expensive: TokenBucketLimiter;
   readonly exports: ConcurrencySlots;
-  readonly sqlRuns = new ConcurrencySlots(SQL_MAX_CONCURRENT);
+  readonly sqlRuns: ConcurrencySlots;
   readonly sqlRunsPerUser = new ConcurrencySlots(SQL_MAX_CONCURRENT_PER_USER);
   // a GraphQL operation is guarded once per root field; its failure counts once
   private readonly counted = new WeakSet<object>();
@@ -46,6 +53,9 @@ export class RateLimits {
     this.authFailures = new TokenBucketLimiter(config.rateLimits.authFailuresPerMinute);
     this.expensive = new TokenBucketLimiter(config.rateLimits.expensivePerMinute);
     this.exports = new ConcurrencySlots(config.rateLimits.exportsMaxConcurrentPerUser);
+    this.sqlRuns = new ConcurrencySlots(
+      config.clickhouse.mode === 'embedded' ? SQL_MAX_CONCURRENT_EMBEDDED : SQL_MAX_CONCURRENT,
+    );
   }
 
   /** Throws RATE_LIMITED when the request's address has failed authentication too often, before any lookup. */
@@ -94,7 +104,8 @@ export class RateLimits {
       };
     }
     mine();
-    throw refusal(req, `at most ${SQL_MAX_CONCURRENT} SQL queries run at once; try again`, SQL_RETRY_AFTER_SECONDS);
+    const most = this.sqlRuns.perKey;
+    throw refusal(req, `at most ${most} SQL queries run at once; try again`, SQL_RETRY_AFTER_SECONDS);
   }
 }
 
