@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { AnalyticsModule } from '@app/analytics';
+import { AnomaliesModule } from '@app/anomalies';
 import { AuthModule, RateLimitModule } from '@app/auth';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
@@ -23,6 +24,7 @@ export const API_FEATURE_MODULES = [
   TeamsModule,
   PricingModule,
   SqlModule,
+  AnomaliesModule,
 ];
 
 @Module({})

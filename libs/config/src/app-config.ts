@@ -85,6 +85,15 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_MIGRATIONS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SCHEMA_WAIT_TIMEOUT_MS?: number;
+
+  /** 0 turns the anomaly detector's loop off (tests drive it by hand) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000) ANOMALY_DETECTOR_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60) ANOMALY_DETECTOR_LAG_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(12) ANOMALY_SEASONAL_WEEKS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) ANOMALY_OPEN_SCORE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60) ANOMALY_OPEN_AFTER_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) ANOMALY_RESOLVE_AFTER_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) ANOMALY_MIN_CALLS?: number;
 }
 
 export interface AppConfig {
@@ -123,6 +132,17 @@ export interface AppConfig {
   runMigrations: boolean;
   /** how long a process that does not migrate waits for the schema it was built with */
   schemaWaitTimeoutMs: number;
+  anomalies: {
+    /** 0: no loop */
+    intervalMs: number;
+    /** whole minutes a minute is left to complete (late events) before it is judged */
+    lagMinutes: number;
+    seasonalWeeks: number;
+    openScore: number;
+    openAfterMinutes: number;
+    resolveAfterMinutes: number;
+    minCalls: number;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -209,5 +229,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: (vars.LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'info',
     runMigrations: vars.RUN_MIGRATIONS ?? true,
     schemaWaitTimeoutMs: vars.SCHEMA_WAIT_TIMEOUT_MS ?? 600_000,
+    anomalies: {
+      intervalMs: vars.ANOMALY_DETECTOR_INTERVAL_MS ?? 60_000,
+      lagMinutes: vars.ANOMALY_DETECTOR_LAG_MINUTES ?? 1,
+      seasonalWeeks: vars.ANOMALY_SEASONAL_WEEKS ?? 4,
+      openScore: vars.ANOMALY_OPEN_SCORE ?? 6,
+      openAfterMinutes: vars.ANOMALY_OPEN_AFTER_MINUTES ?? 2,
+      resolveAfterMinutes: vars.ANOMALY_RESOLVE_AFTER_MINUTES ?? 5,
+      minCalls: vars.ANOMALY_MIN_CALLS ?? 20,
+    },
   };
 }

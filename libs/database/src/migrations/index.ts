@@ -2,6 +2,7 @@ import { ModelPrices1000000000001 } from './1000000000001-ModelPrices';
 import { TeamLifecycle1000000000002 } from './1000000000002-TeamLifecycle';
 import { AccessTokenLifetime1000000000003 } from './1000000000003-AccessTokenLifetime';
 import { SqlAuditAndSavedQueries1000000000004 } from './1000000000004-SqlAuditAndSavedQueries';
+import { AnomalyIncidents1000000000016 } from './1000000000016-AnomalyIncidents';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
 export const POSTGRES_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const POSTGRES_MIGRATIONS = [
   TeamLifecycle1000000000002,
   AccessTokenLifetime1000000000003,
   SqlAuditAndSavedQueries1000000000004,
+  AnomalyIncidents1000000000016,
 ];

@@ -46,6 +46,14 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     ),
     // who ran which query over whose data: platform staff who answer for the service
     SqlAuditEntry: rule((_, v) => v.hasPlatformRole('ADMIN', 'SRE')),
+    // a team's incidents (its own and its keys') to its managers, a key's to its owner too; platform and
+    // model incidents span teams: platform staff who answer for the service (FINANCE reads cost, not incidents)
+    Anomaly: rule<{ teamIdForAccess: string | null; ownerId: string | null }>(
+      async (a, v) =>
+        v.hasPlatformRole('ADMIN', 'SRE') ||
+        (a.ownerId !== null && a.ownerId === v.userId) ||
+        (a.teamIdForAccess !== null && (await v.manages(a.teamIdForAccess))),
+    ),
   },
   values: {
     CreatedUser: 'envelope: its user is checked by the User rule',
@@ -68,5 +76,6 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     SqlColumn: 'sql answer: its root field scoped the query (SqlRunner: roles, team filter in the engine)',
     SqlAuditConnection: 'envelope: its entries are checked by the SqlAuditEntry rule',
     SqlAuditEdge: 'envelope: its entry is checked by the SqlAuditEntry rule',
+    TeamEventNote: 'part of an Anomaly: reached only through one, checked by the Anomaly rule',
   },
 };

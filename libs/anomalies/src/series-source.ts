@@ -1,0 +1,130 @@
+import type { ClickHouseGateway } from '@app/clickhouse';
+import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
+import type { DetectedMetric, MinuteSample, SeasonalLookup, SeriesRef } from './detector/detector';
+import {
+  FamilySeriesRead,
+  SERIES_FAMILIES,
+  SeriesFamily,
+  SeriesRow,
+  TtftRow,
+  TtftSeriesRead,
+} from './query/series-reads';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const WEEK = 7 * 24 * HOUR;
+
+/** Every series with calls in one minute. */
+export interface MinuteFrame {
+  at: number;
+  samples: Map<string, { ref: SeriesRef; sample: MinuteSample }>;
+}
+
+const num = (value: number | string | null): number => (value === null ? Number.NaN : Number(value));
+const quantile = (value: number | null): number | null => (value === null || !Number.isFinite(value) ? null : value);
+const id = (value: string): string | null => (value === '' || value === PERSONAL_SPACE_TEAM_ID ? null : value);
+
+function refOf(family: SeriesFamily, row: Pick<SeriesRow, 'k' | 'team' | 'owner'>): SeriesRef {
+  if (family === 'PLATFORM') return { id: 'PLATFORM', dimension: null, key: null, teamId: null, ownerId: null };
+  return { id: `${family}:${row.k}`, dimension: family, key: row.k, teamId: id(row.team), ownerId: id(row.owner) };
+}
+
+function sampleOf(row: SeriesRow): MinuteSample {
+  return {
+    requests: num(row.requests),
+    errors: num(row.errors),
+    cost: row.cost,
+    tokens: num(row.tokens),
+    latencyP95: quantile(row.latency_p95),
+    ttftP95: null,
+    ttftCalls: 0,
+  };
+}
+
+/**
+ * The detector's reads: one query per family (platform, teams, models, keys) and one for TTFT
+ * over a window, turned into minute frames; and the seasonal baseline of an hour (the same
+ * hour of past weeks, from the hour rollups). The live loop and the evaluation read through
+ * this same code.
+ */
+export class SeriesSource {
+  /** reads issued, for the bench and the metrics */
+  readsIssued = 0;
+
+  constructor(private readonly ch: ClickHouseGateway) {}
+
+  /** The minutes [from, to) with calls, in time order (a minute without any call anywhere is left out). */
+  async minutes(from: number, to: number): Promise<MinuteFrame[]> {
+    const frames = new Map<number, MinuteFrame>();
+    const frame = (at: number) => {
+      let f = frames.get(at);
+      if (!f) frames.set(at, (f = { at, samples: new Map() }));
+      return f;
+    };
+    const ranges = [{ from, to }];
+    const [families, ttft] = await Promise.all([
+      Promise.all(
+        SERIES_FAMILIES.map((family) => this.read<SeriesRow>(new FamilySeriesRead(family, 'minute', ranges))),
+      ),
+      this.read<TtftRow>(new TtftSeriesRead('minute', ranges)),
+    ]);
+    SERIES_FAMILIES.forEach((family, i) => {
+      for (const row of families[i]) {
+        const ref = refOf(family, row);
+        frame(num(row.t)).samples.set(ref.id, { ref, sample: sampleOf(row) });
+      }
+    });
+    for (const row of ttft) {
+      const entry = frames.get(num(row.t))?.samples.get(row.series);
+      if (!entry) continue;
+      entry.sample.ttftP95 = quantile(row.ttft_p95);
+      entry.sample.ttftCalls = num(row.ttft_calls);
+    }
+    return [...frames.values()].sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * For the hour starting at `hour`: per series and metric, the per-minute values of the same
+   * hour of the week in each of the past `weeks` weeks that had calls then.
+   */
+  async seasons(hour: number, weeks: number): Promise<SeasonalLookup> {
+    if (weeks < 1) return () => [];
+    const ranges = Array.from({ length: weeks }, (_, w) => ({
+      from: hour - (w + 1) * WEEK,
+      to: hour - (w + 1) * WEEK + HOUR,
+    }));
+    const values = new Map<string, Record<DetectedMetric, number[]>>();
+    const add = (seriesId: string, metric: DetectedMetric, value: number | null) => {
+      if (value === null || !Number.isFinite(value)) return;
+      let record = values.get(seriesId);
+      if (!record) {
+        record = { REQUESTS: [], ERROR_RATE: [], LATENCY_P95: [], TTFT_P95: [], COST: [], TOKENS_PER_MINUTE: [] };
+        values.set(seriesId, record);
+      }
+      record[metric].push(value);
+    };
+    const [families, ttft] = await Promise.all([
+      Promise.all(SERIES_FAMILIES.map((family) => this.read<SeriesRow>(new FamilySeriesRead(family, 'hour', ranges)))),
+      this.read<TtftRow>(new TtftSeriesRead('hour', ranges)),
+    ]);
+    SERIES_FAMILIES.forEach((family, i) => {
+      for (const row of families[i]) {
+        const seriesId = refOf(family, row).id;
+        const requests = num(row.requests);
+        add(seriesId, 'REQUESTS', requests / 60);
+        add(seriesId, 'ERROR_RATE', requests > 0 ? num(row.errors) / requests : null);
+        add(seriesId, 'LATENCY_P95', quantile(row.latency_p95));
+        add(seriesId, 'COST', row.cost / 60);
+        add(seriesId, 'TOKENS_PER_MINUTE', num(row.tokens) / 60);
+      }
+    });
+    for (const row of ttft) add(row.series, 'TTFT_P95', quantile(row.ttft_p95));
+    return (seriesId, metric) => values.get(seriesId)?.[metric] ?? [];
+  }
+
+  private async read<T>(query: { toSQL(): { sql: string; params: Record<string, unknown> } }): Promise<T[]> {
+    const { sql, params } = query.toSQL();
+    this.readsIssued += 1;
+    return this.ch.query<T>(sql, { params });
+  }
+}
