@@ -18,6 +18,7 @@ export function detectorParams(config: AppConfig['anomalies']): DetectorParams {
     openAfterMinutes: config.openAfterMinutes,
     resolveAfterMinutes: config.resolveAfterMinutes,
     minCalls: config.minCalls,
+    minRequestsPerMinute: config.minCalls,
   };
 }
 

@@ -47,7 +47,8 @@ export class DetectorRunner {
   private detector: AnomalyDetector | null = null;
   /** the first minute not judged yet */
   private next = 0;
-  private season: { hour: number; lookup: Promise<SeasonalLookup> } | null = null;
+  /** seasonal lookups of the hours being judged */
+  private seasons = new Map<number, SeasonalLookup>();
 
   constructor(
     private readonly source: SeriesSource,
@@ -91,10 +92,12 @@ export class DetectorRunner {
   /** Read [from, to) (one query per family), feed it minute by minute, store the changes. */
   private async judge(detector: AnomalyDetector, from: number, to: number): Promise<IncidentChange[]> {
     try {
-      const frames = new Map((await this.source.minutes(from, to)).map((f) => [f.at, f.samples]));
+      const [minutes] = await Promise.all([this.source.minutes(from, to), this.readSeasons(from, to)]);
+      const frames = new Map(minutes.map((f) => [f.at, f.samples]));
       const changes: IncidentChange[] = [];
       for (let at = from; at < to; at += MINUTE) {
-        changes.push(...detector.step(at, frames.get(at) ?? NO_SAMPLES, await this.seasonsAt(at)));
+        const seasons = this.seasons.get(Math.floor(at / HOUR) * HOUR);
+        changes.push(...detector.step(at, frames.get(at) ?? NO_SAMPLES, seasons));
       }
       await this.sink.apply(changes);
       return changes;
@@ -121,15 +124,15 @@ export class DetectorRunner {
     this.next = end;
   }
 
-  /** The seasonal lookup of a minute's hour, read once per hour. */
-  private seasonsAt(at: number): Promise<SeasonalLookup> {
-    const hour = Math.floor(at / HOUR) * HOUR;
-    if (this.season?.hour !== hour) {
-      const lookup = this.source.seasons(hour, this.options.seasonalWeeks);
-      // a failed read is not kept: the next run asks again
-      lookup.catch(() => (this.season = null));
-      this.season = { hour, lookup };
+  /** The seasonal lookups of the hours of [from, to) not read yet (a live run: at most one new hour). */
+  private async readSeasons(from: number, to: number): Promise<void> {
+    const hours: number[] = [];
+    for (let hour = Math.floor(from / HOUR) * HOUR; hour < to; hour += HOUR) hours.push(hour);
+    for (const hour of this.seasons.keys()) if (!hours.includes(hour)) this.seasons.delete(hour);
+    const missing = hours.filter((hour) => !this.seasons.has(hour));
+    if (missing.length === 0) return;
+    for (const [hour, lookup] of await this.source.seasons(missing, this.options.seasonalWeeks)) {
+      this.seasons.set(hour, lookup);
     }
-    return this.season.lookup;
   }
 }

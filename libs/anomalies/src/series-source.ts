@@ -48,8 +48,8 @@ function sampleOf(row: SeriesRow): MinuteSample {
  * this same code.
  */
 export class SeriesSource {
-  /** reads issued, for the bench and the metrics */
-  readsIssued = 0;
+  /** reads issued and the time they took, per query, for the bench and the evaluation */
+  readonly reads = new Map<string, { count: number; ms: number }>();
 
   constructor(private readonly ch: ClickHouseGateway) {}
 
@@ -84,22 +84,29 @@ export class SeriesSource {
   }
 
   /**
-   * For the hour starting at `hour`: per series and metric, the per-minute values of the same
-   * hour of the week in each of the past `weeks` weeks that had calls then.
+   * For each hour (its start): per series and metric, the per-minute values of the same hour of
+   * the week in each of the past `weeks` weeks that had calls then. All hours in one read per
+   * family: a live run asks for one hour, a replay for a day of them.
    */
-  async seasons(hour: number, weeks: number): Promise<SeasonalLookup> {
-    if (weeks < 1) return () => [];
-    const ranges = Array.from({ length: weeks }, (_, w) => ({
-      from: hour - (w + 1) * WEEK,
-      to: hour - (w + 1) * WEEK + HOUR,
-    }));
-    const values = new Map<string, Record<DetectedMetric, number[]>>();
-    const add = (seriesId: string, metric: DetectedMetric, value: number | null) => {
+  async seasons(hours: readonly number[], weeks: number): Promise<Map<number, SeasonalLookup>> {
+    const out = new Map<number, SeasonalLookup>();
+    if (weeks < 1 || hours.length === 0) {
+      for (const hour of hours) out.set(hour, () => []);
+      return out;
+    }
+    const ranges = hours.flatMap((hour) =>
+      Array.from({ length: weeks }, (_, w) => ({ from: hour - (w + 1) * WEEK, to: hour - (w + 1) * WEEK + HOUR })),
+    );
+    // per past hour, per series, per metric
+    const values = new Map<number, Map<string, Record<DetectedMetric, number[]>>>();
+    const add = (t: number, seriesId: string, metric: DetectedMetric, value: number | null) => {
       if (value === null || !Number.isFinite(value)) return;
-      let record = values.get(seriesId);
+      let bySeries = values.get(t);
+      if (!bySeries) values.set(t, (bySeries = new Map<string, Record<DetectedMetric, number[]>>()));
+      let record = bySeries.get(seriesId);
       if (!record) {
         record = { REQUESTS: [], ERROR_RATE: [], LATENCY_P95: [], TTFT_P95: [], COST: [], TOKENS_PER_MINUTE: [] };
-        values.set(seriesId, record);
+        bySeries.set(seriesId, record);
       }
       record[metric].push(value);
     };
@@ -109,22 +116,33 @@ export class SeriesSource {
     ]);
     SERIES_FAMILIES.forEach((family, i) => {
       for (const row of families[i]) {
+        const t = num(row.t);
         const seriesId = refOf(family, row).id;
         const requests = num(row.requests);
-        add(seriesId, 'REQUESTS', requests / 60);
-        add(seriesId, 'ERROR_RATE', requests > 0 ? num(row.errors) / requests : null);
-        add(seriesId, 'LATENCY_P95', quantile(row.latency_p95));
-        add(seriesId, 'COST', row.cost / 60);
-        add(seriesId, 'TOKENS_PER_MINUTE', num(row.tokens) / 60);
+        add(t, seriesId, 'REQUESTS', requests / 60);
+        add(t, seriesId, 'ERROR_RATE', requests > 0 ? num(row.errors) / requests : null);
+        add(t, seriesId, 'LATENCY_P95', quantile(row.latency_p95));
+        add(t, seriesId, 'COST', row.cost / 60);
+        add(t, seriesId, 'TOKENS_PER_MINUTE', num(row.tokens) / 60);
       }
     });
-    for (const row of ttft) add(row.series, 'TTFT_P95', quantile(row.ttft_p95));
-    return (seriesId, metric) => values.get(seriesId)?.[metric] ?? [];
+    for (const row of ttft) add(num(row.t), row.series, 'TTFT_P95', quantile(row.ttft_p95));
+    for (const hour of hours) {
+      const past = Array.from({ length: weeks }, (_, w) => values.get(hour - (w + 1) * WEEK));
+      out.set(hour, (seriesId, metric) => past.flatMap((byHour) => byHour?.get(seriesId)?.[metric] ?? []));
+    }
+    return out;
   }
 
-  private async read<T>(query: { toSQL(): { sql: string; params: Record<string, unknown> } }): Promise<T[]> {
+  private async read<T>(query: FamilySeriesRead | TtftSeriesRead): Promise<T[]> {
     const { sql, params } = query.toSQL();
-    this.readsIssued += 1;
-    return this.ch.query<T>(sql, { params });
+    const name = `${query instanceof FamilySeriesRead ? query.family : 'TTFT'} ${query.grain}`;
+    const started = performance.now();
+    try {
+      return await this.ch.query<T>(sql, { params });
+    } finally {
+      const seen = this.reads.get(name) ?? { count: 0, ms: 0 };
+      this.reads.set(name, { count: seen.count + 1, ms: seen.ms + performance.now() - started });
+    }
   }
 }

@@ -233,10 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: vars.ANOMALY_DETECTOR_INTERVAL_MS ?? 60_000,
       lagMinutes: vars.ANOMALY_DETECTOR_LAG_MINUTES ?? 1,
       seasonalWeeks: vars.ANOMALY_SEASONAL_WEEKS ?? 4,
-      openScore: vars.ANOMALY_OPEN_SCORE ?? 6,
+      openScore: vars.ANOMALY_OPEN_SCORE ?? 5,
       openAfterMinutes: vars.ANOMALY_OPEN_AFTER_MINUTES ?? 2,
       resolveAfterMinutes: vars.ANOMALY_RESOLVE_AFTER_MINUTES ?? 5,
-      minCalls: vars.ANOMALY_MIN_CALLS ?? 20,
+      minCalls: vars.ANOMALY_MIN_CALLS ?? 10,
     },
   };
 }

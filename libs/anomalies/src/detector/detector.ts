@@ -73,12 +73,12 @@ export interface DetectorParams {
 }
 
 export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = {
-  openScore: 6,
+  openScore: 5,
   resolveScore: 3,
   openAfterMinutes: 2,
   resolveAfterMinutes: 5,
-  minCalls: 20,
-  minRequestsPerMinute: 20,
+  minCalls: 10,
+  minRequestsPerMinute: 10,
   recentMinutes: 60,
   minRecentSamples: 20,
   minSeasonalWeeks: 2,
@@ -86,51 +86,81 @@ export const DEFAULT_DETECTOR_PARAMS: Readonly<DetectorParams> = {
   forgetAfterMinutes: 24 * 60,
 };
 
+/**
+ * The scale a metric is judged on, where its noise is about the same size at any level:
+ * counts on the square root (Anscombe: Poisson noise has a spread of 0.5 there), latencies on
+ * the logarithm (a regression multiplies them), rates and sums as they are.
+ */
+interface Scale {
+  readonly to: (value: number) => number;
+  readonly from: (value: number) => number;
+}
+const LINEAR: Scale = { to: (v) => v, from: (v) => v };
+const ROOT: Scale = { to: (v) => Math.sqrt(Math.max(v, 0) + 0.375), from: (v) => Math.max(v * v - 0.375, 0) };
+const LOG: Scale = { to: (v) => Math.log(Math.max(v, 1)), from: (v) => Math.exp(v) };
+
 interface MetricSpec {
   /** the minute's value, or null when it has too little traffic to say anything */
   value(s: MinuteSample, p: DetectorParams): number | null;
   directions: readonly Direction[];
-  /** the least spread the noise of this many calls allows (a MAD of steady minutes can be near 0) */
+  scale: Scale;
+  /**
+   * the least spread (on the metric's scale) the noise of the minute's calls allows, given the
+   * expected value (on the same scale): a MAD of steady minutes can be near 0
+   */
   floor(expected: number, s: MinuteSample): number;
   /** counts judge only series with traffic expected or seen */
   counted: boolean;
 }
 
-const relative = (share: number, least: number) => (expected: number) => Math.max(share * Math.abs(expected), least);
+/** a sum over the minute's calls (cost, tokens) varies by about 1 / sqrt(calls) of itself, and at least 10% */
+const sumNoise = (least: number) => (expected: number, s: MinuteSample) =>
+  Math.max(Math.abs(expected) * Math.max(0.1, 1 / Math.sqrt(Math.max(s.requests, 1))), least);
 
 const SPECS: Record<DetectedMetric, MetricSpec> = {
-  // counts: Poisson noise at least; a drop is news as much as a spike
+  // a drop is news as much as a spike; Poisson noise, and at least 10% of a large count
   REQUESTS: {
     value: (s) => s.requests,
     directions: ['SPIKE', 'DROP'],
-    floor: (e) => Math.max(Math.sqrt(Math.max(e, 1)), 0.1 * e),
+    scale: ROOT,
+    floor: (e) => Math.max(0.5, 0.05 * e),
     counted: true,
   },
   // binomial noise of the minute's calls, and at least one percentage point
   ERROR_RATE: {
     value: (s, p) => (s.requests >= p.minCalls ? s.errors / s.requests : null),
     directions: ['SPIKE'],
+    scale: LINEAR,
     floor: (e, s) => {
       const rate = Math.min(Math.max(e, 0.01), 0.99);
       return Math.max(Math.sqrt((rate * (1 - rate)) / Math.max(s.requests, 1)), 0.01);
     },
     counted: false,
   },
+  // at least 10%
   LATENCY_P95: {
     value: (s, p) => (s.requests >= p.minCalls ? s.latencyP95 : null),
     directions: ['SPIKE'],
-    floor: relative(0.1, 1),
+    scale: LOG,
+    floor: () => 0.1,
     counted: false,
   },
   TTFT_P95: {
     value: (s, p) => (s.ttftCalls >= p.minCalls ? s.ttftP95 : null),
     directions: ['SPIKE'],
-    floor: relative(0.1, 1),
+    scale: LOG,
+    floor: () => 0.1,
     counted: false,
   },
   // a runaway spends more; less spend is a traffic drop, which REQUESTS reports
-  COST: { value: (s) => s.cost, directions: ['SPIKE'], floor: relative(0.1, 1e-9), counted: true },
-  TOKENS_PER_MINUTE: { value: (s) => s.tokens, directions: ['SPIKE'], floor: relative(0.1, 1), counted: true },
+  COST: { value: (s) => s.cost, directions: ['SPIKE'], scale: LINEAR, floor: sumNoise(1e-9), counted: true },
+  TOKENS_PER_MINUTE: {
+    value: (s) => s.tokens,
+    directions: ['SPIKE'],
+    scale: LINEAR,
+    floor: sumNoise(1),
+    counted: true,
+  },
 };
 
 /** A judged minute of one metric of one series. */
@@ -287,15 +317,17 @@ export class AnomalyDetector {
     const spec = SPECS[metric];
     const observed = spec.value(sample, p);
     if (observed === null || recentValues.length < p.minRecentSamples) return null;
-    const recent = recentValues instanceof RollingWindow ? recentValues : windowOf(recentValues);
+    const { scale } = spec;
+    const recent = recentValues instanceof RollingWindow ? recentValues : windowOf(recentValues.map(scale.to));
     const recentMedian = recent.median();
-    const seasonal = seasons.length >= p.minSeasonalWeeks;
-    const expected = seasonal ? median(seasons) : recentMedian;
+    const seasonal = seasons.length >= p.minSeasonalWeeks ? seasons.map(scale.to) : null;
+    const center = seasonal ? median(seasonal) : recentMedian;
+    const expected = scale.from(center);
     // counts judge series busy enough, now or usually: a quiet key's 3 calls against 1 is no incident
     if (metric === 'REQUESTS' && Math.max(expected, observed) < p.minRequestsPerMinute) return null;
     if (spec.counted && metric !== 'REQUESTS' && sample.requests < p.minRequestsPerMinute) return null;
-    const spread = Math.max(recent.spread(), seasonal ? robustSpread(seasons) : 0, spec.floor(expected, sample));
-    const score = (observed - expected) / spread;
+    const spread = Math.max(recent.spread(), seasonal ? robustSpread(seasonal) : 0, spec.floor(center, sample));
+    const score = (scale.to(observed) - center) / spread;
     return { expected, observed, score, direction: score >= 0 ? 'SPIKE' : 'DROP' };
   }
 
@@ -315,7 +347,7 @@ export class AnomalyDetector {
     const bad = watched && Math.abs(judgement.score) >= p.openScore;
     const good = !watched || Math.abs(judgement.score) < p.resolveScore;
     const keep = () => {
-      if (value !== null) m.recent.push(value);
+      if (value !== null) m.recent.push(SPECS[metric].scale.to(value));
     };
     if (warmUp) {
       if (!bad) keep();
