@@ -147,7 +147,7 @@ export class AnomaliesResolver {
     for (const r of rows) {
       const w = windowOf(r);
       const notes: TeamEventNoteType[] = events
-        .filter((e) => e.team_id === r.team_id && Number(e.at) >= w.from && Number(e.at) <= w.to)
+        .filter((e) => e.team === r.team_id && Number(e.at) >= w.from && Number(e.at) <= w.to)
         .map((e) => ({ at: new Date(Number(e.at)), type: e.type, summary: summarizeTeamEvent(e.type, e.payload) }));
       if (r.metric === 'COST') {
         for (const p of prices) {

@@ -105,6 +105,14 @@ describe('AnomalyDetector', () => {
     expect(changes.filter((c) => c.kind === 'updated')).toHaveLength(18);
   });
 
+  it('takes two failures of a quiet minute with a 1% norm for noise, half of its calls failing for an incident', () => {
+    const detector = new AnomalyDetector();
+    const recent = Array.from({ length: 60 }, () => 0);
+    const quiet = sample({ requests: 15, errors: 2 });
+    expect(detector.evaluate('ERROR_RATE', recent, quiet, [])!.score).toBeLessThan(3);
+    expect(detector.evaluate('ERROR_RATE', recent, { ...quiet, errors: 8 }, [])!.score).toBeGreaterThan(5);
+  });
+
   it('does not open on a single bad minute (hysteresis)', () => {
     const changes = feed(new AnomalyDetector(), 120, (i, r) => {
       const s = steady(i, r);

@@ -126,14 +126,16 @@ const SPECS: Record<DetectedMetric, MetricSpec> = {
     floor: (e) => Math.max(0.5, 0.05 * e),
     counted: true,
   },
-  // binomial noise of the minute's calls, and at least one percentage point
+  // binomial noise of the minute's calls plus half a call (the rate moves in steps of 1/calls: with
+  // a 1% norm, 2 failures of 15 calls are no incident), and at least one percentage point
   ERROR_RATE: {
     value: (s, p) => (s.requests >= p.minCalls ? s.errors / s.requests : null),
     directions: ['SPIKE'],
     scale: LINEAR,
     floor: (e, s) => {
       const rate = Math.min(Math.max(e, 0.01), 0.99);
-      return Math.max(Math.sqrt((rate * (1 - rate)) / Math.max(s.requests, 1)), 0.01);
+      const calls = Math.max(s.requests, 1);
+      return Math.max(Math.sqrt((rate * (1 - rate)) / calls) + 0.5 / calls, 0.01);
     },
     counted: false,
   },

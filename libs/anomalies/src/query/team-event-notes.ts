@@ -16,7 +16,7 @@ export const NOTED_EVENT_TYPES = [
 const NOTE_LIMIT = 5_000;
 
 export interface TeamEventRow {
-  team_id: string;
+  team: string;
   type: string;
   payload: string;
   at: number | string;
@@ -36,7 +36,8 @@ export class TeamEventNotesRead {
   toSQL(): BoundSql {
     return {
       sql:
-        'SELECT toString(team_id) AS team_id, type, payload, toUnixTimestamp64Milli(occurred_at) AS at ' +
+        // aliases differ from the columns: an alias named as a column would stand for it in WHERE
+        'SELECT toString(team_id) AS team, type, payload, toUnixTimestamp64Milli(occurred_at) AS at ' +
         'FROM team_events WHERE team_id IN {teamIds:Array(UUID)} AND type IN {types:Array(String)} ' +
         'AND occurred_at >= fromUnixTimestamp64Milli({from:Int64}) ' +
         'AND occurred_at < fromUnixTimestamp64Milli({to:Int64}) ' +
