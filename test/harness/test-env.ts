@@ -41,6 +41,9 @@ export function isolatedEnv(name: string, overrides: NodeJS.ProcessEnv = {}): Re
     // themselves are tested with low overrides (test/security/http-hygiene.test.ts)
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     RATE_LIMIT_EXPENSIVE_PER_MINUTE: '1000000',
+    // the anomaly detector's background runs would add engine and Postgres work at random moments
+    // (query counts, timings); its tests drive it by hand (AnomalyDetectorService.runAt)
+    ANOMALY_DETECTOR_INTERVAL_MS: '0',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
