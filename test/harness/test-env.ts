@@ -44,6 +44,9 @@ export function isolatedEnv(name: string, overrides: NodeJS.ProcessEnv = {}): Re
     // a scheduled evaluation would add queries at random moments (tests that count them); tests of
     // alerts run the evaluators by hand
     ALERTS_EVALUATION_INTERVAL_MS: '0',
+    // the anomaly detector's background runs would add engine and Postgres work at random moments
+    // (query counts, timings); its tests drive it by hand (AnomalyDetectorService.runAt)
+    ANOMALY_DETECTOR_INTERVAL_MS: '0',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

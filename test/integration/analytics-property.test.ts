@@ -486,7 +486,8 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         dimension,
       });
       expect(all.length).toBeGreaterThan(7);
-      for (const metric of Object.values(UsageMetric)) {
+      // TTFT is not in the rollups yet: usage reads refuse it by name (usage-metrics.ts)
+      for (const metric of Object.values(UsageMetric).filter((m) => m !== UsageMetric.TTFT_P95)) {
         const ranking = await queries.ranking(filter, dimension, metric, 7, Granularity.DAY, now);
         const values = ranking.map((r) => r.value);
         expect({ metric, values }).toEqual({ metric, values: [...values].sort((a, b) => b - a) });

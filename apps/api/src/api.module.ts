@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { AlertsModule } from '@app/alerts';
 import { AnalyticsModule } from '@app/analytics';
+import { AnomaliesModule } from '@app/anomalies';
 import { AuthModule, RateLimitModule } from '@app/auth';
 import { IngestApiModule } from '@app/ingest';
 import { PricingModule } from '@app/pricing';
@@ -25,6 +26,7 @@ export const API_FEATURE_MODULES = [
   PricingModule,
   SqlModule,
   AlertsModule,
+  AnomaliesModule,
 ];
 
 @Module({})

@@ -100,6 +100,14 @@ export class EnvironmentVariables {
   WEBHOOK_SECRET_KEY?: string;
   /** hosts or addresses a webhook may reach although private or loopback (a local receiver) */
   @IsOptional() @Transform(toList) @IsArray() @IsString({ each: true }) WEBHOOK_ALLOWED_HOSTS?: string[];
+  /** 0 turns the anomaly detector's loop off (tests drive it by hand) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000) ANOMALY_DETECTOR_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60) ANOMALY_DETECTOR_LAG_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(12) ANOMALY_SEASONAL_WEEKS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) ANOMALY_OPEN_SCORE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60) ANOMALY_OPEN_AFTER_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) ANOMALY_RESOLVE_AFTER_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) ANOMALY_MIN_CALLS?: number;
 }
 
 export interface AppConfig {
@@ -150,6 +158,17 @@ export interface AppConfig {
     /** absent: webhooks cannot be created (their secrets could not be stored) */
     secretKey?: string;
     allowedHosts: string[];
+  };
+  anomalies: {
+    /** 0: no loop */
+    intervalMs: number;
+    /** whole minutes a minute is left to complete (late events) before it is judged */
+    lagMinutes: number;
+    seasonalWeeks: number;
+    openScore: number;
+    openAfterMinutes: number;
+    resolveAfterMinutes: number;
+    minCalls: number;
   };
 }
 
@@ -247,6 +266,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
       secretKey: vars.WEBHOOK_SECRET_KEY,
       allowedHosts: (vars.WEBHOOK_ALLOWED_HOSTS ?? []).map((h) => h.toLowerCase()),
+    },
+    anomalies: {
+      intervalMs: vars.ANOMALY_DETECTOR_INTERVAL_MS ?? 60_000,
+      lagMinutes: vars.ANOMALY_DETECTOR_LAG_MINUTES ?? 1,
+      seasonalWeeks: vars.ANOMALY_SEASONAL_WEEKS ?? 4,
+      openScore: vars.ANOMALY_OPEN_SCORE ?? 5,
+      openAfterMinutes: vars.ANOMALY_OPEN_AFTER_MINUTES ?? 2,
+      resolveAfterMinutes: vars.ANOMALY_RESOLVE_AFTER_MINUTES ?? 5,
+      minCalls: vars.ANOMALY_MIN_CALLS ?? 10,
     },
   };
 }

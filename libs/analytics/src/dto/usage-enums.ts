@@ -39,5 +39,8 @@ export enum UsageMetric {
   COST = 'COST',
   CREDITS = 'CREDITS',
   ACTIVE_USERS = 'ACTIVE_USERS',
+  ERROR_RATE = 'ERROR_RATE',
+  /** named by anomalies; usage reads answer it once the rollups keep TTFT (see usage-metrics.ts) */
+  TTFT_P95 = 'TTFT_P95',
 }
 registerEnumType(UsageMetric, { name: 'UsageMetric' });

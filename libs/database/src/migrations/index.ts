@@ -3,6 +3,7 @@ import { TeamLifecycle1000000000002 } from './1000000000002-TeamLifecycle';
 import { AccessTokenLifetime1000000000003 } from './1000000000003-AccessTokenLifetime';
 import { SqlAuditAndSavedQueries1000000000004 } from './1000000000004-SqlAuditAndSavedQueries';
 import { AlertsBudgetsWebhooks1000000000016 } from './1000000000016-AlertsBudgetsWebhooks';
+import { AnomalyIncidents1000000000017 } from './1000000000017-AnomalyIncidents';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
 export const POSTGRES_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS = [
   AccessTokenLifetime1000000000003,
   SqlAuditAndSavedQueries1000000000004,
   AlertsBudgetsWebhooks1000000000016,
+  AnomalyIncidents1000000000017,
 ];

@@ -62,6 +62,14 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
         (await v.manages(b.teamId)) ||
         (await v.ownsKey(b.apiKeyId)),
     ),
+    // a team's incidents (its own and its keys') to its managers, a key's to its owner too; platform and
+    // model incidents span teams: platform staff who answer for the service (FINANCE reads cost, not incidents)
+    Anomaly: rule<{ teamIdForAccess: string | null; ownerId: string | null }>(
+      async (a, v) =>
+        v.hasPlatformRole('ADMIN', 'SRE') ||
+        (a.ownerId !== null && a.ownerId === v.userId) ||
+        (a.teamIdForAccess !== null && (await v.manages(a.teamIdForAccess))),
+    ),
   },
   values: {
     CreatedUser: 'envelope: its user is checked by the User rule',
@@ -87,5 +95,6 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     CreatedWebhook: 'envelope: its webhook is checked by the Webhook rule; the secret goes to its creator once',
     AlertEventConnection: 'envelope: its events are checked by the AlertEvent rule',
     AlertEventEdge: 'envelope: its event is checked by the AlertEvent rule',
+    TeamEventNote: 'part of an Anomaly: reached only through one, checked by the Anomaly rule',
   },
 };

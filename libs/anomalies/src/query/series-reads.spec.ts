@@ -1,0 +1,47 @@
+import { FamilySeriesRead, SERIES_FAMILIES, TtftSeriesRead } from './series-reads';
+import { summarizeTeamEvent, TeamEventNotesRead } from './team-event-notes';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const WEEK = 7 * 24 * HOUR;
+const now = Date.UTC(2026, 11, 1, 12, 34);
+const minutes = [{ from: now - 5 * MINUTE, to: now }];
+const pastWeeks = [1, 2].map((w) => ({ from: now - w * WEEK, to: now - w * WEEK + HOUR }));
+
+/**
+ * The detector's reads, pinned: one statement per family and grain, values only as parameters.
+ * A change here is a change of what the engine runs every minute.
+ */
+describe('detector query objects', () => {
+  it.each(SERIES_FAMILIES)('%s minutes and past-week hours', (family) => {
+    expect(new FamilySeriesRead(family, 'minute', minutes).toSQL()).toMatchSnapshot('minute');
+    expect(new FamilySeriesRead(family, 'hour', pastWeeks).toSQL()).toMatchSnapshot('hour');
+  });
+
+  it('reads key minutes from raw events bounded by their hour (the sort key), keys hours from usage_key_1h', () => {
+    const raw = new FamilySeriesRead('API_KEY', 'minute', minutes).toSQL().sql;
+    expect(raw).toContain('FROM call_events WHERE occurred_at >= fromUnixTimestamp64Milli({from0_0:Int64})');
+    expect(raw).toContain('toStartOfHour(occurred_at) >= toStartOfHour(');
+    expect(new FamilySeriesRead('API_KEY', 'hour', pastWeeks).toSQL().sql).toContain('FROM usage_key_1h WHERE');
+    expect(() => new FamilySeriesRead('TEAM', 'minute', [])).toThrow();
+  });
+
+  it('TTFT: one raw read for every family at once', () => {
+    expect(new TtftSeriesRead('minute', minutes).toSQL()).toMatchSnapshot();
+    expect(new TtftSeriesRead('hour', pastWeeks).toSQL().sql).toContain('toStartOfHour(occurred_at)');
+  });
+
+  it('team events of the incidents teams, by parameters', () => {
+    const read = new TeamEventNotesRead(['11111111-1111-1111-1111-111111111111'], now - HOUR, now);
+    expect(read.toSQL()).toMatchSnapshot();
+  });
+
+  it('summarises an event from its payload, and survives a bad one', () => {
+    expect(summarizeTeamEvent('ApiKeyRevoked', '{"apiKeyId":"k1"}')).toBe('API key k1 revoked');
+    expect(summarizeTeamEvent('RoleChanged', '{"userId":"u1","from":"MEMBER","to":"ADMIN"}')).toBe(
+      'role of user u1 changed from MEMBER to ADMIN',
+    );
+    expect(summarizeTeamEvent('QuotaSet', '{"apiKeyId":"k2"}')).toBe('quota set on key k2');
+    expect(summarizeTeamEvent('SeatReclaimed', 'not json')).toBe('seat of user ? reclaimed (their keys revoked)');
+  });
+});
