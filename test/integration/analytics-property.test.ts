@@ -15,7 +15,7 @@ import {
   resolveRange,
 } from '@app/analytics';
 import { metricValue } from '../../libs/analytics/src/usage-metrics';
-import type { Measure } from '../../libs/analytics/src/catalog';
+import type { Measure } from '@app/catalog';
 import {
   CALL_EVENT_COLUMNS,
   CallEventRow,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderSchema } from '../../libs/analytics/src/catalog';
+import { renderSchema } from '@app/catalog';
 import { ClickHouseGateway, ClickHouseMigrator, readSchema, schemaText } from '@app/clickhouse';
 import { SQL_RELATIONS } from '@app/api/sql/sql-relations';
 import { REPO_ROOT } from '../harness/services';

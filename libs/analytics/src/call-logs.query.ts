@@ -4,7 +4,7 @@ import { BadUserInputError } from '@app/errors';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { resolveRange } from './time-range';
-import { Measure } from './catalog';
+import { Measure } from '@app/catalog';
 import { buildWhere, RAW_HOUR_BOUNDS } from './query/where-clause';
 import { planned, UsageAggregator } from './usage-aggregator';
 import { normalizeDecimal } from './usage-totals';

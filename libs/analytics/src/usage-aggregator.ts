@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
-import { ALL_MEASURES } from './catalog';
-import { UsageDimension } from './dto/usage-enums';
+import { ALL_MEASURES } from '@app/catalog';
+import { UsageDimension } from '@app/catalog';
 import { planUsage } from './query/planner';
 import {
   AggregateRequest,

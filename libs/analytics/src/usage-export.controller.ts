@@ -6,7 +6,7 @@ import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
 import { assertBucketCount, MAX_EXPORT_BUCKETS } from './bucket-limit';
 import { csvLine, CsvValue, DecimalCell } from './csv-cell';
-import { Granularity, UsageDimension } from './dto/usage-enums';
+import { Granularity, UsageDimension } from '@app/catalog';
 import { RangePreset, UsageFilterInput } from './dto/usage-filter.input';
 import { LabelDirectory } from './label-directory';
 import { ResolvedRange, resolveRange } from './time-range';

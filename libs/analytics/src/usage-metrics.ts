@@ -1,5 +1,5 @@
-import { UsageMetric } from './dto/usage-enums';
-import type { Measure } from './catalog';
+import { UsageMetric } from '@app/catalog';
+import type { Measure } from '@app/catalog';
 import type { UsageTotals } from './usage-totals';
 
 interface MetricDefinition {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError } from '@app/errors';
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
-import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
-import { dimensionRecord } from './catalog';
+import { dimensionRecord } from '@app/catalog';
 import { planned, UsageAggregator } from './usage-aggregator';
 import { isAdditive, measuresFor, metricValue } from './usage-metrics';
 import { bucketMinutes, bucketStarts } from './query/time-buckets';

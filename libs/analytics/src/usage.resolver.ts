@@ -1,7 +1,7 @@
 import { Args, Context, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { AuthService, bearerToken, CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
-import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';

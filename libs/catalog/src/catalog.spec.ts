@@ -1,4 +1,4 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { UsageDimension } from './usage-enums';
 import { renderMeasureAddition, renderSchema, rollupViewSelect } from './ddl';
 import { DIMENSIONS } from './dimensions';
 import { ALL_MEASURES, rollupHolds } from './read-measures';

@@ -1,3 +1,4 @@
+export * from './usage-enums';
 export * from './dimensions';
 export * from './measures';
 export * from './read-measures';

@@ -1,4 +1,4 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { UsageDimension } from './usage-enums';
 import { MeasureColumnName } from './measures';
 import type { RollupTable } from './tables';
 

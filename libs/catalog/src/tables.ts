@@ -1,4 +1,4 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { UsageDimension } from './usage-enums';
 import { DIMENSIONS } from './dimensions';
 import { EVERY_SUM, MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumn, MeasureColumnName } from './measures';
 

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { UsageMetric } from './usage-enums';
+import { UsageMetric } from '@app/catalog';
 
 @ObjectType()
 export class Point {

@@ -5,8 +5,8 @@ import {
   MeasureColumnName,
   READ_MEASURES,
   ReadTableName,
-} from '../catalog';
-import { rollupTable } from '../catalog';
+} from '@app/catalog';
+import { rollupTable } from '@app/catalog';
 
 type AdditiveMeasure = Exclude<Measure, 'latency' | 'activeUsers'>;
 

@@ -1,7 +1,7 @@
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
-import { ALL_MEASURES, DIMENSIONS, GRAIN_MS, Measure, RAW_TABLE, ReadTableName } from '../catalog';
-import { rollupHolds, rollupTable, RollupTableName } from '../catalog';
-import { Granularity, UsageDimension } from '../dto/usage-enums';
+import { ALL_MEASURES, DIMENSIONS, GRAIN_MS, Measure, RAW_TABLE, ReadTableName } from '@app/catalog';
+import { rollupHolds, rollupTable, RollupTableName } from '@app/catalog';
+import { Granularity, UsageDimension } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { bucketStarts } from './time-buckets';
 
