@@ -35,7 +35,7 @@ import { isolatedConfig } from '../harness/test-env';
 const EVENTS = 24_000;
 const CASES = 200;
 const DAY = 86_400_000;
-const LATENCY = new Set([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
+const LATENCY = new Set<UsageMetric>([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
 const ZONES = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Eucla', 'Europe/Berlin', 'America/New_York'];
 
 let seed = 20261122;

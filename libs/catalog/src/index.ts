@@ -4,3 +4,4 @@ export * from './measures';
 export * from './read-measures';
 export * from './tables';
 export * from './ddl';
+export * from './placement';

@@ -1,3 +1,4 @@
+import { placedInOrder } from './placement';
 import { UsageDimension } from './usage-enums';
 import { DIMENSIONS } from './dimensions';
 import { EVERY_SUM, MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumn, MeasureColumnName } from './measures';
@@ -358,19 +359,10 @@ export function rawColumns(): Column[] {
   }));
   const measures = MEASURE_ORDER.flatMap((m): PlacedColumn[] => {
     const record: MeasureColumn = MEASURE_COLUMNS[m];
-    return record.raw ? [{ name: record.column, ...record.raw }] : [];
+    return record.raw ? [{ name: record.column, type: record.raw.type, after: record.raw.after }] : [];
   });
-  const columns: Column[] = [{ name: 'event_id', type: 'String' }];
-  const pending = [...RAW_OTHER_COLUMNS, ...dimensions, ...measures];
-  // two columns after one would land in the order they are found, not as written
-  const anchors = pending.map((c) => c.after);
-  const shared = anchors.find((a, i) => anchors.indexOf(a) !== i);
-  if (shared) throw new Error(`two raw columns follow ${shared}: give each its own predecessor`);
-  while (pending.length) {
-    const next = pending.findIndex((c) => columns.some((k) => k.name === c.after));
-    if (next === -1) throw new Error(`raw columns ${pending.map((c) => c.name).join(', ')} follow no raw column`);
-    const [{ after, ...column }] = pending.splice(next, 1);
-    columns.splice(columns.findIndex((k) => k.name === after) + 1, 0, column);
-  }
-  return columns;
+  const first = { name: 'event_id', type: 'String', after: null };
+  return placedInOrder([first, ...RAW_OTHER_COLUMNS, ...dimensions, ...measures]).map(
+    ({ after: _, ...column }) => column,
+  );
 }
