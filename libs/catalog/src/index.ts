@@ -5,3 +5,4 @@ export * from './read-measures';
 export * from './tables';
 export * from './ddl';
 export * from './placement';
+export * from './sql-relations';

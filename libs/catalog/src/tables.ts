@@ -22,6 +22,8 @@ export interface Column {
   readonly name: string;
   readonly type: string;
   readonly default?: string;
+  /** a raw column the SQL relations leave out (internal, or a measure left out of them) */
+  readonly hiddenFromSql?: boolean;
 }
 
 export interface SkipIndex {
@@ -326,7 +328,10 @@ export const RAW_TABLE = {
   ],
 } as const satisfies TableLayout & { name: 'call_events'; skipIndexes: readonly SkipIndex[] };
 
-/** Raw columns that are neither a dimension nor a measure's own column, each placed after another one. */
+/**
+ * Raw columns that are neither a dimension nor a measure's own column, each placed after another one;
+ * the ingest path's own (price id, Kafka position, ingest time) are left out of the SQL relations.
+ */
 const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
   { name: 'occurred_at', type: "DateTime64(3, 'UTC')", after: 'event_id' },
   { name: 'latency_ms', type: 'UInt32', after: 'cache_write_tokens' },
@@ -336,11 +341,17 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
   { name: 'error_code', type: 'Nullable(String)', after: 'http_status' },
   { name: 'tags', type: 'Array(String)', after: 'error_code' },
   { name: 'request_id', type: 'Nullable(String)', after: 'tags' },
-  { name: 'price_id', type: 'String', after: 'credits' },
+  { name: 'price_id', type: 'String', after: 'credits', hiddenFromSql: true },
   { name: 'priced', type: 'Bool', after: 'price_id' },
-  { name: 'kafka_partition', type: 'UInt32', after: 'priced' },
-  { name: 'kafka_offset', type: 'UInt64', after: 'kafka_partition' },
-  { name: 'ingested_at', type: "DateTime64(3, 'UTC')", default: 'now64(3)', after: 'kafka_offset' },
+  { name: 'kafka_partition', type: 'UInt32', after: 'priced', hiddenFromSql: true },
+  { name: 'kafka_offset', type: 'UInt64', after: 'kafka_partition', hiddenFromSql: true },
+  {
+    name: 'ingested_at',
+    type: "DateTime64(3, 'UTC')",
+    default: 'now64(3)',
+    after: 'kafka_offset',
+    hiddenFromSql: true,
+  },
 ];
 
 interface PlacedColumn extends Column {
@@ -359,7 +370,16 @@ export function rawColumns(): Column[] {
   }));
   const measures = MEASURE_ORDER.flatMap((m): PlacedColumn[] => {
     const record: MeasureColumn = MEASURE_COLUMNS[m];
-    return record.raw ? [{ name: record.column, type: record.raw.type, after: record.raw.after }] : [];
+    return record.raw
+      ? [
+          {
+            name: record.column,
+            type: record.raw.type,
+            after: record.raw.after,
+            ...(record.hiddenFromSql ? { hiddenFromSql: true } : {}),
+          },
+        ]
+      : [];
   });
   const first = { name: 'event_id', type: 'String', after: null };
   return placedInOrder([first, ...RAW_OTHER_COLUMNS, ...dimensions, ...measures]).map(
