@@ -33,7 +33,7 @@ const validateSchema = ajv.compile<CallEventV1>(callEventSchema);
  * The counts the schema marks as parts of another (cache reads and writes of input tokens,
  * reasoning of output tokens): together they must not exceed it. In the order of the wholes.
  */
-const PARTS: readonly { whole: string; parts: string[] }[] = (() => {
+export const EVENT_COUNT_PARTS: readonly { whole: string; parts: string[] }[] = (() => {
   const properties = callEventSchema.properties as Record<string, { [PART_OF]?: string }>;
   const fields = Object.keys(properties);
   const wholes = fields.flatMap((f) => properties[f][PART_OF] ?? []);
@@ -81,7 +81,7 @@ export function validateCallEvent(input: unknown, now: number = Date.now()): Val
   const malformed = firstMalformedString(event);
   if (malformed) return { ok: false, reason: `${malformed}: not well-formed Unicode (lone surrogate)` };
   const counts = event as unknown as Record<string, number | undefined>;
-  for (const { whole, parts } of PARTS) {
+  for (const { whole, parts } of EVENT_COUNT_PARTS) {
     if (parts.reduce((sum, part) => sum + (counts[part] ?? 0), 0) > (counts[whole] ?? 0)) {
       return { ok: false, reason: `${parts.join(' + ')}: must not exceed ${whole}` };
     }
