@@ -1,5 +1,5 @@
 /**
- * Writes a ClickHouse migration generated from the catalogue (libs/analytics/src/catalog):
+ * Writes a ClickHouse migration generated from the catalogue (libs/catalog/src):
  *   npm run schema:generate -- baseline               the whole schema (an empty migrations directory only)
  *   npm run schema:generate -- add-measure <measure>  a measure added to raw, its rollups and their views
  *   npm run schema:generate -- add-raw-index <name>   a skip index of the raw table added
@@ -16,7 +16,7 @@ import {
   renderRawIndexAddition,
   renderSchema,
   toMigrationFile,
-} from '../libs/analytics/src/catalog';
+} from '../libs/catalog/src';
 import { CLICKHOUSE_MIGRATIONS_DIR, readMigrationFiles } from '../libs/clickhouse/src/clickhouse-migrator';
 
 function nextFile(slug: string): string {
@@ -36,7 +36,7 @@ function main(): void {
     if (readMigrationFiles(CLICKHOUSE_MIGRATIONS_DIR).length)
       throw new Error('a baseline is written into an empty directory only');
     const header =
-      'Baseline: the whole schema, generated from libs/analytics/src/catalog ' +
+      'Baseline: the whole schema, generated from libs/catalog/src ' +
       '(scripts/generate-clickhouse-migration.ts). ' +
       'It replaces migrations 0001-0099, squashed on 2026-12-01; see README.md in this directory.';
     write(nextFile('baseline'), toMigrationFile(header, renderSchema()));

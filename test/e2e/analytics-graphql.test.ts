@@ -1,12 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { camelName, EVENT_MEASURE_COLUMNS } from '@app/catalog';
 import type { AppConfig } from '@app/config';
 import { graphql, platformAdminToken, startStandalone } from '../harness/app';
 import { makeEvent } from '../harness/events';
 import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
 
 /** The usage views of the seeds through the public API, on events that went through Kafka. */
+// every count the event carries, as the catalogue names them
+const COUNTS = EVENT_MEASURE_COLUMNS.map(camelName);
+
 describe('usage views through GraphQL and the CSV export', () => {
   let config: AppConfig;
   let app: INestApplication;
@@ -162,13 +166,18 @@ describe('usage views through GraphQL and the CSV export', () => {
     );
   });
 
-  it("callLogs carry each event's reasoning tokens", async () => {
-    const q = `query($f: UsageFilter!) { callLogs(filter: $f, first: 500) { edges { node { eventId reasoningTokens } }
+  it('callLogs carry each count of each event, as the catalogue names it', async () => {
+    const q = `query($f: UsageFilter!) { callLogs(filter: $f, first: 500) { edges { node { eventId ${COUNTS.join(' ')} } }
       } }`;
     const theirs = events.filter((e) => e.user_id === users[1]);
     const { callLogs } = await ok(q, { f: { ...filter, userIds: [users[1]] } });
-    const logged = new Map(callLogs.edges.map((e: any) => [e.node.eventId, e.node.reasoningTokens]));
-    expect(theirs.map((e) => logged.get(e.event_id))).toEqual(theirs.map((e) => e.reasoning_tokens));
+    const logged = new Map<string, Record<string, number>>(callLogs.edges.map((e: any) => [e.node.eventId, e.node]));
+    for (const column of EVENT_MEASURE_COLUMNS) {
+      expect({ column, logged: theirs.map((e) => logged.get(e.event_id)?.[camelName(column)]) }).toEqual({
+        column,
+        logged: theirs.map((e) => e[column] ?? 0),
+      });
+    }
   });
 
   it('the CSV export streams groups whose totals equal usageSummary', async () => {
@@ -185,16 +194,14 @@ describe('usage views through GraphQL and the CSV export', () => {
     const cols = header.split(',');
     const sum = (name: string) => lines.reduce((s, l) => s + Number(l.split(',')[cols.indexOf(name)]), 0);
     const { usageSummary } = await ok(
-      `query($f: UsageFilter!) { usageSummary(filter: $f) { requests inputTokens outputTokens reasoningTokens } }`,
+      `query($f: UsageFilter!) { usageSummary(filter: $f) { requests ${COUNTS.join(' ')} } }`,
       { f: filter },
     );
     expect({
       requests: sum('requests'),
-      inputTokens: sum('input_tokens'),
-      outputTokens: sum('output_tokens'),
-      reasoningTokens: sum('reasoning_tokens'),
+      ...Object.fromEntries(EVENT_MEASURE_COLUMNS.map((m) => [camelName(m), sum(m)])),
     }).toEqual(usageSummary);
-    expect(usageSummary.reasoningTokens).toBeGreaterThan(0);
+    for (const count of COUNTS) expect({ count, drawn: usageSummary[count] > 0 }).toEqual({ count, drawn: true });
     const bad = await request(app.getHttpServer())
       .get('/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=nope')
       .set('Authorization', `Bearer ${await platformAdminToken(app)}`);

@@ -15,10 +15,11 @@ import {
   resolveRange,
 } from '@app/analytics';
 import { metricValue } from '../../libs/analytics/src/usage-metrics';
-import type { Measure } from '../../libs/analytics/src/catalog';
+import { camelName, EVENT_MEASURE_COLUMNS, EventMeasureColumn, type Measure } from '@app/catalog';
 import {
   CALL_EVENT_COLUMNS,
   CallEventRow,
+  EVENT_COUNT_PARTS,
   MAX_FUTURE_SKEW_MS,
   PERSONAL_SPACE_TEAM_ID,
   toClickHouseDateTime,
@@ -35,7 +36,7 @@ import { isolatedConfig } from '../harness/test-env';
 const EVENTS = 24_000;
 const CASES = 200;
 const DAY = 86_400_000;
-const LATENCY = new Set([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
+const LATENCY = new Set<UsageMetric>([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
 const ZONES = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Eucla', 'Europe/Berlin', 'America/New_York'];
 
 let seed = 20261122;
@@ -84,6 +85,21 @@ function normalize(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') || '0' : text;
 }
 
+/** Every count the catalogue has the event carry; one that is a part of another is drawn within what is left of it. */
+function eventCounts(): Record<EventMeasureColumn, number> {
+  const counts: Record<string, number> = {};
+  const parts = new Map(EVENT_COUNT_PARTS.flatMap(({ whole, parts }) => parts.map((p) => [p, whole])));
+  for (const column of EVENT_MEASURE_COLUMNS) if (!parts.has(column)) counts[column] = int(0, 20_000);
+  for (const { whole, parts } of EVENT_COUNT_PARTS) {
+    let left = counts[whole];
+    for (const part of parts) {
+      counts[part] = int(0, left);
+      left -= counts[part];
+    }
+  }
+  return counts;
+}
+
 function makeEvents(now: number): Ev[] {
   return Array.from({ length: EVENTS }, (_, i) => {
     const key = pick(keys);
@@ -92,12 +108,8 @@ function makeEvents(now: number): Ev[] {
     const age = random() < 0.05 ? Math.floor(random() * 40) * DAY : Math.floor(random() ** 1.5 * 40 * DAY);
     const align = random() < 0.1 ? 3_600_000 : 1;
     const at = Math.floor((now - 60_000 - age) / align) * align;
-    const input = int(0, 20_000);
-    const cacheRead = int(0, input);
-    const cacheWrite = int(0, input - cacheRead);
-    const output = int(0, 8_000);
     const costUnits = BigInt(int(0, 2_000_000)) * 1_000_000_007n;
-    const row: CallEventRow = {
+    const row = {
       event_id: randomUUID(),
       occurred_at: toClickHouseDateTime(at),
       team_id: key.user.team,
@@ -107,11 +119,7 @@ function makeEvents(now: number): Ev[] {
       model,
       model_type: modelType,
       source: random() < 0.8 ? 'business' : 'internal',
-      input_tokens: input,
-      output_tokens: output,
-      reasoning_tokens: int(0, output),
-      cache_read_tokens: cacheRead,
-      cache_write_tokens: cacheWrite,
+      ...eventCounts(),
       latency_ms: Math.floor(20 + random() ** 3 * 30_000),
       ttft_ms: null,
       status: random() < 0.9 ? 'success' : 'error',
@@ -125,7 +133,7 @@ function makeEvents(now: number): Ev[] {
       priced: true,
       kafka_partition: 0,
       kafka_offset: String(i),
-    };
+    } as CallEventRow;
     return { row, at, costUnits };
   });
 }
@@ -157,11 +165,7 @@ function expectedTotals(events: Ev[]) {
     requests: events.length,
     successes: events.filter((e) => e.row.status === 'success').length,
     errors: events.filter((e) => e.row.status === 'error').length,
-    inputTokens: sum((r) => r.input_tokens),
-    outputTokens: sum((r) => r.output_tokens),
-    reasoningTokens: sum((r) => r.reasoning_tokens),
-    cacheReadTokens: sum((r) => r.cache_read_tokens),
-    cacheWriteTokens: sum((r) => r.cache_write_tokens),
+    ...Object.fromEntries(EVENT_MEASURE_COLUMNS.map((m) => [camelName(m), sum((r) => r[m])])),
     cost: normalize(formatUnits(cost)),
     credits: normalize(formatUnits(cost * 100n)),
     activeUsers: new Set(events.map((e) => e.row.user_id)).size,

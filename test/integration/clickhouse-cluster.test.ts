@@ -1,4 +1,4 @@
-import { renderMeasureAddition, renderSchema } from '../../libs/analytics/src/catalog';
+import { renderMeasureAddition, renderSchema } from '@app/catalog';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { isolatedConfig } from '../harness/test-env';
 

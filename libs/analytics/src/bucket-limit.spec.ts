@@ -1,5 +1,5 @@
 import { RangeTooLargeError } from '@app/errors';
-import { Granularity } from './dto/usage-enums';
+import { Granularity } from '@app/catalog';
 import { assertBucketCount, bucketCount, MAX_BUCKETS, MAX_EXPORT_BUCKETS } from './bucket-limit';
 
 const HOUR = 3_600_000;

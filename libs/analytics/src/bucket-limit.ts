@@ -1,5 +1,5 @@
 import { RangeTooLargeError } from '@app/errors';
-import { Granularity } from './dto/usage-enums';
+import { Granularity } from '@app/catalog';
 
 /** Points of one chart (trend, ranking bars, breakdown sparklines). */
 export const MAX_BUCKETS = 2000;

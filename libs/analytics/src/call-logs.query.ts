@@ -6,7 +6,7 @@ import { CallLogOrder } from './dto/call-log-order';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { ListCursors, listFingerprint } from './list-cursor';
 import { resolveRange } from './time-range';
-import { Measure } from './catalog';
+import { camelName, EVENT_MEASURE_COLUMNS, EventMeasureColumn, Measure } from '@app/catalog';
 import { buildWhere, RAW_HOUR_BOUNDS } from './query/where-clause';
 import { planned, UsageAggregator } from './usage-aggregator';
 import { normalizeDecimal } from './usage-totals';
@@ -19,7 +19,7 @@ const CALL_LOG_COLUMNS = [
   'toString(user_id) AS user_text',
   'toString(api_key_id) AS api_key_text',
   'service, model, model_type, source',
-  'input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_write_tokens',
+  EVENT_MEASURE_COLUMNS.join(', '),
   'latency_ms, ttft_ms, status, http_status, error_code',
   'toString(cost) AS cost_text, tags, request_id',
 ].join(', ');
@@ -42,7 +42,8 @@ export interface CallLogArgs {
 /** Whose calls a caller may read: everyone's, or their own and those of the teams they manage. */
 export type CallLogReach = { everyone: true } | { everyone: false; userId: string; teamIds: string[] };
 
-interface CallLogRow {
+/** A call log row: the columns below and each count the event carries (EVENT_MEASURE_COLUMNS). */
+type CallLogRow = Record<EventMeasureColumn, number> & {
   event_id: string;
   occurred_ms: string;
   team_text: string;
@@ -52,11 +53,6 @@ interface CallLogRow {
   model: string;
   model_type: string;
   source: string;
-  input_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
   latency_ms: number;
   ttft_ms: number | null;
   status: string;
@@ -66,7 +62,7 @@ interface CallLogRow {
   tags: string[];
   request_id: string | null;
   order_text?: string;
-}
+};
 
 /**
  * The sort value of each order other than time, and its query parameter type. A missing time
@@ -364,7 +360,7 @@ export class CallLogsQuery {
 }
 
 function toCallLog(r: CallLogRow): CallLog {
-  return {
+  const log = {
     eventId: r.event_id,
     occurredAt: new Date(Number(r.occurred_ms)),
     teamId: r.team_text === PERSONAL_SPACE_TEAM_ID ? null : r.team_text,
@@ -374,11 +370,6 @@ function toCallLog(r: CallLogRow): CallLog {
     model: r.model,
     modelType: r.model_type,
     source: r.source,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    reasoningTokens: r.reasoning_tokens,
-    cacheReadTokens: r.cache_read_tokens,
-    cacheWriteTokens: r.cache_write_tokens,
     latencyMs: r.latency_ms,
     ttftMs: r.ttft_ms,
     status: r.status,
@@ -387,5 +378,7 @@ function toCallLog(r: CallLogRow): CallLog {
     cost: normalizeDecimal(r.cost_text),
     tags: r.tags,
     requestId: r.request_id,
-  };
+  } as CallLog;
+  for (const column of EVENT_MEASURE_COLUMNS) log[camelName(column)] = r[column];
+  return log;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 import { DirectoryReader } from '@app/teams';
-import { UsageDimension } from './dto/usage-enums';
+import { UsageDimension } from '@app/catalog';
 
 export interface Description {
   label: string;

@@ -1,5 +1,5 @@
 import type { ClickHouseGateway } from '@app/clickhouse';
-import { Granularity, UsageDimension } from './dto/usage-enums';
+import { Granularity, UsageDimension } from '@app/catalog';
 import { UsageAggregator } from './usage-aggregator';
 
 /** A gateway that answers every query with the given rows and keeps the SQL it was sent. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
-import { ALL_MEASURES } from './catalog';
-import { UsageDimension } from './dto/usage-enums';
+import { ALL_MEASURES, camelName, isDecimal, SUMMED_COLUMNS, UsageDimension } from '@app/catalog';
+import { summedOutput } from './query/measure-sql';
 import { planUsage } from './query/planner';
 import {
   AggregateRequest,
@@ -39,25 +39,15 @@ export interface RankedGroups {
   whole: number;
 }
 
-interface Row {
+/** A read's row: its keys, each summed measure's total under its output name, the states' finals. */
+type Row = Record<string, unknown> & {
   bucket?: string;
   group_key?: string;
   second_key?: string;
   requests: string;
-  successes?: string;
-  errors?: string;
-  input_tokens?: string;
-  output_tokens?: string;
-  reasoning_tokens?: string;
-  cache_read_tokens?: string;
-  cache_write_tokens?: string;
-  cost_total?: string;
-  credits_total?: string;
-  active_users?: string;
-  latency_q?: number[];
-  business?: string;
-  internal?: string;
-}
+};
+
+const SUMMED = SUMMED_COLUMNS.map((m) => ({ name: camelName(m), output: summedOutput(m), decimal: isDecimal(m) }));
 
 /**
  * Runs the usage reads (query/usage-read.ts builds their SQL) and turns their rows into groups.
@@ -139,69 +129,49 @@ export class UsageAggregator {
 
 /**
  * The groups of a read returned as columns (arrays of equal length, one per output), and of
- * one group key when the read was packed per group. Every row is built with the same shape:
- * rows with names set one by one per column were slow objects.
+ * one group key when the read was packed per group.
  */
-function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: string): UsageGroup[] {
+function groupsOf(columns: Partial<Record<string, unknown[]>>, groupKey?: string): UsageGroup[] {
   const c = columns;
   const n = c.requests?.length ?? 0;
   // groupArray leaves NULLs out: a nullable output would shift its column against the others
-  if (Object.values(c).some((values) => values.length !== n)) {
+  if (Object.values(c).some((values) => values!.length !== n)) {
     throw new Error('a grouped read returned columns of different lengths');
   }
   const groups: UsageGroup[] = [];
-  const at = (values: unknown[] | undefined, i: number) => (values ? values[i] : undefined);
   for (let i = 0; i < n; i++) {
-    groups.push(
-      toGroup({
-        bucket: at(c.bucket, i),
-        group_key: groupKey ?? at(c.group_key, i),
-        second_key: at(c.second_key, i),
-        requests: c.requests![i],
-        successes: at(c.successes, i),
-        errors: at(c.errors, i),
-        input_tokens: at(c.input_tokens, i),
-        output_tokens: at(c.output_tokens, i),
-        reasoning_tokens: at(c.reasoning_tokens, i),
-        cache_read_tokens: at(c.cache_read_tokens, i),
-        cache_write_tokens: at(c.cache_write_tokens, i),
-        cost_total: at(c.cost_total, i),
-        credits_total: at(c.credits_total, i),
-        active_users: at(c.active_users, i),
-        latency_q: at(c.latency_q, i),
-        business: at(c.business, i),
-        internal: at(c.internal, i),
-      } as Row),
-    );
+    const group = toTotals((output) => c[output]?.[i]) as UsageGroup;
+    if (c.bucket) group.bucket = Number(c.bucket[i]);
+    if (groupKey !== undefined) group.key = groupKey;
+    else if (c.group_key) group.key = c.group_key[i] as string;
+    if (c.second_key) group.secondKey = c.second_key[i] as string;
+    groups.push(group);
   }
   return groups;
 }
 
-// properties set one by one: object spreads here cost ~10 µs a row (thousands of rows per trend)
 function toGroup(r: Row): UsageGroup {
-  const group: UsageGroup = toTotals(r);
+  const group = toTotals((output) => r[output]) as UsageGroup;
   if (r.bucket !== undefined) group.bucket = Number(r.bucket);
   if (r.group_key !== undefined) group.key = r.group_key;
   if (r.second_key !== undefined) group.secondKey = r.second_key;
   return group;
 }
 
-function toTotals(r: Row): UsageTotals {
-  const requests = Number(r.requests);
-  return {
-    requests,
-    successes: Number(r.successes ?? 0),
-    errors: Number(r.errors ?? 0),
-    inputTokens: Number(r.input_tokens ?? 0),
-    outputTokens: Number(r.output_tokens ?? 0),
-    reasoningTokens: Number(r.reasoning_tokens ?? 0),
-    cacheReadTokens: Number(r.cache_read_tokens ?? 0),
-    cacheWriteTokens: Number(r.cache_write_tokens ?? 0),
-    cost: normalizeDecimal(r.cost_total ?? '0'),
-    credits: normalizeDecimal(r.credits_total ?? '0'),
-    activeUsers: Number(r.active_users ?? 0),
-    latency: requests > 0 && r.latency_q ? [r.latency_q[0], r.latency_q[1], r.latency_q[2]] : null,
-    businessCalls: Number(r.business ?? 0),
-    internalCalls: Number(r.internal ?? 0),
-  };
+/**
+ * A group's totals from its read outputs, every group built in the same order of properties,
+ * set one by one (object spreads here cost ~10 µs a row; thousands of rows per trend).
+ */
+function toTotals(value: (output: string) => unknown): UsageTotals {
+  const totals: Record<string, unknown> = {};
+  for (const { name, output, decimal } of SUMMED) {
+    const sum = value(output);
+    totals[name] = decimal ? normalizeDecimal((sum as string | undefined) ?? '0') : Number(sum ?? 0);
+  }
+  const latency = value('latency_q') as number[] | undefined;
+  totals.activeUsers = Number(value('active_users') ?? 0);
+  totals.latency = (totals.requests as number) > 0 && latency ? [latency[0], latency[1], latency[2]] : null;
+  totals.businessCalls = Number(value('business') ?? 0);
+  totals.internalCalls = Number(value('internal') ?? 0);
+  return totals as UsageTotals;
 }

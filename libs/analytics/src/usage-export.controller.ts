@@ -6,7 +6,16 @@ import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
 import { assertBucketCount, MAX_EXPORT_BUCKETS } from './bucket-limit';
 import { csvLine, CsvValue, DecimalCell } from './csv-cell';
-import { Granularity, UsageDimension } from './dto/usage-enums';
+import {
+  camelName,
+  Granularity,
+  isDecimal,
+  measureRecord,
+  Placed,
+  placedInOrder,
+  SUMMED_COLUMNS,
+  UsageDimension,
+} from '@app/catalog';
 import { RangePreset, UsageFilterInput } from './dto/usage-filter.input';
 import { LabelDirectory } from './label-directory';
 import { ResolvedRange, resolveRange } from './time-range';
@@ -56,20 +65,27 @@ export function exportFilter(q: UsageFilterQuery): UsageFilterInput {
 }
 
 const PAGE = 10_000;
-const COLUMNS = [
-  'requests',
-  'successes',
-  'errors',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'total_tokens',
-  'cost',
-  'credits',
-  // after the columns exports had before it, so readers that take columns by position keep working
-  'reasoning_tokens',
-];
+
+interface CsvColumn extends Placed {
+  cell: (group: UsageGroup) => CsvValue;
+}
+
+/**
+ * The measure columns: each summed catalogue measure where its record places it (`csvAfter`: a
+ * new one after the columns exports had before it, so readers that take columns by position
+ * keep working), and total_tokens.
+ */
+const COLUMNS = placedInOrder<CsvColumn>([
+  ...SUMMED_COLUMNS.map((column) => {
+    const name = camelName(column);
+    return {
+      name: column,
+      after: measureRecord(column).csvAfter ?? null,
+      cell: isDecimal(column) ? (g: UsageGroup) => new DecimalCell(g[name] as string) : (g: UsageGroup) => g[name],
+    };
+  }),
+  { name: 'total_tokens', after: 'cache_write_tokens', cell: (g) => g.inputTokens + g.outputTokens },
+]);
 
 /**
  * Writes a chunk; when the socket's buffer is full, waits until it drains. False when the
@@ -147,7 +163,7 @@ export class UsageExportController {
     const header = [
       ...(granularity ? ['bucket_start'] : []),
       ...(groupBy ? [groupBy.toLowerCase(), 'label'] : []),
-      ...COLUMNS,
+      ...COLUMNS.map((c) => c.name),
     ];
     res.write(header.join(',') + '\n');
     for (let offset = 0; ; offset += PAGE) {
@@ -166,10 +182,7 @@ export class UsageExportController {
     const cells: CsvValue[] = [];
     if (withBucket) cells.push(new Date(r.bucket!).toISOString());
     if (withKey) cells.push(r.key, labels.get(r.key!) ?? r.key!);
-    const tokens = r.inputTokens + r.outputTokens;
-    cells.push(r.requests, r.successes, r.errors, r.inputTokens, r.outputTokens);
-    cells.push(r.cacheReadTokens, r.cacheWriteTokens, tokens);
-    cells.push(new DecimalCell(r.cost), new DecimalCell(r.credits), r.reasoningTokens);
+    for (const column of COLUMNS) cells.push(column.cell(r));
     return csvLine(cells);
   }
 }

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '@app/errors';
-import { UsageMetric } from './dto/usage-enums';
+import { UsageMetric } from '@app/catalog';
 import { measuresFor, metricExpression, metricValue } from './usage-metrics';
 import { EMPTY_TOTALS } from './usage-totals';
 

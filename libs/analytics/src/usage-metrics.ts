@@ -1,6 +1,15 @@
 import { BadUserInputError } from '@app/errors';
-import { UsageMetric } from './dto/usage-enums';
-import type { Measure } from './catalog';
+import {
+  camelName,
+  Measure,
+  isDecimal,
+  SUMMED_COLUMNS,
+  SummedColumn,
+  SummedMeasure,
+  SummedMetric,
+  UsageMetric,
+} from '@app/catalog';
+import { summedOutput } from './query/measure-sql';
 import type { UsageTotals } from './usage-totals';
 
 interface MetricDefinition {
@@ -18,11 +27,31 @@ interface MetricDefinition {
 }
 
 /**
+ * A summed measure's metric is its sum: for a group, its total (a decimal as the same double JS
+ * parses from its text); in SQL, the read's output column.
+ */
+function summedMetric(column: SummedColumn): MetricDefinition {
+  const name = camelName(column);
+  const decimal = isDecimal(column);
+  return {
+    measures: column === 'requests' ? [] : [name as SummedMeasure],
+    value: decimal ? (t) => Number(t[name]) : (t) => t[name] as number,
+    sql: decimal ? `toFloat64(${summedOutput(column)})` : summedOutput(column),
+    additive: true,
+  };
+}
+
+const SUMMED_METRICS = Object.fromEntries(SUMMED_COLUMNS.map((m) => [m.toUpperCase(), summedMetric(m)])) as Record<
+  SummedMetric,
+  MetricDefinition
+>;
+
+/**
  * TTFT is not in the rollups yet (their TTFT quantile state comes with the error analytics
  * work); until then usage reads refuse it by name, and only the anomaly detector reads it (from
  * raw events).
  */
-type ReadableMetric = Exclude<UsageMetric, UsageMetric.TTFT_P95>;
+type ReadableMetric = Exclude<UsageMetric, typeof UsageMetric.TTFT_P95>;
 
 function definition(metric: UsageMetric): MetricDefinition {
   if (metric === UsageMetric.TTFT_P95) {
@@ -32,44 +61,12 @@ function definition(metric: UsageMetric): MetricDefinition {
 }
 
 const METRICS: Record<ReadableMetric, MetricDefinition> = {
-  [UsageMetric.REQUESTS]: { measures: [], value: (t) => t.requests, sql: 'requests', additive: true },
-  [UsageMetric.SUCCESSES]: { measures: ['successes'], value: (t) => t.successes, sql: 'successes', additive: true },
-  [UsageMetric.ERRORS]: { measures: ['errors'], value: (t) => t.errors, sql: 'errors', additive: true },
+  ...SUMMED_METRICS,
   [UsageMetric.SUCCESS_RATE]: {
     measures: ['successes'],
     value: (t) => (t.requests > 0 ? t.successes / t.requests : null),
     sql: 'if(requests > 0, successes / requests, NULL)',
     additive: false,
-  },
-  [UsageMetric.INPUT_TOKENS]: {
-    measures: ['inputTokens'],
-    value: (t) => t.inputTokens,
-    sql: 'input_tokens',
-    additive: true,
-  },
-  [UsageMetric.OUTPUT_TOKENS]: {
-    measures: ['outputTokens'],
-    value: (t) => t.outputTokens,
-    sql: 'output_tokens',
-    additive: true,
-  },
-  [UsageMetric.REASONING_TOKENS]: {
-    measures: ['reasoningTokens'],
-    value: (t) => t.reasoningTokens,
-    sql: 'reasoning_tokens',
-    additive: true,
-  },
-  [UsageMetric.CACHE_READ_TOKENS]: {
-    measures: ['cacheReadTokens'],
-    value: (t) => t.cacheReadTokens,
-    sql: 'cache_read_tokens',
-    additive: true,
-  },
-  [UsageMetric.CACHE_WRITE_TOKENS]: {
-    measures: ['cacheWriteTokens'],
-    value: (t) => t.cacheWriteTokens,
-    sql: 'cache_write_tokens',
-    additive: true,
   },
   [UsageMetric.TOTAL_TOKENS]: {
     measures: ['inputTokens', 'outputTokens'],
@@ -112,19 +109,6 @@ const METRICS: Record<ReadableMetric, MetricDefinition> = {
     value: (t) => t.latency?.[2] ?? null,
     sql: 'if(requests > 0, latency_q[3], NULL)',
     additive: false,
-  },
-  // the same double JS parses from the decimal text
-  [UsageMetric.COST]: {
-    measures: ['cost'],
-    value: (t) => Number(t.cost),
-    sql: 'toFloat64(cost_total)',
-    additive: true,
-  },
-  [UsageMetric.CREDITS]: {
-    measures: ['credits'],
-    value: (t) => Number(t.credits),
-    sql: 'toFloat64(credits_total)',
-    additive: true,
   },
   [UsageMetric.ACTIVE_USERS]: {
     measures: ['activeUsers'],

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError } from '@app/errors';
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
-import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { dimensionRecord, Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
-import { dimensionRecord } from './catalog';
 import { planned, UsageAggregator } from './usage-aggregator';
 import { isAdditive, measuresFor, metricValue } from './usage-metrics';
 import { bucketMinutes, bucketStarts } from './query/time-buckets';
@@ -68,26 +67,18 @@ export class UsageQueries {
 
   async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
     const t = await this.totals(filter, now);
+    const { activeUsers, latency, businessCalls, internalCalls, ...sums } = t;
     return {
-      requests: t.requests,
-      successes: t.successes,
-      errors: t.errors,
+      ...sums,
       successRate: t.requests > 0 ? t.successes / t.requests : null,
-      inputTokens: t.inputTokens,
-      outputTokens: t.outputTokens,
-      reasoningTokens: t.reasoningTokens,
-      cacheReadTokens: t.cacheReadTokens,
-      cacheWriteTokens: t.cacheWriteTokens,
       totalTokens: t.inputTokens + t.outputTokens,
-      cost: t.cost,
-      credits: t.credits,
-      activeUsers: t.activeUsers,
+      activeUsers,
       avgRequestsPerUser: t.activeUsers > 0 ? t.requests / t.activeUsers : null,
-      latencyP50: t.latency?.[0] ?? null,
-      latencyP95: t.latency?.[1] ?? null,
-      latencyP99: t.latency?.[2] ?? null,
-      businessCalls: t.businessCalls,
-      internalCalls: t.internalCalls,
+      latencyP50: latency?.[0] ?? null,
+      latencyP95: latency?.[1] ?? null,
+      latencyP99: latency?.[2] ?? null,
+      businessCalls,
+      internalCalls,
     };
   }
 

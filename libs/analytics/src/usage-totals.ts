@@ -1,38 +1,25 @@
-/** The additive facts every metric is derived from, for one group. */
-export interface UsageTotals {
-  requests: number;
-  successes: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  cost: string;
-  credits: string;
+import { camelName, isDecimal, SUMMED_COLUMNS, SummedTotals } from '@app/catalog';
+
+/**
+ * What every metric is derived from, for one group: the sum of each summed catalogue measure
+ * under its camelCase name (exact decimals as text), distinct users, latency quantiles, and the
+ * requests by origin.
+ */
+export type UsageTotals = SummedTotals & {
   activeUsers: number;
   latency: [number, number, number] | null;
   businessCalls: number;
   internalCalls: number;
-}
+};
 
-export interface UsageGroup extends UsageTotals {
+export type UsageGroup = UsageTotals & {
   bucket?: number;
   key?: string;
   secondKey?: string;
-}
+};
 
 export const EMPTY_TOTALS: UsageTotals = {
-  requests: 0,
-  successes: 0,
-  errors: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  cost: '0',
-  credits: '0',
+  ...(Object.fromEntries(SUMMED_COLUMNS.map((m) => [camelName(m), isDecimal(m) ? '0' : 0])) as SummedTotals),
   activeUsers: 0,
   latency: null,
   businessCalls: 0,

@@ -2,7 +2,7 @@ import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/g
 import { AuthService, bearerToken, CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { CallLogOrder } from './dto/call-log-order';
-import { Granularity, UsageDimension, UsageMetric } from './dto/usage-enums';
+import { Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { BreakdownConnection, CallLog, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';

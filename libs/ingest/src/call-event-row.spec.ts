@@ -1,3 +1,5 @@
+import { EVENT_MEASURE_COLUMNS } from '@app/catalog';
+import callEventSchema from '../../../schemas/events/call-event.v1.schema.json';
 import {
   CALL_EVENT_COLUMNS,
   PERSONAL_SPACE_TEAM_ID,
@@ -25,11 +27,8 @@ const event = {
 };
 
 describe('call_events rows', () => {
-  const row = toCallEventRow(
-    event,
-    { cost: '1.5', credits: '150', priceId: 'p1', priced: true },
-    { partition: 2, offset: '42' },
-  );
+  const pricing = { cost: '1.5', credits: '150', priceId: 'p1', priced: true };
+  const row = toCallEventRow(event, pricing, { partition: 2, offset: '42' });
 
   it('stores the personal space as the nil team and the time in UTC', () => {
     expect(row.team_id).toBe(PERSONAL_SPACE_TEAM_ID);
@@ -37,17 +36,25 @@ describe('call_events rows', () => {
     expect(toClickHouseDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
   });
 
-  it('stores reasoning tokens, 0 for an event without them', () => {
-    expect(row.reasoning_tokens).toBe(0);
-    const reasoning = toCallEventRow(
-      { ...event, reasoning_tokens: 12 },
-      { cost: '1', credits: '1', priceId: 'p', priced: true },
-      {
-        partition: 0,
-        offset: '1',
-      },
-    );
-    expect(reasoning.reasoning_tokens).toBe(12);
+  it('copies every count of the catalogue from the event field of its name, 0 for one the event leaves out', () => {
+    const schema = callEventSchema as { required: string[]; properties: Record<string, Record<string, unknown>> };
+    for (const column of EVENT_MEASURE_COLUMNS) {
+      // the contract has the field: a count, required or absent meaning 0
+      const field = schema.properties[column];
+      const absent = schema.required.includes(column) ? 'required' : field?.default;
+      expect({ column, type: field?.type, minimum: field?.minimum, absent }).toEqual({
+        column,
+        type: 'integer',
+        minimum: 0,
+        absent: column in event ? 'required' : 0,
+      });
+      expect({ column, stored: row[column] }).toEqual({
+        column,
+        stored: column in event ? event[column as 'input_tokens'] : 0,
+      });
+      const given = toCallEventRow({ ...event, [column]: 12 }, pricing, { partition: 0, offset: '1' });
+      expect({ column, stored: given[column] }).toEqual({ column, stored: 12 });
+    }
   });
 
   it('lists every column of the row, in the order the compact insert sends them', () => {

@@ -1,3 +1,4 @@
+import { EVENT_MEASURE_COLUMNS, EventMeasureColumn, rawColumns } from '@app/catalog';
 import { occurredAtMs } from './event-time';
 import type { CallEventV1 } from './generated/call-event.v1';
 
@@ -15,8 +16,11 @@ export interface KafkaPosition {
   offset: string;
 }
 
-/** The call_events row of one validated, priced event. */
-export interface CallEventRow {
+/**
+ * The call_events row of one validated, priced event: the columns below and a count per
+ * catalogue measure the event carries (EVENT_MEASURE_COLUMNS, a field of the same name).
+ */
+export type CallEventRow = Record<EventMeasureColumn, number> & {
   event_id: string;
   occurred_at: string;
   team_id: string;
@@ -26,11 +30,6 @@ export interface CallEventRow {
   model: string;
   model_type: string;
   source: string;
-  input_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
   latency_ms: number;
   ttft_ms: number | null;
   status: string;
@@ -44,7 +43,7 @@ export interface CallEventRow {
   priced: boolean;
   kafka_partition: number;
   kafka_offset: string;
-}
+};
 
 /**
  * ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any
@@ -61,7 +60,7 @@ export function toClickHouseDateTime(at: string | number | Date): string {
 
 /** Throws on an event that did not pass validation (see toRowOrReason, which catches that). */
 export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: KafkaPosition): CallEventRow {
-  return {
+  const row = {
     event_id: event.event_id,
     occurred_at: toClickHouseDateTime(event.occurred_at),
     team_id: event.team_id ?? PERSONAL_SPACE_TEAM_ID,
@@ -71,11 +70,6 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     model: event.model,
     model_type: event.model_type,
     source: event.source,
-    input_tokens: event.input_tokens,
-    output_tokens: event.output_tokens,
-    reasoning_tokens: event.reasoning_tokens ?? 0,
-    cache_read_tokens: event.cache_read_tokens,
-    cache_write_tokens: event.cache_write_tokens,
     latency_ms: event.latency_ms,
     ttft_ms: event.ttft_ms ?? null,
     status: event.status,
@@ -89,38 +83,16 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     priced: pricing.priced,
     kafka_partition: position.partition,
     kafka_offset: position.offset,
-  };
+  } as CallEventRow;
+  // an optional count the event leaves out is 0 (its schema default)
+  for (const column of EVENT_MEASURE_COLUMNS) row[column] = event[column] ?? 0;
+  return row;
 }
 
-export const CALL_EVENT_COLUMNS = [
-  'event_id',
-  'occurred_at',
-  'team_id',
-  'user_id',
-  'api_key_id',
-  'service',
-  'model',
-  'model_type',
-  'source',
-  'input_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'latency_ms',
-  'ttft_ms',
-  'status',
-  'http_status',
-  'error_code',
-  'tags',
-  'request_id',
-  'cost',
-  'credits',
-  'price_id',
-  'priced',
-  'kafka_partition',
-  'kafka_offset',
-] as const satisfies ReadonlyArray<keyof CallEventRow>;
+/** The columns an insert sends, in table order: every raw column but those the engine fills (ingested_at). */
+export const CALL_EVENT_COLUMNS: readonly (keyof CallEventRow)[] = rawColumns()
+  .filter((c) => c.default === undefined)
+  .map((c) => c.name as keyof CallEventRow);
 
 export function toColumnValues(row: CallEventRow): unknown[] {
   return CALL_EVENT_COLUMNS.map((column) => row[column]);

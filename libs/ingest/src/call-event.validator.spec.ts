@@ -1,4 +1,4 @@
-import { validateCallEvent } from './call-event.validator';
+import { EVENT_COUNT_PARTS, validateCallEvent } from './call-event.validator';
 import { decodeCallEvent } from './call-event-decoder';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
@@ -58,6 +58,19 @@ describe('validateCallEvent', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain(reason);
   });
+
+  it.each(EVENT_COUNT_PARTS.map(({ whole, parts }) => [whole, parts] as const))(
+    'refuses the parts of %s above it, and takes them up to it',
+    (whole, parts) => {
+      const total = valid()[whole as 'input_tokens'];
+      const split = (sum: number) => Object.fromEntries(parts.map((p, i) => [p, i === 0 ? sum : 0]));
+      expect(validateCallEvent(valid(split(total + 1)), NOW)).toEqual({
+        ok: false,
+        reason: `${parts.join(' + ')}: must not exceed ${whole}`,
+      });
+      expect(validateCallEvent(valid(split(total)), NOW).ok).toBe(true);
+    },
+  );
 
   it('takes reasoning tokens up to the output tokens, and an event without them', () => {
     expect(validateCallEvent(valid({ reasoning_tokens: 20 }), NOW).ok).toBe(true);

@@ -21,9 +21,26 @@ export type ValidationResult =
 /** ajv's uuid format also takes a `urn:uuid:` prefix, which ClickHouse refuses (and the whole insert with it). */
 const UUID_FIELDS = ['team_id', 'user_id', 'api_key_id'] as const;
 
+/** The schema's own keyword: a count that is a part of the count it names. */
+const PART_OF = 'x-part-of';
+
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 addFormats(ajv, ['date-time', 'uuid']);
+ajv.addVocabulary([PART_OF]);
 const validateSchema = ajv.compile<CallEventV1>(callEventSchema);
+
+/**
+ * The counts the schema marks as parts of another (cache reads and writes of input tokens,
+ * reasoning of output tokens): together they must not exceed it. In the order of the wholes.
+ */
+export const EVENT_COUNT_PARTS: readonly { whole: string; parts: string[] }[] = (() => {
+  const properties = callEventSchema.properties as Record<string, { [PART_OF]?: string }>;
+  const fields = Object.keys(properties);
+  const wholes = fields.flatMap((f) => properties[f][PART_OF] ?? []);
+  return fields
+    .filter((whole) => wholes.includes(whole))
+    .map((whole) => ({ whole, parts: fields.filter((f) => properties[f][PART_OF] === whole) }));
+})();
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'event';
@@ -38,9 +55,9 @@ function describe(error: ErrorObject): string {
  * The one validator of the call-event contract, shared by the HTTP intake and the worker:
  * the JSON Schema of schemas/events plus the rules a schema cannot say: the time rule of
  * event-time.ts (bounds, leap seconds, what ajv's date-time lets through), values ClickHouse
- * refuses although the schema allows them, cache tokens within input tokens, reasoning tokens
- * within output tokens. A valid event is
- * returned as it is to be produced and stored (`occurred_at` normalised).
+ * refuses although the schema allows them, and the schema's `x-part-of` counts within the count
+ * they are a part of. A valid event is returned as it is to be produced and stored (`occurred_at`
+ * normalised).
  */
 export function validateCallEvent(input: unknown, now: number = Date.now()): ValidationResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -63,11 +80,11 @@ export function validateCallEvent(input: unknown, now: number = Date.now()): Val
   }
   const malformed = firstMalformedString(event);
   if (malformed) return { ok: false, reason: `${malformed}: not well-formed Unicode (lone surrogate)` };
-  if (event.cache_read_tokens + event.cache_write_tokens > event.input_tokens) {
-    return { ok: false, reason: 'cache_read_tokens + cache_write_tokens: must not exceed input_tokens' };
-  }
-  if ((event.reasoning_tokens ?? 0) > event.output_tokens) {
-    return { ok: false, reason: 'reasoning_tokens: must not exceed output_tokens' };
+  const counts = event as unknown as Record<string, number | undefined>;
+  for (const { whole, parts } of EVENT_COUNT_PARTS) {
+    if (parts.reduce((sum, part) => sum + (counts[part] ?? 0), 0) > (counts[whole] ?? 0)) {
+      return { ok: false, reason: `${parts.join(' + ')}: must not exceed ${whole}` };
+    }
   }
   const normalised = time.text === event.occurred_at ? event : { ...event, occurred_at: time.text };
   return { ok: true, event: normalised, occurredAtMs: time.epochMs };

@@ -1,7 +1,8 @@
-import type { CallEventRow } from './call-event-row';
+import { measureRecord, RawMeasureColumn, RawMeasureType, SUMMED_COLUMNS } from '@app/catalog';
+import { CALL_EVENT_COLUMNS, CallEventRow } from './call-event-row';
 
 /**
- * What ClickHouse accepts in each call_events column (schemas/clickhouse/0070), checked per row
+ * What ClickHouse accepts in each call_events column (the catalogue's raw table), checked per row
  * before an insert: one value ClickHouse refuses fails the whole insert, and the retry after it
  * fails again, so a row that would not be accepted must become a DLQ reason instead.
  */
@@ -55,7 +56,27 @@ function offsetProblem(value: unknown): string | undefined {
 const nullable = (check: (v: unknown) => string | undefined) => (value: unknown) =>
   value === null ? undefined : check(value);
 
-const COLUMN_CHECKS: { [K in keyof CallEventRow]: (value: unknown) => string | undefined } = {
+type Check = (value: unknown) => string | undefined;
+
+const decimalProblem: Check = (v) =>
+  typeof v === 'string' && DECIMAL_38_15.test(v) ? undefined : 'not a Decimal(38, 15)';
+
+/** The check of each type a catalogue measure's raw column can have. */
+const MEASURE_TYPE_CHECKS: Record<RawMeasureType, Check> = {
+  UInt32: (v) => uintProblem(v, UINT32_MAX),
+  'Decimal(38, 15)': decimalProblem,
+};
+
+/** A catalogue measure's raw column is checked by its type. */
+const MEASURE_CHECKS = Object.fromEntries(
+  SUMMED_COLUMNS.flatMap((m) => {
+    const { raw } = measureRecord(m);
+    return raw ? [[m, MEASURE_TYPE_CHECKS[raw.type]]] : [];
+  }),
+) as Record<RawMeasureColumn, Check>;
+
+const COLUMN_CHECKS: { [K in keyof CallEventRow]: Check } = {
+  ...MEASURE_CHECKS,
   event_id: (v) => textProblem(v, 1, 64),
   occurred_at: dateTimeProblem,
   team_id: (v) => (typeof v === 'string' && PLAIN_UUID.test(v) ? undefined : 'not a UUID'),
@@ -65,11 +86,6 @@ const COLUMN_CHECKS: { [K in keyof CallEventRow]: (value: unknown) => string | u
   model: (v) => textProblem(v, 1, 128),
   model_type: (v) => textProblem(v, 1, 32),
   source: (v) => textProblem(v, 1, 32),
-  input_tokens: (v) => uintProblem(v, UINT32_MAX),
-  output_tokens: (v) => uintProblem(v, UINT32_MAX),
-  reasoning_tokens: (v) => uintProblem(v, UINT32_MAX),
-  cache_read_tokens: (v) => uintProblem(v, UINT32_MAX),
-  cache_write_tokens: (v) => uintProblem(v, UINT32_MAX),
   latency_ms: (v) => uintProblem(v, UINT32_MAX),
   ttft_ms: nullable((v) => uintProblem(v, UINT32_MAX)),
   status: (v) => textProblem(v, 1, 32),
@@ -85,8 +101,6 @@ const COLUMN_CHECKS: { [K in keyof CallEventRow]: (value: unknown) => string | u
     return undefined;
   },
   request_id: nullable((v) => textProblem(v, 0, 128)),
-  cost: (v) => (typeof v === 'string' && DECIMAL_38_15.test(v) ? undefined : 'not a Decimal(38, 15)'),
-  credits: (v) => (typeof v === 'string' && DECIMAL_38_15.test(v) ? undefined : 'not a Decimal(38, 15)'),
   price_id: (v) => textProblem(v, 0, 64),
   priced: (v) => (typeof v === 'boolean' ? undefined : 'not a boolean'),
   kafka_partition: (v) => uintProblem(v, UINT32_MAX),
@@ -95,7 +109,7 @@ const COLUMN_CHECKS: { [K in keyof CallEventRow]: (value: unknown) => string | u
 
 /** The first column of `row` ClickHouse would refuse, as `row.<column>: <why>`, or undefined. */
 export function clickHouseRowProblem(row: CallEventRow): string | undefined {
-  for (const column of Object.keys(COLUMN_CHECKS) as Array<keyof CallEventRow>) {
+  for (const column of CALL_EVENT_COLUMNS) {
     const problem = COLUMN_CHECKS[column](row[column]);
     if (problem) return `row.${column}: ${problem}`;
   }

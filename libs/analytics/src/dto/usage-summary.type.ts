@@ -1,19 +1,11 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { SummedMeasureFields } from './measure-fields';
 
+/** The totals of a range: every summed catalogue measure (SummedMeasureFields), and what is computed from them. */
 @ObjectType()
-export class UsageSummary {
-  @Field(() => Float) requests: number;
-  @Field(() => Float) successes: number;
-  @Field(() => Float) errors: number;
+export class UsageSummary extends SummedMeasureFields() {
   @Field(() => Float, { nullable: true }) successRate: number | null;
-  @Field(() => Float) inputTokens: number;
-  @Field(() => Float) outputTokens: number;
-  @Field(() => Float, { description: 'The part of outputTokens spent on reasoning' }) reasoningTokens: number;
-  @Field(() => Float) cacheReadTokens: number;
-  @Field(() => Float) cacheWriteTokens: number;
   @Field(() => Float) totalTokens: number;
-  @Field(() => String, { description: 'Decimal string, exact' }) cost: string;
-  @Field(() => String, { description: 'Decimal string, exact' }) credits: string;
   @Field(() => Int) activeUsers: number;
   @Field(() => Float, { nullable: true }) avgRequestsPerUser: number | null;
   @Field(() => Float, { nullable: true }) latencyP50: number | null;

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { UsageMetric } from './usage-enums';
+import { UsageMetric } from '@app/catalog';
+import { EventMeasureFields } from './measure-fields';
 
 @ObjectType()
 export class Point {
@@ -62,8 +63,9 @@ export class BreakdownConnection {
   @Field(() => Int) totalCount: number;
 }
 
+/** One raw event, with a field per count the event carries (EventMeasureFields). */
 @ObjectType()
-export class CallLog {
+export class CallLog extends EventMeasureFields() {
   @Field(() => ID) eventId: string;
   @Field(() => Date) occurredAt: Date;
   @Field(() => ID, { nullable: true }) teamId: string | null;
@@ -73,11 +75,6 @@ export class CallLog {
   @Field(() => String) model: string;
   @Field(() => String) modelType: string;
   @Field(() => String) source: string;
-  @Field(() => Int) inputTokens: number;
-  @Field(() => Int) outputTokens: number;
-  @Field(() => Int, { description: 'The part of outputTokens spent on reasoning' }) reasoningTokens: number;
-  @Field(() => Int) cacheReadTokens: number;
-  @Field(() => Int) cacheWriteTokens: number;
   @Field(() => Int) latencyMs: number;
   @Field(() => Int, { nullable: true }) ttftMs: number | null;
   @Field(() => String) status: string;

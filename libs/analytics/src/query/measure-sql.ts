@@ -1,12 +1,13 @@
 import {
+  isDecimal,
   LATENCY_QUANTILES,
   MEASURE_COLUMNS,
   Measure,
-  MeasureColumnName,
   READ_MEASURES,
   ReadTableName,
-} from '../catalog';
-import { rollupTable } from '../catalog';
+  rollupTable,
+  SummedColumn,
+} from '@app/catalog';
 
 type AdditiveMeasure = Exclude<Measure, 'latency' | 'activeUsers'>;
 
@@ -23,11 +24,16 @@ export interface AdditiveColumns {
   outputs: string[];
 }
 
+/** The name a read gives a summed measure's total: exact decimals (totalled as text) get `_total`. */
+export function summedOutput(name: SummedColumn): string {
+  return isDecimal(name) ? `${name}_total` : name;
+}
+
 /** A catalogue column summed: events by its raw aggregate, rollups by summing; exact decimals total as text. */
-function columnSum(name: MeasureColumnName): AdditiveColumns {
+function columnSum(name: SummedColumn): AdditiveColumns {
   const { column, fromRaw } = MEASURE_COLUMNS[name];
-  const decimal = 'decimal' in MEASURE_COLUMNS[name];
-  const output = decimal ? `${column}_total` : column;
+  const decimal = isDecimal(name);
+  const output = summedOutput(name);
   return {
     raw: `${fromRaw} AS s_${column}`,
     rollup: () => `sum(${column}) AS s_${column}`,

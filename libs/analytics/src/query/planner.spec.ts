@@ -1,4 +1,4 @@
-import { Granularity, UsageDimension } from '../dto/usage-enums';
+import { Granularity, UsageDimension } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { planUsage, PlanRequest, UsagePlan } from './planner';
 

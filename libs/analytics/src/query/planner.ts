@@ -1,7 +1,17 @@
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
-import { ALL_MEASURES, DIMENSIONS, GRAIN_MS, Measure, RAW_TABLE, ReadTableName } from '../catalog';
-import { rollupHolds, rollupTable, RollupTableName } from '../catalog';
-import { Granularity, UsageDimension } from '../dto/usage-enums';
+import {
+  ALL_MEASURES,
+  DIMENSIONS,
+  GRAIN_MS,
+  Granularity,
+  Measure,
+  RAW_TABLE,
+  ReadTableName,
+  rollupHolds,
+  rollupTable,
+  RollupTableName,
+  UsageDimension,
+} from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { bucketStarts } from './time-buckets';
 

@@ -1,4 +1,4 @@
-import { Granularity } from '../dto/usage-enums';
+import { Granularity } from '@app/catalog';
 import { zoneOffsetMs } from '../time-range';
 
 const MINUTE = 60_000;

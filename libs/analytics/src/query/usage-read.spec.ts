@@ -1,4 +1,4 @@
-import { Granularity, UsageDimension, UsageMetric } from '../dto/usage-enums';
+import { Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { GroupedUsageRead, RankedUsageRead } from './usage-read';
 import { buildWhere } from './where-clause';

@@ -1,5 +1,12 @@
-import { ALL_MEASURES, dimensionColumn, Measure, ReadTableName } from '../catalog';
-import { Granularity, UsageDimension, UsageMetric } from '../dto/usage-enums';
+import {
+  ALL_MEASURES,
+  dimensionColumn,
+  Granularity,
+  Measure,
+  ReadTableName,
+  UsageDimension,
+  UsageMetric,
+} from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { metricExpression } from '../usage-metrics';
 import { additive, additiveColumns, finals, mergedStates, passedFinals, states } from './measure-sql';

@@ -1,4 +1,4 @@
-import { DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '../catalog';
+import { DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 
 /**

@@ -1,7 +1,7 @@
 /* Generated from schemas/events by scripts/generate-event-types.ts. Do not edit. */
 
 /**
- * One model call, as produced to Kafka topic calls.v1 (key: team_id, or user_id for the personal space).
+ * One model call, as produced to Kafka topic calls.v1 (key: team_id, or user_id for the personal space). A count with x-part-of is a part of the count it names: the parts of one count add up to at most that count.
  */
 export interface CallEventV1 {
   /**
@@ -31,7 +31,13 @@ export interface CallEventV1 {
    * The part of output_tokens spent on reasoning (priced as output); at most output_tokens. Absent: 0.
    */
   reasoning_tokens?: number;
+  /**
+   * The part of input_tokens read from the cache.
+   */
   cache_read_tokens: number;
+  /**
+   * The part of input_tokens written to the cache.
+   */
   cache_write_tokens: number;
   latency_ms: number;
   ttft_ms?: number | null;

@@ -1,7 +1,8 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { UsageDimension } from './usage-enums';
 import { renderMeasureAddition, renderSchema, rollupViewSelect } from './ddl';
 import { DIMENSIONS } from './dimensions';
 import { ALL_MEASURES, rollupHolds } from './read-measures';
+import { sqlRelationViews } from './sql-relations';
 import { rawColumns, rollupTable, ROLLUP_TABLES } from './tables';
 
 describe('catalogue', () => {
@@ -47,7 +48,7 @@ describe('catalogue', () => {
     expect(rollupViewSelect(rollupTable('usage_team_1m'))).toContain("countIf(status = 'success') AS successes");
   });
 
-  it('adds a measure where the catalogue keeps it, views dropped and created again', () => {
+  it('adds a measure where the catalogue keeps it, views and SQL relations dropped and created again', () => {
     const sql = renderMeasureAddition('credits').map((s) => s.sql);
     expect(sql[0]).toBe('ALTER TABLE call_events\n    ADD COLUMN IF NOT EXISTS credits Decimal(38, 15) AFTER cost');
     expect(sql).toContain(
@@ -56,6 +57,10 @@ describe('catalogue', () => {
     );
     expect(sql).toContain('DROP VIEW IF EXISTS usage_team_1m_mv');
     expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(12);
-    expect(renderSchema().length).toBe(5 + 2 * ROLLUP_TABLES.length);
+    // the SQL relations that show it are created again; a measure they leave out touches none
+    expect(sql.filter((s) => s.startsWith('DROP VIEW IF EXISTS calls'))).toHaveLength(1);
+    expect(sql.filter((s) => /^CREATE VIEW IF NOT EXISTS usage_\w+ AS/.test(s))).toHaveLength(3);
+    expect(renderMeasureAddition('reasoning_tokens').some((s) => s.sql.includes('CREATE VIEW '))).toBe(false);
+    expect(renderSchema().length).toBe(5 + 2 * ROLLUP_TABLES.length + sqlRelationViews().length);
   });
 });

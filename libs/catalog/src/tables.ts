@@ -1,4 +1,5 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { placedInOrder } from './placement';
+import { UsageDimension } from './usage-enums';
 import { DIMENSIONS } from './dimensions';
 import { EVERY_SUM, MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumn, MeasureColumnName } from './measures';
 
@@ -21,6 +22,8 @@ export interface Column {
   readonly name: string;
   readonly type: string;
   readonly default?: string;
+  /** a raw column the SQL relations leave out (internal, or a measure left out of them) */
+  readonly hiddenFromSql?: boolean;
 }
 
 export interface SkipIndex {
@@ -327,7 +330,10 @@ export const RAW_TABLE = {
   ],
 } as const satisfies TableLayout & { name: 'call_events'; skipIndexes: readonly SkipIndex[] };
 
-/** Raw columns that are neither a dimension nor a measure's own column, each placed after another one. */
+/**
+ * Raw columns that are neither a dimension nor a measure's own column, each placed after another one;
+ * the ingest path's own (price id, Kafka position, ingest time) are left out of the SQL relations.
+ */
 const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
   { name: 'occurred_at', type: "DateTime64(3, 'UTC')", after: 'event_id' },
   { name: 'latency_ms', type: 'UInt32', after: 'cache_write_tokens' },
@@ -337,11 +343,17 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
   { name: 'error_code', type: 'Nullable(String)', after: 'http_status' },
   { name: 'tags', type: 'Array(String)', after: 'error_code' },
   { name: 'request_id', type: 'Nullable(String)', after: 'tags' },
-  { name: 'price_id', type: 'String', after: 'credits' },
+  { name: 'price_id', type: 'String', after: 'credits', hiddenFromSql: true },
   { name: 'priced', type: 'Bool', after: 'price_id' },
-  { name: 'kafka_partition', type: 'UInt32', after: 'priced' },
-  { name: 'kafka_offset', type: 'UInt64', after: 'kafka_partition' },
-  { name: 'ingested_at', type: "DateTime64(3, 'UTC')", default: 'now64(3)', after: 'kafka_offset' },
+  { name: 'kafka_partition', type: 'UInt32', after: 'priced', hiddenFromSql: true },
+  { name: 'kafka_offset', type: 'UInt64', after: 'kafka_partition', hiddenFromSql: true },
+  {
+    name: 'ingested_at',
+    type: "DateTime64(3, 'UTC')",
+    default: 'now64(3)',
+    after: 'kafka_offset',
+    hiddenFromSql: true,
+  },
 ];
 
 interface PlacedColumn extends Column {
@@ -360,19 +372,19 @@ export function rawColumns(): Column[] {
   }));
   const measures = MEASURE_ORDER.flatMap((m): PlacedColumn[] => {
     const record: MeasureColumn = MEASURE_COLUMNS[m];
-    return record.raw ? [{ name: record.column, ...record.raw }] : [];
+    return record.raw
+      ? [
+          {
+            name: record.column,
+            type: record.raw.type,
+            after: record.raw.after,
+            ...(record.hiddenFromSql ? { hiddenFromSql: true } : {}),
+          },
+        ]
+      : [];
   });
-  const columns: Column[] = [{ name: 'event_id', type: 'String' }];
-  const pending = [...RAW_OTHER_COLUMNS, ...dimensions, ...measures];
-  // two columns after one would land in the order they are found, not as written
-  const anchors = pending.map((c) => c.after);
-  const shared = anchors.find((a, i) => anchors.indexOf(a) !== i);
-  if (shared) throw new Error(`two raw columns follow ${shared}: give each its own predecessor`);
-  while (pending.length) {
-    const next = pending.findIndex((c) => columns.some((k) => k.name === c.after));
-    if (next === -1) throw new Error(`raw columns ${pending.map((c) => c.name).join(', ')} follow no raw column`);
-    const [{ after, ...column }] = pending.splice(next, 1);
-    columns.splice(columns.findIndex((k) => k.name === after) + 1, 0, column);
-  }
-  return columns;
+  const first = { name: 'event_id', type: 'String', after: null };
+  return placedInOrder([first, ...RAW_OTHER_COLUMNS, ...dimensions, ...measures]).map(
+    ({ after: _, ...column }) => column,
+  );
 }

@@ -1,4 +1,4 @@
-import { UsageDimension } from '../dto/usage-enums';
+import { UsageDimension } from './usage-enums';
 
 /**
  * The one registry of dimensions: the column that holds one (in raw events and in every rollup

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { SUMMED_COLUMNS, SummedColumn } from './measures';
 
 export enum Granularity {
   MINUTE = 'MINUTE',
@@ -19,16 +20,9 @@ export enum UsageDimension {
 }
 registerEnumType(UsageDimension, { name: 'UsageDimension' });
 
-export enum UsageMetric {
-  REQUESTS = 'REQUESTS',
-  SUCCESSES = 'SUCCESSES',
-  ERRORS = 'ERRORS',
+/** The metrics computed from several measures, or other than as a measure's sum. */
+export enum ComputedUsageMetric {
   SUCCESS_RATE = 'SUCCESS_RATE',
-  INPUT_TOKENS = 'INPUT_TOKENS',
-  OUTPUT_TOKENS = 'OUTPUT_TOKENS',
-  REASONING_TOKENS = 'REASONING_TOKENS',
-  CACHE_READ_TOKENS = 'CACHE_READ_TOKENS',
-  CACHE_WRITE_TOKENS = 'CACHE_WRITE_TOKENS',
   TOTAL_TOKENS = 'TOTAL_TOKENS',
   TOKENS_PER_MINUTE = 'TOKENS_PER_MINUTE',
   INPUT_TOKENS_PER_MINUTE = 'INPUT_TOKENS_PER_MINUTE',
@@ -36,11 +30,19 @@ export enum UsageMetric {
   LATENCY_P50 = 'LATENCY_P50',
   LATENCY_P95 = 'LATENCY_P95',
   LATENCY_P99 = 'LATENCY_P99',
-  COST = 'COST',
-  CREDITS = 'CREDITS',
   ACTIVE_USERS = 'ACTIVE_USERS',
   ERROR_RATE = 'ERROR_RATE',
   /** named by anomalies; usage reads answer it once the rollups keep TTFT (see usage-metrics.ts) */
   TTFT_P95 = 'TTFT_P95',
 }
+
+/** The metric of each summed measure is its sum, named by its upper-case column (REASONING_TOKENS). */
+export type SummedMetric = Uppercase<SummedColumn>;
+
+const SUMMED_METRICS = Object.fromEntries(SUMMED_COLUMNS.map((m) => [m.toUpperCase(), m.toUpperCase()])) as {
+  [K in SummedMetric]: K;
+};
+
+export const UsageMetric = { ...SUMMED_METRICS, ...ComputedUsageMetric };
+export type UsageMetric = (typeof UsageMetric)[keyof typeof UsageMetric];
 registerEnumType(UsageMetric, { name: 'UsageMetric' });

@@ -1,5 +1,5 @@
-import { UsageDimension } from '../dto/usage-enums';
-import { MeasureColumnName } from './measures';
+import { UsageDimension } from './usage-enums';
+import { camelName, CamelName, MeasureColumnName, SUMMED_COLUMNS, SummedColumn } from './measures';
 import type { RollupTable } from './tables';
 
 /**
@@ -16,22 +16,24 @@ interface ReadMeasureRecord {
   readonly keyedBy?: UsageDimension;
 }
 
+/** Every summed measure but the request count (which every read returns) is read under its camelCase name. */
+type SummedRead = Exclude<SummedColumn, 'requests'>;
+
+const SUMMED_READS = Object.fromEntries(
+  SUMMED_COLUMNS.filter((m): m is SummedRead => m !== 'requests').map((m) => [camelName(m), { column: m }]),
+) as { [K in SummedRead as CamelName<K>]: { column: K } };
+
 export const READ_MEASURES = {
-  successes: { column: 'successes' },
-  errors: { column: 'errors' },
-  inputTokens: { column: 'input_tokens' },
-  outputTokens: { column: 'output_tokens' },
-  reasoningTokens: { column: 'reasoning_tokens' },
-  cacheReadTokens: { column: 'cache_read_tokens' },
-  cacheWriteTokens: { column: 'cache_write_tokens' },
-  cost: { column: 'cost' },
-  credits: { column: 'credits' },
+  ...SUMMED_READS,
   callsBySource: { column: 'requests', keyedBy: UsageDimension.SOURCE },
   latency: { column: 'latency' },
   activeUsers: { column: 'users', orKeyedBy: UsageDimension.USER },
 } as const satisfies Record<string, ReadMeasureRecord>;
 
 export type Measure = keyof typeof READ_MEASURES;
+
+/** The read measures that are a summed catalogue column, read under its camelCase name. */
+export type SummedMeasure = CamelName<SummedRead>;
 
 export const ALL_MEASURES: ReadonlySet<Measure> = new Set(Object.keys(READ_MEASURES) as Measure[]);
 

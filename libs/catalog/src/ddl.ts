@@ -1,5 +1,6 @@
 import { DIMENSIONS } from './dimensions';
-import { MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumnName } from './measures';
+import { MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumnName, SUMMED_COLUMNS, SummedColumn } from './measures';
+import { SqlRelationView, sqlRelationViews, sqlRelationsShowing } from './sql-relations';
 import { EVENT_IDS, EVENT_IDS_VIEW, INGEST_CHUNKS, MEMBERSHIP_EVENTS, SupportTable } from './support-tables';
 import {
   Column,
@@ -45,7 +46,10 @@ interface TableSpec {
   shardingKey?: string;
 }
 
-/** The whole schema: raw events, the ingest and team tables, each rollup with its view after what feeds it. */
+/**
+ * The whole schema: raw events, the ingest and team tables, each rollup with its view after what
+ * feeds it, and the SQL relations over them.
+ */
 export function renderSchema(target: DdlTarget = {}): DdlStatement[] {
   const statements: DdlStatement[] = [];
   statements.push(...renderTable(rawSpec(), target, rawWhy()));
@@ -65,14 +69,16 @@ export function renderSchema(target: DdlTarget = {}): DdlStatement[] {
     statements.push(renderRollupView(table, target));
     created.add(table.name);
   }
+  statements.push(...sqlRelationViews().map((view) => renderSqlRelation(view, target)));
   return statements;
 }
 
 /**
  * The statements that add one measure to a schema that lacks it: its raw column (if it has
  * one), its column in every rollup that keeps it (after the column before it in the catalogue,
- * so the result equals a fresh rendering), and each affected view dropped and created again
- * (views cannot change their query in place; migrations run with ingest stopped).
+ * so the result equals a fresh rendering), and each affected view (rollup views, the SQL
+ * relations that show it) dropped and created again (views cannot change their query in place;
+ * migrations run with ingest stopped).
  */
 export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTarget = {}): DdlStatement[] {
   const record = MEASURE_COLUMNS[measure];
@@ -102,6 +108,12 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
   for (const table of keeping) {
     statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_mv${onCluster}` });
     statements.push(renderRollupView(table, target));
+  }
+  if ((SUMMED_COLUMNS as readonly string[]).includes(measure)) {
+    for (const view of sqlRelationsShowing(measure as SummedColumn)) {
+      statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
+      statements.push(renderSqlRelation(view, target));
+    }
   }
   return statements;
 }
@@ -258,6 +270,18 @@ function timeExpression(grain: RollupTable['grain'], feedTime: string, fromRaw: 
   if (!fromRaw && feedTime === column) return column;
   if (grain === 'day') return `toDate(${feedTime}, 'UTC') AS day`;
   return `${grain === 'hour' ? 'toStartOfHour' : 'toStartOfMinute'}(${feedTime}) AS ${column}`;
+}
+
+/**
+ * A SQL relation: a plain view, computed at read time over the Distributed tables in a cluster
+ * (every shard's rows, as the service's own reads).
+ */
+function renderSqlRelation(view: SqlRelationView, target: DdlTarget): DdlStatement {
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
+  return {
+    sql: `CREATE VIEW IF NOT EXISTS ${view.name}${onCluster} AS\n${selectSql(view.columns, view.from, view.groupBy)}`,
+    why: view.why,
+  };
 }
 
 function renderRollupView(table: RollupTable, target: DdlTarget): DdlStatement {
