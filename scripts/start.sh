@@ -37,5 +37,8 @@ if [ -z "${SERVICE_TOKEN:-}" ] && [ -z "${SERVICE_TOKENS:-}" ]; then
   echo "service token: in .data/service-token (Authorization: Bearer \$(cat .data/service-token))"
 fi
 
+# the dashboard at / (apps/web), rebuilt when its sources are newer than the bundle
+node apps/web/build.mjs --if-stale
+
 export NODE_ENV="${NODE_ENV:-production}"
 exec bash scripts/run-compiled.sh standalone
