@@ -206,7 +206,7 @@ export const overviewPage: Page = (ctx, root) => {
                 'button',
                 {
                   type: 'button',
-                  'aria-label': `Transfer ownership to ${m.user.username}`,
+                  'aria-label': `Make owner ${m.user.username}`,
                   onclick: () =>
                     void act(`${m.user.username} owns the team now.`, TRANSFER, { teamId, toUserId: m.user.id }),
                 },
