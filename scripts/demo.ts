@@ -15,8 +15,9 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const URL_BASE = process.env.DEMO_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const STATE_FILE = path.join(ROOT, '.data/demo.json');
-const BACKFILL_DAYS = Number(process.env.DEMO_BACKFILL_DAYS ?? 7);
-const EVENTS_PER_SECOND = Number(process.env.DEMO_RATE ?? 4);
+const BACKFILL_DAYS = Number(process.env.DEMO_BACKFILL_DAYS ?? 3);
+/** calls a second at the daily peak, in the history and the stream alike */
+const PEAK_RATE = Number(process.env.DEMO_RATE ?? 1);
 
 const MODELS = [
   { model: 'deepseek-r1-distill-llama-70b', type: 'text', price: ['0.60', '2.40'] },
@@ -156,6 +157,11 @@ function dailyCycle(at: Date): number {
   return 0.15 + 0.85 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI)) ** 1.5;
 }
 
+/** How many calls to send for one second at this moment: the daily cycle, with a random remainder. */
+function callsAt(at: Date): number {
+  return Math.floor(PEAK_RATE * dailyCycle(at) + Math.random());
+}
+
 function event(key: DemoKey, at: Date) {
   const m = MODELS[randomInt(0, key.spikes ? 2 : MODELS.length)];
   // the spiking key sends ten times longer prompts and answers in minutes 0-4 of every quarter hour
@@ -200,14 +206,14 @@ async function send(token: string, events: unknown[]): Promise<void> {
   if (body.rejected.length) console.error('rejected:', JSON.stringify(body.rejected.slice(0, 3)));
 }
 
-/** The past days, so every page has a history at once (about 300 calls an hour at the peak). */
+/** The past days at the stream's own rate, so every page has a history at once. */
 async function backfill(service: string, keys: DemoKey[]): Promise<void> {
   const now = Date.now();
   let batch: unknown[] = [];
-  for (let t = now - BACKFILL_DAYS * 86_400_000; t < now; t += 12_000) {
+  for (let t = now - BACKFILL_DAYS * 86_400_000; t < now; t += 1000) {
     const at = new Date(t);
-    if (Math.random() < dailyCycle(at)) batch.push(event(keys[randomInt(0, keys.length)], at));
-    if (batch.length === 2000) {
+    for (let n = callsAt(at); n > 0; n--) batch.push(event(keys[randomInt(0, keys.length)], at));
+    if (batch.length >= 2000) {
       await send(service, batch);
       batch = [];
     }
@@ -233,12 +239,11 @@ async function main(): Promise<void> {
   }
   console.log(`\nDashboard: ${URL_BASE}/`);
   console.log(`Sign in with this personal access token (the Research team's OWNER):\n  ${state.ownerToken}\n`);
-  console.log(`Streaming about ${EVENTS_PER_SECOND} calls a second at the daily peak; Ctrl-C stops.`);
+  console.log(`Streaming about ${PEAK_RATE} call(s) a second at the daily peak; Ctrl-C stops.`);
   let sent = 0;
   for (;;) {
     const now = new Date();
-    const count = Math.round(EVENTS_PER_SECOND * dailyCycle(now) + Math.random());
-    const events = Array.from({ length: count }, () => event(state.keys[randomInt(0, state.keys.length)], now));
+    const events = Array.from({ length: callsAt(now) }, () => event(state.keys[randomInt(0, state.keys.length)], now));
     if (events.length) await send(service, events);
     sent += events.length;
     if (sent && sent % 100 < events.length) console.log(`${now.toISOString()} ${sent} calls sent`);

@@ -37,6 +37,7 @@ export interface ChartOptions {
   /** bars stacked: each series drawn on top of the ones before it */
   stacked?: boolean;
   height?: number;
+  width?: number;
 }
 
 /**
@@ -59,7 +60,7 @@ export function chart(data: ChartData, options: ChartOptions): HTMLElement {
   const bars = options.bars ? uPlot.paths.bars!({ size: [0.7, 48] }) : undefined;
   const plot = new uPlot(
     {
-      width: 760,
+      width: options.width ?? 760,
       height: options.height ?? 260,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), options.timeZone),
       series: [

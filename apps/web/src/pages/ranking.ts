@@ -132,6 +132,7 @@ export const rankingPage: Page = (ctx, root) => {
               timeZone: ctx.timeZone,
               bars: true,
               stacked: true,
+              width: 560,
             }),
           ),
         ),
