@@ -326,4 +326,26 @@ describe('web dashboard in a real browser', () => {
     await page.waitForSelector('#seats-plans button:has-text("Reclaim")');
     await checkAccessibility('004-seats-and-credits');
   });
+
+  it('GraphiQL at GET /graphql for browsers: bundled, schema from the contract, queries with the token', async () => {
+    const html = await request(app.getHttpServer()).get('/graphql').set('Accept', 'text/html').expect(200);
+    expect(html.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(html.text).toContain('/assets/graphiql-');
+    expect(html.text).not.toMatch(/https?:\/\//);
+    // introspection stays off outside development: GraphiQL's docs come from the bundled schema
+    const intro = await graphql(app, '{ __schema { types { name } } }', {}, owner.token);
+    expect(intro.data).toBeUndefined();
+    const me = (await ok('{ me { username } }')).me.username as string;
+    await page.goto(`${base}/graphql`);
+    await page.waitForSelector('.graphiql-container');
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(
+      (name) => (globalThis as any).document.querySelector('.graphiql-response')?.textContent?.includes(name),
+      me,
+      { timeout: 10_000 },
+    );
+    await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
+    await page.waitForSelector('.graphiql-doc-explorer >> text=Query');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png') });
+  });
 });

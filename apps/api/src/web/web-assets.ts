@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '@app/config';
 
-/** Where `npm run build:web` writes the dashboard (index.html and content-hashed assets). */
+/** Where `npm run build:web` writes the dashboard and GraphiQL (two pages, content-hashed assets). */
 export const WEB_DIST_DIR = path.join(packageRoot(), 'apps/web/dist');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -27,8 +27,9 @@ export interface WebAsset {
 export class WebAssets {
   constructor(private readonly dir = WEB_DIST_DIR) {}
 
-  index(): Buffer | undefined {
-    const file = path.join(this.dir, 'index.html');
+  /** The dashboard (index.html) or GraphiQL (graphiql.html). */
+  page(name: 'index.html' | 'graphiql.html'): Buffer | undefined {
+    const file = path.join(this.dir, name);
     return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Public } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import { WebAssets } from './web-assets';
@@ -13,20 +13,44 @@ export const WEB_CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "font-src 'self'",
+  // GraphiQL's stylesheet carries its fonts inline
+  "font-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
-function strictHeaders(res: Response): void {
+export function strictHeaders(res: Response): void {
   res.setHeader('Content-Security-Policy', WEB_CONTENT_SECURITY_POLICY);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendPage(res: Response, page: Buffer | undefined): void {
+  strictHeaders(res);
+  if (!page) {
+    res.status(503).type('text/plain').send('The web pages are not built: run `npm run build:web`.\n');
+    return;
+  }
+  // the pages name content-hashed assets: always revalidated, so a rebuild is seen at once
+  res.setHeader('Cache-Control', 'no-cache');
+  res.status(200).type('text/html; charset=utf-8').send(page);
+}
+
+/**
+ * GraphiQL for a browser's GET /graphql (one that prefers HTML and sends no query); GraphQL
+ * requests, GET or POST, go on to Apollo unchanged. The page is public like `/`: it asks for
+ * a token and sends it in a header.
+ */
+export function graphiqlMiddleware(assets = new WebAssets()) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.query.query !== undefined || req.accepts(['application/json', 'text/html']) !== 'text/html') return next();
+    sendPage(res, assets.page('graphiql.html'));
+  };
 }
 
 /**
@@ -40,15 +64,7 @@ export class WebController {
   @Public()
   @Get()
   index(@Res() res: Response): void {
-    strictHeaders(res);
-    const page = this.assets.index();
-    if (!page) {
-      res.status(503).type('text/plain').send('The web dashboard is not built: run `npm run build:web`.\n');
-      return;
-    }
-    // the page names content-hashed assets: always revalidated, so a rebuild is seen at once
-    res.setHeader('Cache-Control', 'no-cache');
-    res.status(200).type('text/html; charset=utf-8').send(page);
+    sendPage(res, this.assets.page('index.html'));
   }
 
   @Public()
