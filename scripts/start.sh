@@ -47,5 +47,8 @@ if [ -z "${WEBHOOK_SECRET_KEY:-}" ]; then
   export WEBHOOK_SECRET_KEY
 fi
 
+# the dashboard at / (apps/web), rebuilt when its sources are newer than the bundle
+node apps/web/build.mjs --if-stale
+
 export NODE_ENV="${NODE_ENV:-production}"
 exec bash scripts/run-compiled.sh standalone

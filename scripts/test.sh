@@ -7,18 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v kcat >/dev/null 2>&1; then
+# kcat: an independent Kafka client the e2e tests use; chromium: the browser the dashboard tests drive
+for tool in kcat chromium; do
+  command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing kcat (an independent Kafka client the e2e tests use)…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null
+    echo "installing $tool…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
   else
-    echo "kcat is missing: install it (Debian: apt-get install kcat)" >&2
+    echo "$tool is missing: install it (Debian: apt-get install $tool)" >&2
     exit 1
   fi
-fi
+done
 
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p apps/web/tsconfig.json
 echo "== generated event types are current"
 npx ts-node scripts/generate-event-types.ts --check
 echo "== lint (ESLint, type-checked rules) and format (Prettier)"

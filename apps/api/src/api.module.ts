@@ -12,10 +12,14 @@ import { GraphQLApiModule } from './graphql/graphql.options';
 import { HealthController } from './health.controller';
 import { SqlModule } from './sql/sql.module';
 import { PlatformModule } from '@app/platform';
+import { WebModule } from './web/web.module';
 
 export { GRAPHQL_PATH } from './graphql/graphql.options';
 
-/** GraphQL (code first) and the REST endpoints: /v1/events, /v1/keys/verify, /v1/exports/usage.csv and calls.csv, /health. */
+/**
+ * GraphQL (code first), the REST endpoints (/v1/events, /v1/keys/verify, /v1/exports/usage.csv and
+ * calls.csv, /health) and the web dashboard at /.
+ */
 export const API_FEATURE_MODULES = [
   RateLimitModule,
   AuthModule,
@@ -27,6 +31,7 @@ export const API_FEATURE_MODULES = [
   SqlModule,
   AlertsModule,
   AnomaliesModule,
+  WebModule,
 ];
 
 @Module({})

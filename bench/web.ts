@@ -1,0 +1,67 @@
+/**
+ * First render of each dashboard page (not a test):
+ *   npm run bench:web -- --url http://127.0.0.1:3000 --token uat_… [--runs 5]
+ *
+ * Against a running service (`npm start`, data from `npm run demo` or a loaded bench database),
+ * Debian's Chromium opens each page fresh (a new tab, the token already in sessionStorage, the
+ * bundle cached as a returning visitor has it) and times from navigation to the moment the
+ * page's figures and charts are in the DOM. Prints the median and the worst per page.
+ */
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback?: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const url = option('url', 'http://127.0.0.1:3000')!;
+const token = option('token', process.env.BENCH_TOKEN);
+const runs = Number(option('runs', '5'));
+
+/** What each page shows once its data is in: the selectors the browser tests wait for too. */
+const PAGES: Array<[string, string[]]> = [
+  [
+    'overview',
+    ['#overview-usage .chart', '[data-table="member-ranking"]', '#overview-logs table', '[data-table="members"]'],
+  ],
+  ['statistics', ['#statistics-results .kpis', '#statistics-results .chart']],
+  ['ranking', ['#ranking-results [data-list="ranking"]', '#ranking-results [data-table="Cache"]']],
+  ['users', ['#users-kpis [data-kpi]', '#users-activity .chart', '#users-breakdown table']],
+  ['seats', ['#seats-plans h3, #seats-plans p', '#seats-credits [data-table="credits-member"]']],
+];
+
+async function main(): Promise<void> {
+  if (!token) throw new Error('--token (or BENCH_TOKEN): a personal access token to sign in with');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript((t) => (globalThis as any).sessionStorage.setItem('usage-analytics.token', t), token);
+  const warm = await context.newPage();
+  await warm.goto(url);
+  await warm.waitForSelector('header nav');
+  await warm.close();
+  process.stdout.write(`first render, ${runs} runs per page, ${url}\n`);
+  for (const [route, ready] of PAGES) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const page = await context.newPage();
+      const started = Date.now();
+      await page.goto(`${url}/#/${route}`);
+      await Promise.all(ready.map((s) => page.waitForSelector(s, { timeout: 30_000 })));
+      times.push(Date.now() - started);
+      await page.close();
+    }
+    times.sort((a, b) => a - b);
+    process.stdout.write(
+      `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms\n`,
+    );
+  }
+  await browser.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
