@@ -1,31 +1,15 @@
-import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { logger } from '@app/observability/logger';
-import { BatchOwnership, commitThrough, RETRY_MAX_MS, retryWhileOwned } from './batch-steps';
+import { BatchOwnership, BatchSteps, Chunk, commitThrough, RETRY_MAX_MS, retryWhileOwned } from './batch-steps';
 import { DeadLetterPolicy, RejectedMessage } from './dead-letters';
 
 const HEARTBEAT_MS = 1_000;
-
-/** A run of a fetched batch's messages, handled and then committed as one. */
-export interface Chunk {
-  topic: string;
-  partition: number;
-  highWatermark: string;
-  messages: KafkaMessage[];
-  /** the chunk repeats one an earlier owner recorded, cut the same way */
-  retry: boolean;
-}
 
 /** Where a chunk starts and ends in its batch's messages (end exclusive). */
 export interface ChunkBounds {
   start: number;
   end: number;
   retry: boolean;
-}
-
-/** What a handler's steps get from the loop. */
-export interface BatchSteps {
-  /** Runs `step` until it succeeds, for as long as this consumer owns the partition. */
-  retry<T>(stage: string, step: () => Promise<T>): Promise<T>;
 }
 
 export interface Decoded<R> {

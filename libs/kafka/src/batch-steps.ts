@@ -1,4 +1,4 @@
-import type { EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 
 export const RETRY_BASE_MS = 200;
 export const RETRY_MAX_MS = 5_000;
@@ -8,6 +8,22 @@ export interface BatchOwnership {
   isRunning: () => boolean;
   isStale: () => boolean;
   heartbeat: () => Promise<void>;
+}
+
+/** A run of a fetched batch's messages, handled and then committed as one. */
+export interface Chunk {
+  topic: string;
+  partition: number;
+  highWatermark: string;
+  messages: KafkaMessage[];
+  /** the chunk repeats one an earlier owner recorded, cut the same way */
+  retry: boolean;
+}
+
+/** What a handler's steps get from the loop. */
+export interface BatchSteps {
+  /** Runs `step` until it succeeds, for as long as this consumer owns the partition. */
+  retry<T>(stage: string, step: () => Promise<T>): Promise<T>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

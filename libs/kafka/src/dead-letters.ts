@@ -1,6 +1,6 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 import { logger } from '@app/observability/logger';
-import type { BatchSteps, Chunk } from './batch-consumer';
+import type { BatchSteps, Chunk } from './batch-steps';
 import { MAX_REQUEST_BYTES } from './idempotent-producer';
 
 /** Room left in a request for the key, the headers and the record overhead. */
