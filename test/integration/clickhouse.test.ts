@@ -174,6 +174,7 @@ describe('ClickHouse gateway on the real engine', () => {
         expect(blooms.map((b) => [b.name, b.expr])).toEqual([
           ['api_key_bloom', 'api_key_id'],
           ['idx_event_id', 'event_id'],
+          ['idx_request_id', 'request_id'],
           ['idx_tags', 'tags'],
           ['user_bloom', 'user_id'],
         ]);
