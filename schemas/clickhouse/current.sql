@@ -246,7 +246,8 @@ CREATE TABLE usage_detail_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -273,7 +274,8 @@ CREATE MATERIALIZED VIEW usage_detail_1d_mv TO usage_detail_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(occurred_at, 'UTC') AS day,
@@ -294,7 +296,8 @@ AS SELECT
     sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
 GROUP BY
     day,
@@ -305,6 +308,171 @@ GROUP BY
     model,
     model_type,
     source;
+
+CREATE TABLE usage_errors_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `model` LowCardinality(String) CODEC(NONE),
+    `model_type` LowCardinality(String) CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `http_status` UInt16 CODEC(NONE),
+    `error_code` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, http_status, error_code, model, model_type, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_errors_1d_mv TO usage_errors_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(reasoning_tokens) AS reasoning_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
+    uniqMergeState(users) AS users
+FROM usage_errors_1h
+GROUP BY
+    day,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code;
+
+CREATE TABLE usage_errors_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, http_status, error_code, model, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_errors_1h_mv TO usage_errors_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    coalesce(http_status, 0) AS http_status,
+    toLowCardinality(coalesce(error_code, '')) AS error_code,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
+    uniqState(user_id) AS users
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code;
 
 CREATE VIEW usage_hourly
 (
@@ -377,7 +545,8 @@ CREATE TABLE usage_key_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -402,7 +571,8 @@ CREATE MATERIALIZED VIEW usage_key_1d_mv TO usage_key_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(hour, 'UTC') AS day,
@@ -421,7 +591,8 @@ AS SELECT
     sum(cache_write_tokens) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft
 FROM usage_key_1h
 GROUP BY
     day,
@@ -449,7 +620,8 @@ CREATE TABLE usage_key_1h
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
@@ -475,7 +647,8 @@ CREATE MATERIALIZED VIEW usage_key_1h_mv TO usage_key_1h
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toStartOfHour(occurred_at) AS hour,
@@ -494,7 +667,8 @@ AS SELECT
     sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
 GROUP BY
     hour,
@@ -575,6 +749,7 @@ CREATE TABLE usage_platform_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -601,6 +776,7 @@ CREATE MATERIALIZED VIEW usage_platform_1h_mv TO usage_platform_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -620,6 +796,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_1h
 GROUP BY
@@ -644,6 +821,7 @@ CREATE TABLE usage_platform_totals_1d
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -666,6 +844,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1d_mv TO usage_platform_totals_1d
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -682,6 +861,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_platform_totals_1h
 GROUP BY
@@ -703,6 +883,7 @@ CREATE TABLE usage_platform_totals_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -726,6 +907,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1h_mv TO usage_platform_totals_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -742,6 +924,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_totals_1h
 GROUP BY
@@ -763,6 +946,7 @@ CREATE TABLE usage_platform_totals_1m
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -786,6 +970,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1m_mv TO usage_platform_totals_1m
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -802,11 +987,184 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_1m
 GROUP BY
     minute,
     source;
+
+CREATE TABLE usage_tags_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, tags, user_id, api_key_id, model, service, model_type, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_tags_1d_mv TO usage_tags_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(occurred_at, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
+FROM call_events
+WHERE notEmpty(tags)
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
+
+CREATE TABLE usage_tags_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, tags, model, service, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_tags_1h_mv TO usage_tags_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
+    uniqState(user_id) AS users
+FROM call_events
+WHERE notEmpty(tags)
+GROUP BY
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
 
 CREATE TABLE usage_team_1h
 (
@@ -827,6 +1185,7 @@ CREATE TABLE usage_team_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -854,6 +1213,7 @@ CREATE MATERIALIZED VIEW usage_team_1h_mv TO usage_team_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -874,6 +1234,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -903,6 +1264,7 @@ CREATE TABLE usage_team_1m
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -930,6 +1292,7 @@ CREATE MATERIALIZED VIEW usage_team_1m_mv TO usage_team_1m
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -950,6 +1313,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -1006,6 +1370,7 @@ CREATE TABLE usage_team_totals_1d
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -1029,6 +1394,7 @@ CREATE MATERIALIZED VIEW usage_team_totals_1d_mv TO usage_team_totals_1d
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -1046,6 +1412,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_totals_1h
 GROUP BY
@@ -1069,6 +1436,7 @@ CREATE TABLE usage_team_totals_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -1093,6 +1461,7 @@ CREATE MATERIALIZED VIEW usage_team_totals_1h_mv TO usage_team_totals_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -1110,6 +1479,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -1132,7 +1502,8 @@ CREATE TABLE usage_user_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -1154,7 +1525,8 @@ CREATE MATERIALIZED VIEW usage_user_1d_mv TO usage_user_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(hour, 'UTC') AS day,
@@ -1170,7 +1542,8 @@ AS SELECT
     sum(cache_write_tokens) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft
 FROM usage_key_1h
 GROUP BY
     day,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { ALL_MEASURES } from './catalog';
 import { UsageDimension } from './dto/usage-enums';
+import { mergesStates } from './query/measure-sql';
 import { planUsage } from './query/planner';
 import {
   AggregateRequest,
@@ -55,6 +56,8 @@ interface Row {
   credits_total?: string;
   active_users?: string;
   latency_q?: number[];
+  /** null quantiles: no call of the group recorded a time to first token */
+  ttft_q?: (number | null)[];
   business?: string;
   internal?: string;
 }
@@ -108,7 +111,7 @@ export class UsageAggregator {
     req: AggregateRequest & SeriesAndSplit,
   ): Promise<{ series: UsageGroup[]; split: UsageGroup[] }> {
     const measures = req.measures ?? ALL_MEASURES;
-    if (measures.has('activeUsers') || measures.has('latency')) {
+    if (mergesStates(measures)) {
       throw new Error('aggregateSeriesAndSplit sums additive measures only');
     }
     const read = new SeriesAndSplitRead(new GroupedUsageRead(req, true));
@@ -169,6 +172,7 @@ function groupsOf(columns: Partial<Record<keyof Row, unknown[]>>, groupKey?: str
         credits_total: at(c.credits_total, i),
         active_users: at(c.active_users, i),
         latency_q: at(c.latency_q, i),
+        ttft_q: at(c.ttft_q, i),
         business: at(c.business, i),
         internal: at(c.internal, i),
       } as Row),
@@ -186,6 +190,10 @@ function toGroup(r: Row): UsageGroup {
   return group;
 }
 
+function quantiles(q: (number | null)[] | undefined): [number, number, number] | null {
+  return q && q[0] !== null && q[1] !== null && q[2] !== null ? [q[0], q[1], q[2]] : null;
+}
+
 function toTotals(r: Row): UsageTotals {
   const requests = Number(r.requests);
   return {
@@ -201,6 +209,7 @@ function toTotals(r: Row): UsageTotals {
     credits: normalizeDecimal(r.credits_total ?? '0'),
     activeUsers: Number(r.active_users ?? 0),
     latency: requests > 0 && r.latency_q ? [r.latency_q[0], r.latency_q[1], r.latency_q[2]] : null,
+    ttft: quantiles(r.ttft_q),
     businessCalls: Number(r.business ?? 0),
     internalCalls: Number(r.internal ?? 0),
   };

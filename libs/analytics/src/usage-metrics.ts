@@ -117,7 +117,27 @@ const METRICS: Record<UsageMetric, MetricDefinition> = {
     sql: 'active_users',
     additive: false,
   },
+  // status is success or error: 1 - SUCCESS_RATE, kept apart so error charts need no arithmetic
+  [UsageMetric.ERROR_RATE]: {
+    measures: ['errors'],
+    value: (t) => (t.requests > 0 ? t.errors / t.requests : null),
+    sql: 'if(requests > 0, errors / requests, NULL)',
+    additive: false,
+  },
+  [UsageMetric.TTFT_P50]: ttftMetric(0),
+  [UsageMetric.TTFT_P95]: ttftMetric(1),
+  [UsageMetric.TTFT_P99]: ttftMetric(2),
 };
+
+/** A time-to-first-token quantile: null for a group where no call recorded one (an empty digest's NaN). */
+function ttftMetric(index: 0 | 1 | 2): MetricDefinition {
+  return {
+    measures: ['ttft'],
+    value: (t) => t.ttft?.[index] ?? null,
+    sql: `if(isNaN(ttft_q[${index + 1}]), NULL, ttft_q[${index + 1}])`,
+    additive: false,
+  };
+}
 
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {
   return METRICS[metric].value(t, minutes);

@@ -86,6 +86,10 @@ export class UsageQueries {
       latencyP50: t.latency?.[0] ?? null,
       latencyP95: t.latency?.[1] ?? null,
       latencyP99: t.latency?.[2] ?? null,
+      errorRate: t.requests > 0 ? t.errors / t.requests : null,
+      ttftP50: t.ttft?.[0] ?? null,
+      ttftP95: t.ttft?.[1] ?? null,
+      ttftP99: t.ttft?.[2] ?? null,
       businessCalls: t.businessCalls,
       internalCalls: t.internalCalls,
     };

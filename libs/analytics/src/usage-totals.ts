@@ -12,6 +12,8 @@ export interface UsageTotals {
   credits: string;
   activeUsers: number;
   latency: [number, number, number] | null;
+  /** time to first token p50, p95, p99 over the calls that recorded one; null when none did */
+  ttft: [number, number, number] | null;
   businessCalls: number;
   internalCalls: number;
 }
@@ -35,6 +37,7 @@ export const EMPTY_TOTALS: UsageTotals = {
   credits: '0',
   activeUsers: 0,
   latency: null,
+  ttft: null,
   businessCalls: 0,
   internalCalls: 0,
 };

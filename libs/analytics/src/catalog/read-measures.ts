@@ -28,6 +28,7 @@ export const READ_MEASURES = {
   credits: { column: 'credits' },
   callsBySource: { column: 'requests', keyedBy: UsageDimension.SOURCE },
   latency: { column: 'latency' },
+  ttft: { column: 'ttft' },
   activeUsers: { column: 'users', orKeyedBy: UsageDimension.USER },
 } as const satisfies Record<string, ReadMeasureRecord>;
 

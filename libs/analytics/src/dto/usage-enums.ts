@@ -16,8 +16,21 @@ export enum UsageDimension {
   MODEL = 'MODEL',
   MODEL_TYPE = 'MODEL_TYPE',
   SOURCE = 'SOURCE',
+  HTTP_STATUS = 'HTTP_STATUS',
+  ERROR_CODE = 'ERROR_CODE',
+  TAG = 'TAG',
 }
-registerEnumType(UsageDimension, { name: 'UsageDimension' });
+registerEnumType(UsageDimension, {
+  name: 'UsageDimension',
+  valuesMap: {
+    HTTP_STATUS: { description: 'The HTTP status of the call; key "0" groups calls that recorded none' },
+    ERROR_CODE: { description: 'The error code of the call; key "" groups calls that recorded none' },
+    TAG: {
+      description:
+        'Each tag of a call: a call with two tags counts once in each of their groups, an untagged call in none',
+    },
+  },
+});
 
 export enum UsageMetric {
   REQUESTS = 'REQUESTS',
@@ -39,5 +52,17 @@ export enum UsageMetric {
   COST = 'COST',
   CREDITS = 'CREDITS',
   ACTIVE_USERS = 'ACTIVE_USERS',
+  ERROR_RATE = 'ERROR_RATE',
+  TTFT_P50 = 'TTFT_P50',
+  TTFT_P95 = 'TTFT_P95',
+  TTFT_P99 = 'TTFT_P99',
 }
-registerEnumType(UsageMetric, { name: 'UsageMetric' });
+registerEnumType(UsageMetric, {
+  name: 'UsageMetric',
+  valuesMap: {
+    ERROR_RATE: { description: 'errors / requests (1 - SUCCESS_RATE); null where there were no requests' },
+    TTFT_P50: { description: 'Time to first token (ms), over the calls that recorded one; null where none did' },
+    TTFT_P95: { description: 'Time to first token (ms), over the calls that recorded one; null where none did' },
+    TTFT_P99: { description: 'Time to first token (ms), over the calls that recorded one; null where none did' },
+  },
+});
