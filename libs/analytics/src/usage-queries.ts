@@ -366,5 +366,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Narrows a filter to keys of a dimension that came from that filter's own answer (so a subset of it). */
 export function dimensionFilter(dimension: UsageDimension, keys: string[]): Partial<UsageFilterInput> {
-  return { [dimensionRecord(dimension).filterField]: keys };
+  const { filterField, filterParamType } = dimensionRecord(dimension);
+  // group keys come back as text; a numeric filter (HTTP statuses) takes them as numbers
+  return { [filterField]: filterParamType === 'Array(UInt16)' ? keys.map(Number) : keys };
 }
