@@ -526,8 +526,8 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       'usage_user_models_1d',
       'usage_user_models_1h',
     ]);
-    // 200 cases of several reads each: 100-160 s on an idle 2-core machine before the error analytics; with them,
-    // at a load average of 15-23 on 2 cores, the loop ended (every check passed) just past 480 s, twice
+    // 200 cases of several reads each: 100-160 s on an idle 2-core machine before the error analytics, 148 s with
+    // them at a load average of 7; at 15-23 the loop ended (every check passed) just past 480 s, twice
   }, 900_000);
 
   it('day totals in every zone equal the events of that local day', async () => {
