@@ -102,12 +102,19 @@ async function main() {
   });
   await producer.connect();
 
-  const count = async (): Promise<number> => {
-    const res = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ query: '{ usageSummary(filter: { range: { preset: LAST_1_DAY } }) { requests } }' }),
-    });
+  const count = async (attempt = 1): Promise<number> => {
+    let res: Response;
+    try {
+      res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query: '{ usageSummary(filter: { range: { preset: LAST_1_DAY } }) { requests } }' }),
+      });
+    } catch (error) {
+      // a kept-alive socket the server closed as the poll reused it ("other side closed"): poll again
+      if (attempt < 3) return count(attempt + 1);
+      throw error;
+    }
     const body = (await res.json()) as { data: { usageSummary: { requests: number } } };
     return body.data.usageSummary.requests;
   };

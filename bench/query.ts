@@ -60,6 +60,10 @@ const ROLLUPS = [
   'usage_user_models_1h',
   'usage_user_models_1d',
   'usage_team_models_1d',
+  'usage_errors_1h',
+  'usage_errors_1d',
+  'usage_tags_1h',
+  'usage_tags_1d',
 ];
 
 /** Nearest-rank percentile: of 20 runs the p95 is the 19th, the p50 the 10th. */
@@ -111,8 +115,8 @@ async function main() {
     const n = Math.min(CHUNK, EVENTS - done);
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
-         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, http_status, tags,
-         request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset)
+         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, ttft_ms, status, http_status,
+         error_code, tags, request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset)
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
@@ -123,11 +127,18 @@ async function main() {
          ['text', 'text', 'text', 'vision', 'embedding'][1 + m % 5],
          if(key_slot % 10 = 9, 'internal', 'business'),
          input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
-         if(rand(10) % 50 = 0, 'error', 'success'), 200, [], concat('req-', toString(number)),
+         -- embeddings record no time to first token; one call in 50 fails with a status and mostly a code;
+         -- a key's calls carry one of a few tag sets of its own, a third none
+         if(m % 5 = 4, NULL, 20 + rand(14) % 2000),
+         if(failed, 'error', 'success'), if(failed, [500, 503, 429, 400][1 + rand(15) % 4], 200),
+         if(failed AND rand(16) % 5 > 0, ['timeout', 'rate_limited', 'upstream_error'][1 + rand(17) % 3], NULL),
+         [[], [], ['prod'], ['prod', 'batch'], ['eval'], ['ci', 'nightly']][1 + (key_slot + rand(18) % 2) % 6],
+         concat('req-', toString(number)),
          toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
        FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team,
                toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
                100 + rand(12) % 8000 AS input,
+               rand(10) % 50 = 0 AS failed,
                -- a key mostly calls its own model (picked power-law per key), sometimes any other
                if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40),
                   toUInt32(pow(rand(5) / 4294967295, 2) * 40)) AS m
@@ -237,6 +248,27 @@ async function main() {
     [
       'callLog by request id (90 days, bloom filter)',
       () => logs.one({ requestId: probe.request_id }, { everyone: true }),
+    ],
+    // error analytics (no Postgres counterpart)
+    [
+      'ranking, 30 days, HTTP statuses by error rate',
+      () => queries.ranking(month, UsageDimension.HTTP_STATUS, UsageMetric.ERROR_RATE, 10, Granularity.DAY, now),
+    ],
+    [
+      'trend, 7 days hourly, errors and TTFT p95 by error code, one team',
+      () =>
+        queries.trend(
+          { ...week, teamIds: [team], httpStatuses: [500, 503] },
+          Granularity.HOUR,
+          [UsageMetric.ERRORS, UsageMetric.TTFT_P95],
+          UsageDimension.ERROR_CODE,
+          now,
+        ),
+    ],
+    ['summary, 30 days, tag filter', () => queries.summary({ ...month, tags: ['prod'] }, now)],
+    [
+      'ranking, 30 days, top tags by requests',
+      () => queries.ranking(month, UsageDimension.TAG, UsageMetric.REQUESTS, 10, Granularity.DAY, now),
     ],
   ]);
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)

@@ -247,7 +247,8 @@ CREATE TABLE usage_detail_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -274,7 +275,8 @@ CREATE MATERIALIZED VIEW usage_detail_1d_mv TO usage_detail_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(occurred_at, 'UTC') AS day,
@@ -295,7 +297,8 @@ AS SELECT
     sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
 GROUP BY
     day,
@@ -306,6 +309,171 @@ GROUP BY
     model,
     model_type,
     source;
+
+CREATE TABLE usage_errors_1d
+(
+    `day` Date CODEC(NONE),
+    `team_id` UUID CODEC(NONE),
+    `model` LowCardinality(String) CODEC(NONE),
+    `model_type` LowCardinality(String) CODEC(NONE),
+    `source` LowCardinality(String) CODEC(NONE),
+    `http_status` UInt16 CODEC(NONE),
+    `error_code` LowCardinality(String) CODEC(NONE),
+    `requests` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `successes` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `errors` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, http_status, error_code, model, model_type, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_errors_1d_mv TO usage_errors_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toDate(hour, 'UTC') AS day,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code,
+    sum(requests) AS requests,
+    sum(successes) AS successes,
+    sum(errors) AS errors,
+    sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens,
+    sum(reasoning_tokens) AS reasoning_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
+    uniqMergeState(users) AS users
+FROM usage_errors_1h
+GROUP BY
+    day,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code;
+
+CREATE TABLE usage_errors_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, http_status, error_code, model, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_errors_1h_mv TO usage_errors_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    coalesce(http_status, 0) AS http_status,
+    toLowCardinality(coalesce(error_code, '')) AS error_code,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
+    uniqState(user_id) AS users
+FROM call_events
+GROUP BY
+    hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code;
 
 CREATE VIEW usage_hourly
 (
@@ -378,7 +546,8 @@ CREATE TABLE usage_key_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -403,7 +572,8 @@ CREATE MATERIALIZED VIEW usage_key_1d_mv TO usage_key_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(hour, 'UTC') AS day,
@@ -422,7 +592,8 @@ AS SELECT
     sum(cache_write_tokens) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft
 FROM usage_key_1h
 GROUP BY
     day,
@@ -450,7 +621,8 @@ CREATE TABLE usage_key_1h
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
@@ -476,7 +648,8 @@ CREATE MATERIALIZED VIEW usage_key_1h_mv TO usage_key_1h
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toStartOfHour(occurred_at) AS hour,
@@ -495,7 +668,8 @@ AS SELECT
     sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
 GROUP BY
     hour,
@@ -576,6 +750,7 @@ CREATE TABLE usage_platform_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -602,6 +777,7 @@ CREATE MATERIALIZED VIEW usage_platform_1h_mv TO usage_platform_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -621,6 +797,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_1h
 GROUP BY
@@ -645,6 +822,7 @@ CREATE TABLE usage_platform_totals_1d
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -667,6 +845,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1d_mv TO usage_platform_totals_1d
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -683,6 +862,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_platform_totals_1h
 GROUP BY
@@ -704,6 +884,7 @@ CREATE TABLE usage_platform_totals_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -727,6 +908,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1h_mv TO usage_platform_totals_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -743,6 +925,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_totals_1h
 GROUP BY
@@ -764,6 +947,7 @@ CREATE TABLE usage_platform_totals_1m
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -787,6 +971,7 @@ CREATE MATERIALIZED VIEW usage_platform_totals_1m_mv TO usage_platform_totals_1m
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -803,11 +988,184 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_1m
 GROUP BY
     minute,
     source;
+
+CREATE TABLE usage_tags_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYear(day)
+ORDER BY (day, team_id, tags, user_id, api_key_id, model, service, model_type, source)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_tags_1d_mv TO usage_tags_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(occurred_at, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
+FROM call_events
+WHERE notEmpty(tags)
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
+
+CREATE TABLE usage_tags_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` SimpleAggregateFunction(sum, UInt64),
+    `successes` SimpleAggregateFunction(sum, UInt64),
+    `errors` SimpleAggregateFunction(sum, UInt64),
+    `input_tokens` SimpleAggregateFunction(sum, UInt64),
+    `output_tokens` SimpleAggregateFunction(sum, UInt64),
+    `reasoning_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_read_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cache_write_tokens` SimpleAggregateFunction(sum, UInt64),
+    `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (toDate(hour), team_id, hour, tags, model, service, model_type, source)
+TTL hour + toIntervalDay(400)
+SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_tags_1h_mv TO usage_tags_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    count() AS requests,
+    countIf(status = 'success') AS successes,
+    countIf(status = 'error') AS errors,
+    sum(toUInt64(input_tokens)) AS input_tokens,
+    sum(toUInt64(output_tokens)) AS output_tokens,
+    sum(toUInt64(reasoning_tokens)) AS reasoning_tokens,
+    sum(toUInt64(cache_read_tokens)) AS cache_read_tokens,
+    sum(toUInt64(cache_write_tokens)) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
+    uniqState(user_id) AS users
+FROM call_events
+WHERE notEmpty(tags)
+GROUP BY
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
 
 CREATE TABLE usage_team_1h
 (
@@ -828,6 +1186,7 @@ CREATE TABLE usage_team_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -855,6 +1214,7 @@ CREATE MATERIALIZED VIEW usage_team_1h_mv TO usage_team_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -875,6 +1235,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -904,6 +1265,7 @@ CREATE TABLE usage_team_1m
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -931,6 +1293,7 @@ CREATE MATERIALIZED VIEW usage_team_1m_mv TO usage_team_1m
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -951,6 +1314,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -1007,6 +1371,7 @@ CREATE TABLE usage_team_totals_1d
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -1030,6 +1395,7 @@ CREATE MATERIALIZED VIEW usage_team_totals_1d_mv TO usage_team_totals_1d
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -1047,6 +1413,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft,
     uniqMergeState(users) AS users
 FROM usage_team_totals_1h
 GROUP BY
@@ -1070,6 +1437,7 @@ CREATE TABLE usage_team_totals_1h
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 ENGINE = AggregatingMergeTree
@@ -1094,6 +1462,7 @@ CREATE MATERIALIZED VIEW usage_team_totals_1h_mv TO usage_team_totals_1h
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
     `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
     `users` AggregateFunction(uniq, UUID)
 )
 AS SELECT
@@ -1111,6 +1480,7 @@ AS SELECT
     sum(cost) AS cost,
     sum(credits) AS credits,
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
 GROUP BY
@@ -1133,7 +1503,8 @@ CREATE TABLE usage_user_1d
     `cache_write_tokens` SimpleAggregateFunction(sum, UInt64) CODEC(NONE),
     `cost` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
     `credits` SimpleAggregateFunction(sum, Decimal(38, 15)) CODEC(NONE),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
@@ -1155,7 +1526,8 @@ CREATE MATERIALIZED VIEW usage_user_1d_mv TO usage_user_1d
     `cache_write_tokens` UInt64,
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
 )
 AS SELECT
     toDate(hour, 'UTC') AS day,
@@ -1171,7 +1543,8 @@ AS SELECT
     sum(cache_write_tokens) AS cache_write_tokens,
     sum(cost) AS cost,
     sum(credits) AS credits,
-    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(latency) AS latency,
+    quantilesTDigestMergeState(0.5, 0.95, 0.99)(ttft) AS ttft
 FROM usage_key_1h
 GROUP BY
     day,

@@ -36,7 +36,14 @@ import { isolatedConfig } from '../harness/test-env';
 const EVENTS = 24_000;
 const CASES = 200;
 const DAY = 86_400_000;
-const LATENCY = new Set<UsageMetric>([UsageMetric.LATENCY_P50, UsageMetric.LATENCY_P95, UsageMetric.LATENCY_P99]);
+const QUANTILES = new Set<UsageMetric>([
+  UsageMetric.LATENCY_P50,
+  UsageMetric.LATENCY_P95,
+  UsageMetric.LATENCY_P99,
+  UsageMetric.TTFT_P50,
+  UsageMetric.TTFT_P95,
+  UsageMetric.TTFT_P99,
+]);
 const ZONES = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Eucla', 'Europe/Berlin', 'America/New_York'];
 
 let seed = 20261122;
@@ -75,6 +82,7 @@ const models = [
 ] as const;
 const services = ['chat', 'batch', 'agent', 'search'];
 const tagPool = ['prod', 'staging', 'eval', 'ci', 'nightly'];
+const errorCodes = ['timeout', 'rate_limited', 'bad_request', 'upstream_error'];
 
 function formatUnits(units: bigint): string {
   const digits = units.toString().padStart(16, '0');
@@ -109,6 +117,11 @@ function makeEvents(now: number): Ev[] {
     const align = random() < 0.1 ? 3_600_000 : 1;
     const at = Math.floor((now - 60_000 - age) / align) * align;
     const costUnits = BigInt(int(0, 2_000_000)) * 1_000_000_007n;
+    const status = random() < 0.9 ? 'success' : 'error';
+    // some calls record no HTTP status, error code or time to first token
+    const httpStatus =
+      random() < 0.05 ? null : status === 'success' ? pick([200, 200, 201]) : pick([400, 429, 500, 503]);
+    const errorCode = status === 'error' && random() < 0.8 ? pick(errorCodes) : null;
     const row = {
       event_id: randomUUID(),
       occurred_at: toClickHouseDateTime(at),
@@ -121,11 +134,12 @@ function makeEvents(now: number): Ev[] {
       source: random() < 0.8 ? 'business' : 'internal',
       ...eventCounts(),
       latency_ms: Math.floor(20 + random() ** 3 * 30_000),
-      ttft_ms: null,
-      status: random() < 0.9 ? 'success' : 'error',
-      http_status: 200,
-      error_code: null,
-      tags: tagPool.filter(() => random() < 0.25),
+      ttft_ms: random() < 0.2 ? null : Math.floor(5 + random() ** 2 * 4_000),
+      status,
+      http_status: httpStatus,
+      error_code: errorCode,
+      // in any order: the tag rollups keep the sorted set
+      tags: tagPool.filter(() => random() < 0.25).sort(() => random() - 0.5),
       request_id: null,
       cost: formatUnits(costUnits),
       credits: formatUnits(costUnits * 100n),
@@ -138,7 +152,7 @@ function makeEvents(now: number): Ev[] {
   });
 }
 
-const FILTER_FIELDS: Array<[keyof UsageFilterInput, (e: CallEventRow) => string, () => string[]]> = [
+const FILTER_FIELDS: Array<[keyof UsageFilterInput, (e: CallEventRow) => string, () => (string | number)[]]> = [
   ['teamIds', (e) => e.team_id, () => [pick(teams)]],
   ['userIds', (e) => e.user_id, () => [pick(users).id, pick(users).id]],
   ['apiKeyIds', (e) => e.api_key_id, () => [pick(keys).id]],
@@ -146,13 +160,44 @@ const FILTER_FIELDS: Array<[keyof UsageFilterInput, (e: CallEventRow) => string,
   ['models', (e) => e.model, () => [pick(models)[0], pick(models)[0]]],
   ['modelTypes', (e) => e.model_type, () => [pick(models)[1]]],
   ['sources', (e) => e.source, () => [pick(['business', 'internal'])]],
+  // no status is 0, no error code is '' (the answer's group keys)
+  [
+    'httpStatuses',
+    (e) => String(e.http_status ?? 0),
+    () => [pick([0, 200, 201, 400, 429, 500, 503]), pick([500, 503])],
+  ],
+  ['errorCodes', (e) => e.error_code ?? '', () => [pick(['', ...errorCodes]), pick(errorCodes)]],
 ];
+
+/** A call's keys of a dimension: one for most, each of its tags for TAG (an untagged call has none). */
+function keysOf(e: CallEventRow, dimension: UsageDimension): string[] {
+  switch (dimension) {
+    case UsageDimension.TAG:
+      return e.tags;
+    case UsageDimension.HTTP_STATUS:
+      return [String(e.http_status ?? 0)];
+    case UsageDimension.ERROR_CODE:
+      return [e.error_code ?? ''];
+    default: {
+      const column = {
+        TEAM: 'team_id',
+        USER: 'user_id',
+        API_KEY: 'api_key_id',
+        SERVICE: 'service',
+        MODEL: 'model',
+        MODEL_TYPE: 'model_type',
+        SOURCE: 'source',
+      }[dimension] as keyof CallEventRow;
+      return [String(e[column])];
+    }
+  }
+}
 
 function matches(e: Ev, filter: UsageFilterInput, from: number, to: number): boolean {
   if (e.at < from || e.at >= to) return false;
   for (const [field, get] of FILTER_FIELDS) {
-    const values = filter[field] as string[] | undefined;
-    if (values?.length && !values.includes(get(e.row))) return false;
+    const values = filter[field] as (string | number)[] | undefined;
+    if (values?.length && !values.map(String).includes(get(e.row))) return false;
   }
   if (filter.tags?.length && !filter.tags.some((t) => e.row.tags.includes(t))) return false;
   return true;
@@ -171,6 +216,7 @@ function expectedTotals(events: Ev[]) {
     activeUsers: new Set(events.map((e) => e.row.user_id)).size,
     businessCalls: events.filter((e) => e.row.source === 'business').length,
     internalCalls: events.filter((e) => e.row.source === 'internal').length,
+    errorRate: events.length ? events.filter((e) => e.row.status === 'error').length / events.length : null,
   };
 }
 
@@ -248,7 +294,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     const zone = pick(ZONES);
     const filter: UsageFilterInput = { range: { timeZone: zone } };
     for (const [field, , values] of FILTER_FIELDS)
-      if (random() < 0.15) (filter as unknown as Record<string, string[]>)[field] = values();
+      if (random() < 0.15) (filter as unknown as Record<string, unknown[]>)[field] = values();
     if (random() < 0.1) filter.tags = [pick(tagPool)];
     const shape = random();
     if (shape < 0.3) {
@@ -273,7 +319,16 @@ describe('analytics answers equal aggregates of the raw events (property test)',
   }
 
   it(`holds for ${CASES} random queries over ${EVENTS} events`, async () => {
-    const checked = { summaries: 0, buckets: 0, rankings: 0, breakdowns: 0, nonEmpty: 0 };
+    const checked = {
+      summaries: 0,
+      buckets: 0,
+      rankings: 0,
+      byNewDimension: 0,
+      withNewFilter: 0,
+      ttftSummaries: 0,
+      breakdowns: 0,
+      nonEmpty: 0,
+    };
     for (let c = 0; c < CASES; c++) {
       const filter = randomCase();
       const zone = filter.range.timeZone!;
@@ -283,33 +338,47 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       const expected = expectedTotals(inRange);
       const context = `case ${c}: ${JSON.stringify(filter)}`;
       expect({ context, ...pickKeys(summary, Object.keys(expected)) }).toEqual({ context, ...expected });
-      if (inRange.length >= 50) checkLatency(summary.latencyP50, summary.latencyP99, inRange, context);
+      if (inRange.length >= 50) {
+        checkQuantiles(
+          summary.latencyP50,
+          summary.latencyP99,
+          inRange.map((e) => e.row.latency_ms),
+          context,
+        );
+      }
+      const ttfts = inRange.flatMap((e) => (e.row.ttft_ms === null ? [] : [e.row.ttft_ms]));
+      if (ttfts.length >= 50) checkQuantiles(summary.ttftP50, summary.ttftP99, ttfts, `${context}, ttft`);
+      if (ttfts.length === 0) expect({ context, ttft: summary.ttftP50 }).toEqual({ context, ttft: null });
       checked.summaries++;
       if (inRange.length) checked.nonEmpty++;
+      if (filter.httpStatuses || filter.errorCodes || filter.tags) checked.withNewFilter++;
+      if (ttfts.length >= 50) checked.ttftSummaries++;
 
       const granularity = granularityFor(from, to);
-      const [requestsSeries, tokensSeries, costSeries] = await queries.trend(
+      const [requestsSeries, tokensSeries, costSeries, errorsSeries] = await queries.trend(
         filter,
         granularity,
-        [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS, UsageMetric.COST],
+        [UsageMetric.REQUESTS, UsageMetric.TOTAL_TOKENS, UsageMetric.COST, UsageMetric.ERRORS],
         undefined,
         now,
       );
       // compare per local bucket label: a repeated local hour (DST) sums both of its UTC hours
-      const expectedPer = new Map<string, { requests: number; tokens: number; cost: bigint }>();
+      const expectedPer = new Map<string, { requests: number; tokens: number; cost: bigint; errors: number }>();
       for (const e of inRange) {
         const k = localKey(e.at, zone, granularity);
-        const b = expectedPer.get(k) ?? { requests: 0, tokens: 0, cost: 0n };
+        const b = expectedPer.get(k) ?? { requests: 0, tokens: 0, cost: 0n, errors: 0 };
         b.requests++;
+        if (e.row.status === 'error') b.errors++;
         b.tokens += e.row.input_tokens + e.row.output_tokens;
         b.cost += e.costUnits;
         expectedPer.set(k, b);
       }
-      const answeredPer = new Map<string, { requests: number; tokens: number; cost: number }>();
+      const answeredPer = new Map<string, { requests: number; tokens: number; cost: number; errors: number }>();
       requestsSeries.points.forEach((p, i) => {
         const k = localKey(Math.max(p.t.getTime(), from), zone, granularity);
-        const b = answeredPer.get(k) ?? { requests: 0, tokens: 0, cost: 0 };
+        const b = answeredPer.get(k) ?? { requests: 0, tokens: 0, cost: 0, errors: 0 };
         b.requests += p.value ?? 0;
+        b.errors += errorsSeries.points[i].value ?? 0;
         b.tokens += tokensSeries.points[i].value ?? 0;
         b.cost += costSeries.points[i].value ?? 0;
         answeredPer.set(k, b);
@@ -317,11 +386,12 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       });
       for (const [k, b] of expectedPer) {
         const got = answeredPer.get(k);
-        expect({ context, k, requests: got?.requests, tokens: got?.tokens }).toEqual({
+        expect({ context, k, requests: got?.requests, tokens: got?.tokens, errors: got?.errors }).toEqual({
           context,
           k,
           requests: b.requests,
           tokens: b.tokens,
+          errors: b.errors,
         });
         expect(got!.cost).toBeCloseTo(Number(formatUnits(b.cost)), 6);
       }
@@ -330,27 +400,28 @@ describe('analytics answers equal aggregates of the raw events (property test)',
 
       if (c % 2 === 0) {
         const dimension = pick(Object.values(UsageDimension));
-        const ranking = await queries.ranking(filter, dimension, UsageMetric.TOTAL_TOKENS, 5, undefined, now);
+        // errors by status, code or tag: the new dimensions' own question, tokens otherwise
+        const metric = c % 4 === 0 ? UsageMetric.TOTAL_TOKENS : UsageMetric.ERRORS;
+        const valueOf = (r: CallEventRow) =>
+          metric === UsageMetric.ERRORS ? Number(r.status === 'error') : r.input_tokens + r.output_tokens;
+        const ranking = await queries.ranking(filter, dimension, metric, 5, undefined, now);
         const per = new Map<string, number>();
-        const column = {
-          TEAM: 'team_id',
-          USER: 'user_id',
-          API_KEY: 'api_key_id',
-          SERVICE: 'service',
-          MODEL: 'model',
-          MODEL_TYPE: 'model_type',
-          SOURCE: 'source',
-        }[dimension] as keyof CallEventRow;
+        // a call with two tags counts in both tags' groups
         for (const e of inRange)
-          per.set(
-            String(e.row[column]),
-            (per.get(String(e.row[column])) ?? 0) + e.row.input_tokens + e.row.output_tokens,
-          );
+          for (const k of keysOf(e.row, dimension)) per.set(k, (per.get(k) ?? 0) + valueOf(e.row));
         const whole = [...per.values()].reduce((s, v) => s + v, 0);
         const top = [...per.entries()]
           .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
           .slice(0, 5);
-        expect({ context, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({ context, ranking: top });
+        expect({ context, dimension, metric, ranking: ranking.map((r) => [r.key, r.value]) }).toEqual({
+          context,
+          dimension,
+          metric,
+          ranking: top,
+        });
+        checked.byNewDimension += Number(
+          [UsageDimension.HTTP_STATUS, UsageDimension.ERROR_CODE, UsageDimension.TAG].includes(dimension),
+        );
         ranking.forEach((r) => {
           expect(r.share).toBeCloseTo(whole ? r.value / whole : 0, 12);
           expect(r.points.reduce((s, p) => s + (p.value ?? 0), 0)).toBe(r.value);
@@ -440,12 +511,16 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     expect(Object.keys(tablesUsed).sort()).toEqual([
       'call_events',
       'usage_detail_1d',
+      'usage_errors_1d',
+      'usage_errors_1h',
       'usage_key_1d',
       'usage_key_1h',
       'usage_platform_1h',
       'usage_platform_totals_1d',
       'usage_platform_totals_1h',
       'usage_platform_totals_1m',
+      'usage_tags_1d',
+      'usage_tags_1h',
       'usage_team_1h',
       'usage_team_1m',
       'usage_team_models_1d',
@@ -455,7 +530,9 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       'usage_user_models_1d',
       'usage_user_models_1h',
     ]);
-  }, 480_000); // 200 cases of several reads each: 100-160 s on an idle 2-core machine, more while other work runs
+    // 200 cases of several reads each: 100-160 s on an idle 2-core machine before the error analytics, 148 s with
+    // them at a load average of 7; at 15-23 the loop ended (every check passed) just past 480 s, twice
+  }, 900_000);
 
   it('day totals in every zone equal the events of that local day', async () => {
     for (const zone of ZONES) {
@@ -495,7 +572,7 @@ describe('analytics answers equal aggregates of the raw events (property test)',
         const ranking = await queries.ranking(filter, dimension, metric, 7, Granularity.DAY, now);
         const values = ranking.map((r) => r.value);
         expect({ metric, values }).toEqual({ metric, values: [...values].sort((a, b) => b - a) });
-        if (LATENCY.has(metric)) continue; // t-digest merges may differ in the last digits between reads
+        if (QUANTILES.has(metric)) continue; // t-digest merges may differ in the last digits between reads
         const expected = all
           .map((g) => ({ key: g.key!, value: metricValue(g, metric, (to - from) / 60_000) ?? 0 }))
           .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
@@ -616,6 +693,58 @@ describe('analytics answers equal aggregates of the raw events (property test)',
     ).rejects.toThrow('additive measures only');
   });
 
+  it('answers tag, status and error code filters beyond raw retention from the rollups', async () => {
+    // events of 100-130 days ago, then gone from raw as its 90-day TTL would drop them; the rollups keep them
+    const old = makeEvents(now - 100 * DAY).filter((e) => e.at >= now - 130 * DAY);
+    await ch.insertColumns(
+      'call_events',
+      CALL_EVENT_COLUMNS,
+      old.map((e) => toColumnValues(e.row)),
+    );
+    await ch.command('ALTER TABLE call_events DELETE WHERE occurred_at < now() - INTERVAL 90 DAY', {
+      settings: { mutations_sync: '2' },
+    });
+    const [{ n }] = await ch.query<{ n: string }>(
+      'SELECT count() AS n FROM call_events WHERE occurred_at < now() - INTERVAL 90 DAY',
+    );
+    expect(Number(n)).toBe(0);
+    const all = [...old, ...events];
+    // whole UTC days: the day rollups answer them (raw, which would answer unaligned edges, has lost the old events)
+    const to = Math.floor(now / DAY) * DAY;
+    const from = to - 140 * DAY;
+    // each with the groupings a rollup holds together with it (no rollup keeps tags with a status or code)
+    const TAG_ONLY = [UsageDimension.TAG];
+    const ERROR_KEYS = [UsageDimension.HTTP_STATUS, UsageDimension.ERROR_CODE];
+    const filters: [Partial<UsageFilterInput>, UsageDimension[]][] = [
+      [{ tags: ['prod'] }, TAG_ONLY],
+      [{ tags: ['eval', 'ci'], userIds: [users[0].id, users[1].id] }, TAG_ONLY],
+      [{ httpStatuses: [500, 503] }, ERROR_KEYS],
+      [{ errorCodes: ['timeout'], teamIds: [teams[1]] }, ERROR_KEYS],
+      [{ httpStatuses: [0] }, ERROR_KEYS],
+    ];
+    let oldMatched = 0;
+    for (const [extra, dimensions] of filters) {
+      const filter: UsageFilterInput = { range: { from: new Date(from), to: new Date(to) }, ...extra };
+      const matching = all.filter((e) => matches(e, filter, from, to));
+      oldMatched += old.filter((e) => matches(e, filter, from, to)).length;
+      const summary = await queries.summary(filter, now);
+      const expected = expectedTotals(matching);
+      const context = JSON.stringify(extra);
+      expect({ context, ...pickKeys(summary, Object.keys(expected)) }).toEqual({ context, ...expected });
+      for (const dimension of dimensions) {
+        const ranking = await queries.ranking(filter, dimension, UsageMetric.REQUESTS, 20, Granularity.DAY, now);
+        const per = new Map<string, number>();
+        for (const e of matching) for (const k of keysOf(e.row, dimension)) per.set(k, (per.get(k) ?? 0) + 1);
+        expect({ context, dimension, ranking: new Map(ranking.map((r) => [r.key, r.value])) }).toEqual({
+          context,
+          dimension,
+          ranking: per,
+        });
+      }
+    }
+    expect(oldMatched).toBeGreaterThan(100);
+  });
+
   it('refuses too many buckets with RANGE_TOO_LARGE and the limit', async () => {
     await expect(
       queries.trend(
@@ -641,8 +770,8 @@ function rangeOf(filter: UsageFilterInput, now: number): { from: number; to: num
   return { from: r.from.getTime(), to: r.to.getTime() };
 }
 
-function checkLatency(p50: number | null, p99: number | null, events: Ev[], context: string) {
-  const sorted = events.map((e) => e.row.latency_ms).sort((a, b) => a - b);
+function checkQuantiles(p50: number | null, p99: number | null, values: number[], context: string) {
+  const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
   // t-digest: within a few percent of rank around the exact quantile
   expect({ context, p50: p50! >= at(0.45) * 0.98 && p50! <= at(0.55) * 1.02 }).toEqual({ context, p50: true });

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
@@ -12,7 +12,6 @@ import { UsageAccessPolicy } from './usage-access.policy';
 import { exportFilter, list, text, UsageFilterQuery, written } from './usage-export.controller';
 
 const integer = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(text(value)));
-const integers = (input: { value: unknown }) => list(input)?.map(Number);
 // true or false; anything else stays as given and fails IsBoolean
 const flag = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (({ true: true, false: false } as Record<string, boolean>)[text(value)] ?? value);
@@ -25,13 +24,6 @@ export class CallLogExportQuery extends UsageFilterQuery {
   @IsOptional() @Transform(integer) @IsInt() @Min(0) minTokens?: number;
   @IsOptional() @Transform(integer) @IsInt() @Min(0) maxTokens?: number;
   @IsOptional() @MaxLength(128) requestId?: string;
-  @IsOptional()
-  @Transform(integers)
-  @IsInt({ each: true })
-  @Min(100, { each: true })
-  @Max(599, { each: true })
-  httpStatuses?: number[];
-  @IsOptional() @Transform(list) @MaxLength(128, { each: true }) errorCodes?: string[];
   @IsOptional() @IsEnum(CallLogOrder) orderBy?: CallLogOrder;
   @IsOptional() @Transform(flag) @IsBoolean() descending?: boolean;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { ALL_MEASURES, camelName, isDecimal, SUMMED_COLUMNS, UsageDimension } from '@app/catalog';
-import { summedOutput } from './query/measure-sql';
+import { mergesStates, summedOutput } from './query/measure-sql';
 import { planUsage } from './query/planner';
 import {
   AggregateRequest,
@@ -98,7 +98,7 @@ export class UsageAggregator {
     req: AggregateRequest & SeriesAndSplit,
   ): Promise<{ series: UsageGroup[]; split: UsageGroup[] }> {
     const measures = req.measures ?? ALL_MEASURES;
-    if (measures.has('activeUsers') || measures.has('latency')) {
+    if (mergesStates(measures)) {
       throw new Error('aggregateSeriesAndSplit sums additive measures only');
     }
     const read = new SeriesAndSplitRead(new GroupedUsageRead(req, true));
@@ -158,6 +158,10 @@ function toGroup(r: Row): UsageGroup {
   return group;
 }
 
+function quantiles(q: (number | null)[] | undefined): [number, number, number] | null {
+  return q && q[0] !== null && q[1] !== null && q[2] !== null ? [q[0], q[1], q[2]] : null;
+}
+
 /**
  * A group's totals from its read outputs, every group built in the same order of properties,
  * set one by one (object spreads here cost ~10 µs a row; thousands of rows per trend).
@@ -171,6 +175,8 @@ function toTotals(value: (output: string) => unknown): UsageTotals {
   const latency = value('latency_q') as number[] | undefined;
   totals.activeUsers = Number(value('active_users') ?? 0);
   totals.latency = (totals.requests as number) > 0 && latency ? [latency[0], latency[1], latency[2]] : null;
+  // null quantiles: no call of the group recorded a time to first token
+  totals.ttft = quantiles(value('ttft_q') as (number | null)[] | undefined);
   totals.businessCalls = Number(value('business') ?? 0);
   totals.internalCalls = Number(value('internal') ?? 0);
   return totals as UsageTotals;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
@@ -48,6 +48,13 @@ export class UsageFilterQuery {
   @IsOptional() @Transform(list) modelTypes?: string[];
   @IsOptional() @Transform(list) sources?: string[];
   @IsOptional() @Transform(list) tags?: string[];
+  @IsOptional()
+  @Transform((p) => list(p)?.map(Number))
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(599, { each: true })
+  httpStatuses?: number[];
+  @IsOptional() @Transform(list) @MaxLength(128, { each: true }) errorCodes?: string[];
 }
 
 /** The query string of the usage export: the filter plus groupBy and granularity. */

@@ -1,4 +1,3 @@
-import { BadUserInputError } from '@app/errors';
 import { UsageMetric } from '@app/catalog';
 import { measuresFor, metricExpression, metricValue } from './usage-metrics';
 import { EMPTY_TOTALS } from './usage-totals';
@@ -11,8 +10,11 @@ describe('usage metrics', () => {
     expect([...measuresFor([UsageMetric.ERROR_RATE])]).toEqual(['errors']);
   });
 
-  it('refuses TTFT_P95 by name: the rollups keep no time to first token yet', () => {
-    expect(() => measuresFor([UsageMetric.TTFT_P95])).toThrow(BadUserInputError);
-    expect(() => metricExpression(UsageMetric.TTFT_P95)).toThrow(/TTFT_P95/);
+  it('TTFT quantiles read the time-to-first-token state, null where no call recorded one', () => {
+    const t = { ...EMPTY_TOTALS, requests: 3, ttft: [120, 480, 900] as [number, number, number] };
+    expect(metricValue(t, UsageMetric.TTFT_P95, 1)).toBe(480);
+    expect(metricValue({ ...t, ttft: null }, UsageMetric.TTFT_P99, 1)).toBeNull();
+    expect([...measuresFor([UsageMetric.TTFT_P50])]).toEqual(['ttft']);
+    expect(metricExpression(UsageMetric.TTFT_P99)).toBe('if(isNaN(ttft_q[3]), NULL, ttft_q[3])');
   });
 });

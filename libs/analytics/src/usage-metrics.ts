@@ -1,4 +1,3 @@
-import { BadUserInputError } from '@app/errors';
 import {
   camelName,
   Measure,
@@ -46,21 +45,7 @@ const SUMMED_METRICS = Object.fromEntries(SUMMED_COLUMNS.map((m) => [m.toUpperCa
   MetricDefinition
 >;
 
-/**
- * TTFT is not in the rollups yet (their TTFT quantile state comes with the error analytics
- * work); until then usage reads refuse it by name, and only the anomaly detector reads it (from
- * raw events).
- */
-type ReadableMetric = Exclude<UsageMetric, typeof UsageMetric.TTFT_P95>;
-
-function definition(metric: UsageMetric): MetricDefinition {
-  if (metric === UsageMetric.TTFT_P95) {
-    throw new BadUserInputError('TTFT_P95: usage reads do not keep time to first token yet; anomalies report it');
-  }
-  return METRICS[metric];
-}
-
-const METRICS: Record<ReadableMetric, MetricDefinition> = {
+const METRICS: Record<UsageMetric, MetricDefinition> = {
   ...SUMMED_METRICS,
   [UsageMetric.SUCCESS_RATE]: {
     measures: ['successes'],
@@ -116,27 +101,41 @@ const METRICS: Record<ReadableMetric, MetricDefinition> = {
     sql: 'active_users',
     additive: false,
   },
+  // status is success or error: 1 - SUCCESS_RATE, kept apart so error charts need no arithmetic
   [UsageMetric.ERROR_RATE]: {
     measures: ['errors'],
     value: (t) => (t.requests > 0 ? t.errors / t.requests : null),
     sql: 'if(requests > 0, errors / requests, NULL)',
     additive: false,
   },
+  [UsageMetric.TTFT_P50]: ttftMetric(0),
+  [UsageMetric.TTFT_P95]: ttftMetric(1),
+  [UsageMetric.TTFT_P99]: ttftMetric(2),
 };
 
+/** A time-to-first-token quantile: null for a group where no call recorded one (an empty digest's NaN). */
+function ttftMetric(index: 0 | 1 | 2): MetricDefinition {
+  return {
+    measures: ['ttft'],
+    value: (t) => t.ttft?.[index] ?? null,
+    sql: `if(isNaN(ttft_q[${index + 1}]), NULL, ttft_q[${index + 1}])`,
+    additive: false,
+  };
+}
+
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {
-  return definition(metric).value(t, minutes);
+  return METRICS[metric].value(t, minutes);
 }
 
 export function metricExpression(metric: UsageMetric): string {
-  return definition(metric).sql;
+  return METRICS[metric].sql;
 }
 
 export function isAdditive(metric: UsageMetric): boolean {
-  return definition(metric).additive;
+  return METRICS[metric].additive;
 }
 
 /** The measures a read must compute for these metrics: each one left out is work the engine skips. */
 export function measuresFor(metrics: UsageMetric[], extra: Measure[] = []): Set<Measure> {
-  return new Set([...metrics.flatMap((m) => definition(m).measures), ...extra]);
+  return new Set([...metrics.flatMap((m) => METRICS[m].measures), ...extra]);
 }

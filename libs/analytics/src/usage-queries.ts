@@ -67,7 +67,7 @@ export class UsageQueries {
 
   async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
     const t = await this.totals(filter, now);
-    const { activeUsers, latency, businessCalls, internalCalls, ...sums } = t;
+    const { activeUsers, latency, ttft, businessCalls, internalCalls, ...sums } = t;
     return {
       ...sums,
       successRate: t.requests > 0 ? t.successes / t.requests : null,
@@ -77,6 +77,10 @@ export class UsageQueries {
       latencyP50: latency?.[0] ?? null,
       latencyP95: latency?.[1] ?? null,
       latencyP99: latency?.[2] ?? null,
+      errorRate: t.requests > 0 ? t.errors / t.requests : null,
+      ttftP50: ttft?.[0] ?? null,
+      ttftP95: ttft?.[1] ?? null,
+      ttftP99: ttft?.[2] ?? null,
       businessCalls,
       internalCalls,
     };
@@ -353,5 +357,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Narrows a filter to keys of a dimension that came from that filter's own answer (so a subset of it). */
 export function dimensionFilter(dimension: UsageDimension, keys: string[]): Partial<UsageFilterInput> {
-  return { [dimensionRecord(dimension).filterField]: keys };
+  const { filterField, filterParamType } = dimensionRecord(dimension);
+  // group keys come back as text; a numeric filter (HTTP statuses) takes them as numbers
+  return { [filterField]: filterParamType === 'Array(UInt16)' ? keys.map(Number) : keys };
 }

@@ -54,11 +54,31 @@ const SHAPES: [string, AggregateRequest][] = [
     }),
   ],
   [
-    'by key and model with a tag filter: raw events',
+    'by key and model with a tag filter: the tag day rollup',
     read({
       filter: filter({ tags: ['a'], services: ['chat'] }),
       dimension: UsageDimension.API_KEY,
       secondDimension: UsageDimension.MODEL,
+    }),
+  ],
+  [
+    'by tag per hour, raw edges: each tag of a call in its own group',
+    read({
+      from: midnight - 2 * DAY + 17 * 60_000,
+      to: now,
+      granularity: Granularity.HOUR,
+      dimension: UsageDimension.TAG,
+      measures: new Set<Measure>(['errors', 'ttft']),
+    }),
+  ],
+  [
+    'by HTTP status and error code, filtered by both, raw edges: no status is 0, no code is empty',
+    read({
+      filter: filter({ httpStatuses: [0, 503], errorCodes: ['', 'timeout'] }),
+      from: midnight - 7 * DAY + 17 * 60_000,
+      dimension: UsageDimension.HTTP_STATUS,
+      secondDimension: UsageDimension.ERROR_CODE,
+      measures: new Set<Measure>(['errors', 'latency', 'ttft']),
     }),
   ],
   [
@@ -85,6 +105,24 @@ describe('usage SQL', () => {
       offset: 20,
     });
     expect(sent).toMatchSnapshot();
+  });
+
+  it('a ranking by error rate and by time to first token', async () => {
+    for (const metric of [UsageMetric.ERROR_RATE, UsageMetric.TTFT_P95]) {
+      const { gateway, sent } = recorder();
+      const request = {
+        ...read({ dimension: UsageDimension.ERROR_CODE, measures: new Set<Measure>(['errors', 'ttft']) }),
+        dimension: UsageDimension.ERROR_CODE,
+      };
+      await new UsageAggregator(gateway).aggregateRanked(request, {
+        metric,
+        descending: true,
+        nullsAs: -1,
+        limit: 10,
+        offset: 0,
+      });
+      expect({ metric, sent }).toMatchSnapshot();
+    }
   });
 
   it('a breakdown page: series and split in one read', async () => {

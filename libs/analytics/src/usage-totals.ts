@@ -8,6 +8,8 @@ import { camelName, isDecimal, SUMMED_COLUMNS, SummedTotals } from '@app/catalog
 export type UsageTotals = SummedTotals & {
   activeUsers: number;
   latency: [number, number, number] | null;
+  /** time to first token p50, p95, p99 over the calls that recorded one; null when none did */
+  ttft: [number, number, number] | null;
   businessCalls: number;
   internalCalls: number;
 };
@@ -22,6 +24,7 @@ export const EMPTY_TOTALS: UsageTotals = {
   ...(Object.fromEntries(SUMMED_COLUMNS.map((m) => [camelName(m), isDecimal(m) ? '0' : 0])) as SummedTotals),
   activeUsers: 0,
   latency: null,
+  ttft: null,
   businessCalls: 0,
   internalCalls: 0,
 };

@@ -1,5 +1,5 @@
 import { UsageDimension } from './usage-enums';
-import { renderMeasureAddition, renderSchema, rollupViewSelect } from './ddl';
+import { renderMeasureAddition, renderRollupAddition, renderSchema, rollupViewSelect } from './ddl';
 import { DIMENSIONS } from './dimensions';
 import { ALL_MEASURES, rollupHolds } from './read-measures';
 import { sqlRelationViews } from './sql-relations';
@@ -12,9 +12,12 @@ describe('catalogue', () => {
     expect(new Set(DIMENSIONS.map((d) => d.filterField)).size).toBe(DIMENSIONS.length);
   });
 
-  it('places the raw columns: dimensions after occurred_at, each measure after the column it names', () => {
+  it('places the raw columns: identity dimensions after occurred_at, each measure after the column it names', () => {
     const names = rawColumns().map((c) => c.name);
-    expect(names.slice(0, 9)).toEqual(['event_id', 'occurred_at', ...DIMENSIONS.map((d) => d.column)]);
+    const identity = DIMENSIONS.filter((d) => !d.rawDetail).map((d) => d.column);
+    expect(names.slice(0, 9)).toEqual(['event_id', 'occurred_at', ...identity]);
+    // the details are declared once, with the event's other details
+    expect(names.filter((n) => ['http_status', 'error_code', 'tags'].includes(n))).toHaveLength(3);
     expect(names.indexOf('credits')).toBe(names.indexOf('cost') + 1);
     expect(names[names.length - 1]).toBe('ingested_at');
     expect(new Set(names).size).toBe(names.length);
@@ -48,6 +51,39 @@ describe('catalogue', () => {
     expect(rollupViewSelect(rollupTable('usage_team_1m'))).toContain("countIf(status = 'success') AS successes");
   });
 
+  it('keys rollups by the raw value with nulls as a sentinel, and by the sorted tag set of tagged calls only', () => {
+    const errors = rollupViewSelect(rollupTable('usage_errors_1h'));
+    expect(errors).toContain('coalesce(http_status, 0) AS http_status');
+    expect(errors).toContain("toLowCardinality(coalesce(error_code, '')) AS error_code");
+    expect(errors).not.toContain('WHERE');
+    // the day rollup merges the hour rollup's keys as they are
+    expect(rollupViewSelect(rollupTable('usage_errors_1d'))).not.toContain('coalesce');
+    const tags = rollupViewSelect(rollupTable('usage_tags_1h'));
+    expect(tags).toContain('arraySort(tags) AS tags');
+    expect(tags).toContain('WHERE notEmpty(tags)');
+    expect(tags).toContain(
+      'quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft',
+    );
+  });
+
+  it('keeps the time-to-first-token state wherever latency is kept', () => {
+    for (const table of ROLLUP_TABLES)
+      expect({ table: table.name, ttft: table.measures.includes('ttft') }).toEqual({
+        table: table.name,
+        ttft: table.measures.includes('latency'),
+      });
+  });
+
+  it('adds rollups as their tables and views', () => {
+    const sql = renderRollupAddition(['usage_errors_1h', 'usage_errors_1d']).map((s) => s.sql);
+    expect(sql.map((s) => s.split('\n')[0])).toEqual([
+      'CREATE TABLE IF NOT EXISTS usage_errors_1h',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS usage_errors_1h_mv TO usage_errors_1h AS',
+      'CREATE TABLE IF NOT EXISTS usage_errors_1d',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS usage_errors_1d_mv TO usage_errors_1d AS',
+    ]);
+  });
+
   it('adds a measure where the catalogue keeps it, views and SQL relations dropped and created again', () => {
     const sql = renderMeasureAddition('credits').map((s) => s.sql);
     expect(sql[0]).toBe('ALTER TABLE call_events\n    ADD COLUMN IF NOT EXISTS credits Decimal(38, 15) AFTER cost');
@@ -56,7 +92,8 @@ describe('catalogue', () => {
         'CODEC(NONE) AFTER cost',
     );
     expect(sql).toContain('DROP VIEW IF EXISTS usage_team_1m_mv');
-    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(12);
+    // every rollup but the three requests-only ones keeps credits
+    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(ROLLUP_TABLES.length - 3);
     // the SQL relations that show it are created again; a measure they leave out touches none
     expect(sql.filter((s) => s.startsWith('DROP VIEW IF EXISTS calls'))).toHaveLength(1);
     expect(sql.filter((s) => /^CREATE VIEW IF NOT EXISTS usage_\w+ AS/.test(s))).toHaveLength(3);

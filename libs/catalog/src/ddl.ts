@@ -11,6 +11,7 @@ import {
   RollupTable,
   rollupColumns,
   rollupTable,
+  RollupTableName,
   SkipIndex,
 } from './tables';
 
@@ -116,6 +117,14 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
     }
   }
   return statements;
+}
+
+/** The statements that add rollups to a schema that lacks them: each table, then its view (empty until events arrive). */
+export function renderRollupAddition(names: readonly RollupTableName[], target: DdlTarget = {}): DdlStatement[] {
+  return names.flatMap((name) => {
+    const table = rollupTable(name);
+    return [...renderTable(rollupSpec(table), target, table.why), renderRollupView(table, target)];
+  });
 }
 
 /**
@@ -240,8 +249,9 @@ function renderView(name: string, target: string, select: string, ddl: DdlTarget
   return { sql: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${name}${onCluster} TO ${to} AS\n${select}` };
 }
 
-function selectSql(columns: readonly string[], from: string, groupBy?: readonly string[]): string {
+function selectSql(columns: readonly string[], from: string, groupBy?: readonly string[], where?: string): string {
   const lines = [`SELECT\n${columns.map((c) => `    ${c}`).join(',\n')}`, `FROM ${from}`];
+  if (where) lines.push(`WHERE ${where}`);
   if (groupBy?.length) lines.push(`GROUP BY ${groupBy.join(', ')}`);
   return lines.join('\n');
 }
@@ -253,7 +263,9 @@ export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}): st
   const feed = fromRaw ? undefined : rollupTable(table.feed);
   const feedTime = fromRaw ? 'occurred_at' : GRAIN_COLUMN[feed!.grain].column;
   const timeSql = timeExpression(table.grain, feedTime, fromRaw);
-  const dimensions = DIMENSIONS.filter((d) => table.dimensions.includes(d.dimension)).map((d) => d.column);
+  const kept = DIMENSIONS.filter((d) => table.dimensions.includes(d.dimension));
+  const dimensions = kept.map((d) => d.column);
+  const keys = kept.map((d) => (fromRaw && d.fromRaw ? `${d.fromRaw} AS ${d.column}` : d.column));
   const measures = MEASURE_ORDER.filter((m) => table.measures.includes(m)).map((m) => {
     const record = MEASURE_COLUMNS[m];
     // a finer rollup keyed by user keeps no users state: its user column is counted instead
@@ -262,7 +274,7 @@ export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}): st
     return `${expression} AS ${record.column}`;
   });
   const from = target.cluster ? `${table.feed}_local` : table.feed;
-  return selectSql([timeSql, ...dimensions, ...measures], from, [time, ...dimensions]);
+  return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], table.holdsOnly?.where);
 }
 
 function timeExpression(grain: RollupTable['grain'], feedTime: string, fromRaw: boolean): string {

@@ -14,10 +14,28 @@ export interface DimensionRecord {
   readonly filterParamType: string;
   /** where a group's display name comes from (Postgres entities, or the value itself) */
   readonly labels: 'team' | 'user' | 'apiKey' | 'value';
+  /**
+   * a detail of the call, whose raw column is declared with the event's other details (tables.ts),
+   * not among the identity columns after occurred_at
+   */
+  readonly rawDetail?: true;
+  /** the key computed from raw events, where the raw column is not the key as it is */
+  readonly fromRaw?: string;
+  /** several values per call (tags): a filter matches any of them, a grouping counts the call in each */
+  readonly multiValued?: true;
 }
 
 export type DimensionFilterField =
-  'teamIds' | 'userIds' | 'apiKeyIds' | 'services' | 'models' | 'modelTypes' | 'sources';
+  | 'teamIds'
+  | 'userIds'
+  | 'apiKeyIds'
+  | 'services'
+  | 'models'
+  | 'modelTypes'
+  | 'sources'
+  | 'httpStatuses'
+  | 'errorCodes'
+  | 'tags';
 
 const uuid = (
   dimension: UsageDimension,
@@ -44,6 +62,41 @@ export const DIMENSIONS: readonly DimensionRecord[] = [
   text(UsageDimension.MODEL_TYPE, 'model_type', 'modelTypes'),
   // business or internal: who made the call, not where a read takes its rows from
   text(UsageDimension.SOURCE, 'source', 'sources'),
+  // nullable in raw events, a sentinel in rollup keys (a Nullable sort key slows every read): no HTTP
+  // status is 0 (events carry 100-599), no error code is ''
+  {
+    dimension: UsageDimension.HTTP_STATUS,
+    column: 'http_status',
+    type: 'UInt16',
+    filterField: 'httpStatuses',
+    filterParamType: 'Array(UInt16)',
+    labels: 'value',
+    rawDetail: true,
+    fromRaw: 'coalesce(http_status, 0)',
+  },
+  {
+    dimension: UsageDimension.ERROR_CODE,
+    column: 'error_code',
+    type: 'LowCardinality(String)',
+    filterField: 'errorCodes',
+    filterParamType: 'Array(String)',
+    labels: 'value',
+    rawDetail: true,
+    fromRaw: "toLowCardinality(coalesce(error_code, ''))",
+  },
+  // a rollup keeps a call's whole tag set, sorted (one row per set, the same set in any order): a filter
+  // matches a call once however many of its tags it names
+  {
+    dimension: UsageDimension.TAG,
+    column: 'tags',
+    type: 'Array(String)',
+    filterField: 'tags',
+    filterParamType: 'Array(String)',
+    labels: 'value',
+    rawDetail: true,
+    fromRaw: 'arraySort(tags)',
+    multiValued: true,
+  },
 ];
 
 const BY_DIMENSION = new Map(DIMENSIONS.map((d) => [d.dimension, d]));
@@ -56,4 +109,12 @@ export function dimensionRecord(dimension: UsageDimension): DimensionRecord {
 
 export function dimensionColumn(dimension: UsageDimension): string {
   return dimensionRecord(dimension).column;
+}
+
+/**
+ * A dimension's value in a read of raw events or of a rollup: raw events compute the rollup's
+ * key (a multi-valued one is matched and split as it is: the order of its values does not matter).
+ */
+export function dimensionValue(record: DimensionRecord, rawEvents: boolean): string {
+  return rawEvents && record.fromRaw && !record.multiValued ? record.fromRaw : record.column;
 }

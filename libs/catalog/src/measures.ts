@@ -101,6 +101,14 @@ export const MEASURE_COLUMNS = {
     fromRollup: `quantilesTDigestMergeState(${LATENCY_QUANTILES})(latency)`,
     state: true,
   },
+  // time to first token: only calls that recorded one (embeddings, images and failures often have none)
+  ttft: {
+    column: 'ttft',
+    rollupType: `AggregateFunction(quantilesTDigest(${LATENCY_QUANTILES}), UInt32)`,
+    fromRaw: `quantilesTDigestStateIf(${LATENCY_QUANTILES})(assumeNotNull(ttft_ms), isNotNull(ttft_ms))`,
+    fromRollup: `quantilesTDigestMergeState(${LATENCY_QUANTILES})(ttft)`,
+    state: true,
+  },
   users: {
     column: 'users',
     rollupType: 'AggregateFunction(uniq, UUID)',
@@ -164,4 +172,9 @@ export function isDecimal(column: MeasureColumnName): boolean {
 }
 
 /** What every rollup but the requests-only ones keeps (the `users` state only where no user column is kept). */
-export const EVERY_SUM: readonly MeasureColumnName[] = MEASURE_ORDER.filter((m) => m !== 'users' && m !== 'latency');
+/** The quantile states (latency, time to first token): kept together wherever latency is kept. */
+export const QUANTILE_STATES = ['latency', 'ttft'] as const satisfies readonly MeasureColumnName[];
+
+export const EVERY_SUM: readonly MeasureColumnName[] = MEASURE_ORDER.filter(
+  (m) => m !== 'users' && !(QUANTILE_STATES as readonly MeasureColumnName[]).includes(m),
+);

@@ -27,6 +27,7 @@ export const READ_MEASURES = {
   ...SUMMED_READS,
   callsBySource: { column: 'requests', keyedBy: UsageDimension.SOURCE },
   latency: { column: 'latency' },
+  ttft: { column: 'ttft' },
   activeUsers: { column: 'users', orKeyedBy: UsageDimension.USER },
 } as const satisfies Record<string, ReadMeasureRecord>;
 

@@ -1,7 +1,14 @@
 import { placedInOrder } from './placement';
 import { UsageDimension } from './usage-enums';
 import { DIMENSIONS } from './dimensions';
-import { EVERY_SUM, MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumn, MeasureColumnName } from './measures';
+import {
+  EVERY_SUM,
+  MEASURE_COLUMNS,
+  MEASURE_ORDER,
+  MeasureColumn,
+  MeasureColumnName,
+  QUANTILE_STATES,
+} from './measures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,6 +67,11 @@ export interface RollupTable extends TableLayout {
   readonly feed: 'call_events' | RollupTableName;
   /** key and sum columns without compression: read over whole ranges, decompression dominated (see README) */
   readonly uncompressed?: boolean;
+  /**
+   * holds only the calls with a value of this dimension (tagged calls): its view keeps the rows
+   * matching `where`, and the planner takes it only for reads that filter or group by the dimension
+   */
+  readonly holdsOnly?: { readonly dimension: UsageDimension; readonly where: string };
   readonly why: string;
 }
 
@@ -78,16 +90,21 @@ export type RollupTableName =
   | 'usage_team_1m'
   | 'usage_user_models_1h'
   | 'usage_user_models_1d'
-  | 'usage_team_models_1d';
+  | 'usage_team_models_1d'
+  | 'usage_errors_1h'
+  | 'usage_errors_1d'
+  | 'usage_tags_1h'
+  | 'usage_tags_1d';
 
 /** Where a read takes its rows from: a rollup or the raw events. */
 export type ReadTableName = RollupTableName | 'call_events';
 
-const { TEAM, USER, API_KEY, SERVICE, MODEL, MODEL_TYPE, SOURCE } = UsageDimension;
+const { TEAM, USER, API_KEY, SERVICE, MODEL, MODEL_TYPE, SOURCE, HTTP_STATUS, ERROR_CODE, TAG } = UsageDimension;
+const TAGGED = { dimension: TAG, where: 'notEmpty(tags)' };
 const DEDUP = 'non_replicated_deduplication_window = 10000';
 const TTL_DROP = 'ttl_only_drop_parts = 1';
-const WITH_USERS = [...EVERY_SUM, 'latency', 'users'] as const;
-const WITHOUT_USERS = [...EVERY_SUM, 'latency'] as const;
+const WITH_USERS = [...EVERY_SUM, ...QUANTILE_STATES, 'users'] as const;
+const WITHOUT_USERS = [...EVERY_SUM, ...QUANTILE_STATES] as const;
 const hourTtl = { ttl: 'hour + INTERVAL 400 DAY', retentionMs: 400 * DAY, settings: [DEDUP, TTL_DROP] };
 const minuteTtl = { ttl: 'minute + INTERVAL 14 DAY', retentionMs: 14 * DAY, settings: [DEDUP, TTL_DROP] };
 const forever = { retentionMs: Number.POSITIVE_INFINITY, settings: [DEDUP] };
@@ -283,6 +300,60 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
     uncompressed: true,
     ...forever,
   },
+  {
+    name: 'usage_errors_1h',
+    why:
+      'Calls by team, model, HTTP status and error code per hour (400 days): error analytics (by status or code, ' +
+      'error rates, latency and time to first token) beyond raw retention. No status is 0, no error code is "". ' +
+      'Source and model type cost no rows (a model has one type) and let summaries read it.',
+    grain: 'hour',
+    dimensions: [TEAM, MODEL, MODEL_TYPE, SOURCE, HTTP_STATUS, ERROR_CODE],
+    measures: WITH_USERS,
+    feed: 'call_events',
+    partitionBy: 'toYYYYMM(hour)',
+    orderBy: ['toDate(hour)', 'team_id', 'hour', 'http_status', 'error_code', 'model', 'model_type', 'source'],
+    ...hourTtl,
+  },
+  {
+    name: 'usage_errors_1d',
+    why: 'Calls by team, model, HTTP status and error code per UTC day (forever): error analytics over long ranges.',
+    grain: 'day',
+    dimensions: [TEAM, MODEL, MODEL_TYPE, SOURCE, HTTP_STATUS, ERROR_CODE],
+    measures: WITH_USERS,
+    feed: 'usage_errors_1h',
+    partitionBy: 'toYear(day)',
+    orderBy: ['day', 'team_id', 'http_status', 'error_code', 'model', 'model_type', 'source'],
+    uncompressed: true,
+    ...forever,
+  },
+  {
+    name: 'usage_tags_1h',
+    why:
+      "Tagged calls by team, model, service and source and the call's sorted tag set per hour (400 days): tag " +
+      'filters and usage by tag beyond raw retention. A tag filter matches a set once; grouping by tag splits it.',
+    grain: 'hour',
+    dimensions: [TEAM, SERVICE, MODEL, MODEL_TYPE, SOURCE, TAG],
+    measures: WITH_USERS,
+    feed: 'call_events',
+    holdsOnly: TAGGED,
+    partitionBy: 'toYYYYMM(hour)',
+    orderBy: ['toDate(hour)', 'team_id', 'hour', 'tags', 'model', 'service', 'model_type', 'source'],
+    ...hourTtl,
+  },
+  {
+    name: 'usage_tags_1d',
+    why:
+      "Tagged calls by every dimension and the call's sorted tag set per UTC day (forever): tag filters with " +
+      'users, keys or models over long ranges.',
+    grain: 'day',
+    dimensions: [TEAM, USER, API_KEY, SERVICE, MODEL, MODEL_TYPE, SOURCE, TAG],
+    measures: WITHOUT_USERS,
+    feed: 'call_events',
+    holdsOnly: TAGGED,
+    partitionBy: 'toYear(day)',
+    orderBy: ['day', 'team_id', 'tags', 'user_id', 'api_key_id', 'model', 'service', 'model_type', 'source'],
+    ...forever,
+  },
 ];
 
 const BY_NAME = new Map(ROLLUP_TABLES.map((t) => [t.name, t]));
@@ -361,14 +432,15 @@ interface PlacedColumn extends Column {
 }
 
 /**
- * The raw table's columns in order: event_id, the fixed columns, the dimensions after
+ * The raw table's columns in order: event_id, the fixed columns, the identity dimensions after
  * occurred_at, and each measure's own column after the one its record names.
  */
 export function rawColumns(): Column[] {
-  const dimensions = DIMENSIONS.map((d, i) => ({
+  const identity = DIMENSIONS.filter((d) => !d.rawDetail);
+  const dimensions = identity.map((d, i) => ({
     name: d.column,
     type: d.type,
-    after: i === 0 ? 'occurred_at' : DIMENSIONS[i - 1].column,
+    after: i === 0 ? 'occurred_at' : identity[i - 1].column,
   }));
   const measures = MEASURE_ORDER.flatMap((m): PlacedColumn[] => {
     const record: MeasureColumn = MEASURE_COLUMNS[m];

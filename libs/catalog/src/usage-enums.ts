@@ -17,8 +17,21 @@ export enum UsageDimension {
   MODEL = 'MODEL',
   MODEL_TYPE = 'MODEL_TYPE',
   SOURCE = 'SOURCE',
+  HTTP_STATUS = 'HTTP_STATUS',
+  ERROR_CODE = 'ERROR_CODE',
+  TAG = 'TAG',
 }
-registerEnumType(UsageDimension, { name: 'UsageDimension' });
+registerEnumType(UsageDimension, {
+  name: 'UsageDimension',
+  valuesMap: {
+    HTTP_STATUS: { description: 'The HTTP status of the call; key "0" groups calls that recorded none' },
+    ERROR_CODE: { description: 'The error code of the call; key "" groups calls that recorded none' },
+    TAG: {
+      description:
+        'Each tag of a call: a call with two tags counts once in each of their groups, an untagged call in none',
+    },
+  },
+});
 
 /** The metrics computed from several measures, or other than as a measure's sum. */
 export enum ComputedUsageMetric {
@@ -32,8 +45,9 @@ export enum ComputedUsageMetric {
   LATENCY_P99 = 'LATENCY_P99',
   ACTIVE_USERS = 'ACTIVE_USERS',
   ERROR_RATE = 'ERROR_RATE',
-  /** named by anomalies; usage reads answer it once the rollups keep TTFT (see usage-metrics.ts) */
+  TTFT_P50 = 'TTFT_P50',
   TTFT_P95 = 'TTFT_P95',
+  TTFT_P99 = 'TTFT_P99',
 }
 
 /** The metric of each summed measure is its sum, named by its upper-case column (REASONING_TOKENS). */
@@ -43,6 +57,16 @@ const SUMMED_METRICS = Object.fromEntries(SUMMED_COLUMNS.map((m) => [m.toUpperCa
   [K in SummedMetric]: K;
 };
 
+const TTFT = 'Time to first token (ms), over the calls that recorded one; null where none did';
+
 export const UsageMetric = { ...SUMMED_METRICS, ...ComputedUsageMetric };
 export type UsageMetric = (typeof UsageMetric)[keyof typeof UsageMetric];
-registerEnumType(UsageMetric, { name: 'UsageMetric' });
+registerEnumType(UsageMetric, {
+  name: 'UsageMetric',
+  valuesMap: {
+    ERROR_RATE: { description: 'errors / requests (1 - SUCCESS_RATE); null where there were no requests' },
+    TTFT_P50: { description: TTFT },
+    TTFT_P95: { description: TTFT },
+    TTFT_P99: { description: TTFT },
+  },
+});

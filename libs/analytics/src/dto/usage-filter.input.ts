@@ -1,14 +1,17 @@
-import { Field, GraphQLISODateTime, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsDate,
   IsEnum,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 
@@ -86,4 +89,22 @@ export class UsageFilterInput {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   tags?: string[];
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'HTTP statuses of the calls (100-599); 0 matches calls without one',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(599, { each: true })
+  httpStatuses?: number[];
+  @Field(() => [String], { nullable: true, description: 'error codes of the calls; "" matches calls without one' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(128, { each: true })
+  errorCodes?: string[];
 }

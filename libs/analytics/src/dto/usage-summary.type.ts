@@ -11,6 +11,12 @@ export class UsageSummary extends SummedMeasureFields() {
   @Field(() => Float, { nullable: true }) latencyP50: number | null;
   @Field(() => Float, { nullable: true }) latencyP95: number | null;
   @Field(() => Float, { nullable: true }) latencyP99: number | null;
+  @Field(() => Float, { nullable: true, description: 'errors / requests; null with no requests' })
+  errorRate: number | null;
+  @Field(() => Float, { nullable: true, description: 'time to first token (ms), over the calls that recorded one' })
+  ttftP50: number | null;
+  @Field(() => Float, { nullable: true }) ttftP95: number | null;
+  @Field(() => Float, { nullable: true }) ttftP99: number | null;
   @Field(() => Float) businessCalls: number;
   @Field(() => Float) internalCalls: number;
 }

@@ -3,13 +3,14 @@ import {
   LATENCY_QUANTILES,
   MEASURE_COLUMNS,
   Measure,
+  MeasureColumnName,
   READ_MEASURES,
   ReadTableName,
   rollupTable,
   SummedColumn,
 } from '@app/catalog';
 
-type AdditiveMeasure = Exclude<Measure, 'latency' | 'activeUsers'>;
+type AdditiveMeasure = Exclude<Measure, 'latency' | 'ttft' | 'activeUsers'>;
 
 /**
  * Per additive measure: its sums over raw events, over a rollup, or a rollup's rows as they are
@@ -59,7 +60,7 @@ const CALLS_BY_SOURCE: AdditiveColumns = {
 };
 
 const ADDITIVE_MEASURES = (Object.keys(READ_MEASURES) as Measure[]).filter(
-  (m): m is AdditiveMeasure => m !== 'latency' && m !== 'activeUsers',
+  (m): m is AdditiveMeasure => m !== 'latency' && m !== 'ttft' && m !== 'activeUsers',
 );
 
 export function additiveColumns(measures: ReadonlySet<Measure>): AdditiveColumns[] {
@@ -83,17 +84,40 @@ function keepsUserState(table: ReadTableName): boolean {
   return table !== 'call_events' && rollupTable(table).measures.includes('users');
 }
 
-const LATENCY = `(${LATENCY_QUANTILES})`;
+const Q = `(${LATENCY_QUANTILES})`;
+
+/** A measure read as quantiles: its final over raw events, its rollup column, and the name of its answer. */
+interface QuantileRead {
+  measure: Extract<Measure, 'latency' | 'ttft'>;
+  column: Extract<MeasureColumnName, 'latency' | 'ttft'>;
+  rawFinal: string;
+  output: string;
+}
+
+const QUANTILE_READS: readonly QuantileRead[] = [
+  { measure: 'latency', column: 'latency', rawFinal: `quantilesTDigest${Q}(latency_ms)`, output: 'latency_q' },
+  // calls without a time to first token are left out (an empty digest answers NaN: null in JSON)
+  {
+    measure: 'ttft',
+    column: 'ttft',
+    rawFinal: `quantilesTDigestIf${Q}(assumeNotNull(ttft_ms), isNotNull(ttft_ms))`,
+    output: 'ttft_q',
+  },
+];
+
+/** The names of the quantile answers a read returns, in column order. */
+export function quantileOutputs(measures: ReadonlySet<Measure>): string[] {
+  return QUANTILE_READS.filter((q) => measures.has(q.measure)).map((q) => q.output);
+}
 
 /** Final values of a table read alone: exact distinct users where the table has a user column. */
 export function finals(table: ReadTableName, measures: ReadonlySet<Measure>): string[] {
   const out: string[] = [];
   if (measures.has('activeUsers'))
     out.push(`${keepsUserState(table) ? 'uniqMerge(users)' : 'uniqExact(user_id)'} AS f_users`);
-  if (measures.has('latency')) {
-    const latency =
-      table === 'call_events' ? `quantilesTDigest${LATENCY}(latency_ms)` : `quantilesTDigestMerge${LATENCY}(latency)`;
-    out.push(`${latency} AS f_latency`);
+  for (const q of QUANTILE_READS.filter((r) => measures.has(r.measure))) {
+    const final = table === 'call_events' ? q.rawFinal : `quantilesTDigestMerge${Q}(${q.column})`;
+    out.push(`${final} AS f_${q.column}`);
   }
   return out;
 }
@@ -104,12 +128,9 @@ export function states(table: ReadTableName, measures: ReadonlySet<Measure>): st
   if (measures.has('activeUsers')) {
     out.push(`${keepsUserState(table) ? 'uniqMergeState(users)' : 'uniqState(user_id)'} AS s_users`);
   }
-  if (measures.has('latency')) {
-    const latency =
-      table === 'call_events'
-        ? `quantilesTDigestState${LATENCY}(latency_ms)`
-        : `quantilesTDigestMergeState${LATENCY}(latency)`;
-    out.push(`${latency} AS s_latency`);
+  for (const q of QUANTILE_READS.filter((r) => measures.has(r.measure))) {
+    const { fromRaw, fromRollup } = MEASURE_COLUMNS[q.column];
+    out.push(`${table === 'call_events' ? fromRaw : fromRollup} AS s_${q.column}`);
   }
   return out;
 }
@@ -118,7 +139,9 @@ export function states(table: ReadTableName, measures: ReadonlySet<Measure>): st
 export function mergedStates(measures: ReadonlySet<Measure>): string[] {
   return [
     ...(measures.has('activeUsers') ? ['uniqMerge(s_users) AS active_users'] : []),
-    ...(measures.has('latency') ? [`quantilesTDigestMerge${LATENCY}(s_latency) AS latency_q`] : []),
+    ...QUANTILE_READS.filter((q) => measures.has(q.measure)).map(
+      (q) => `quantilesTDigestMerge${Q}(s_${q.column}) AS ${q.output}`,
+    ),
   ];
 }
 
@@ -126,6 +149,11 @@ export function mergedStates(measures: ReadonlySet<Measure>): string[] {
 export function passedFinals(measures: ReadonlySet<Measure>): string[] {
   return [
     ...(measures.has('activeUsers') ? ['any(f_users) AS active_users'] : []),
-    ...(measures.has('latency') ? ['any(f_latency) AS latency_q'] : []),
+    ...QUANTILE_READS.filter((q) => measures.has(q.measure)).map((q) => `any(f_${q.column}) AS ${q.output}`),
   ];
+}
+
+/** Whether a read computes an aggregate state (distinct users, quantiles), which rollup rows cannot just be summed into. */
+export function mergesStates(measures: ReadonlySet<Measure>): boolean {
+  return measures.has('activeUsers') || QUANTILE_READS.some((q) => measures.has(q.measure));
 }

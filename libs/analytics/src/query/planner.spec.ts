@@ -164,8 +164,31 @@ describe('planUsage', () => {
     ).toBe('usage_team_1m');
   });
 
-  it('tags live only in raw', () => {
-    expect(plan({ filter: { tags: ['a'] } })).toBe('call_events');
+  it('answers tag filters and groups by tag from the tag rollups, which hold tagged calls only', () => {
+    expect(plan({ filter: { tags: ['a'] } })).toBe('usage_tags_1d');
+    expect(plan({ filter: { tags: ['a'], userIds: ['u'] }, dimension: UsageDimension.MODEL })).toBe('usage_tags_1d');
+    expect(plan({ dimension: UsageDimension.TAG, granularity: Granularity.HOUR, to: midnight + HOUR })).toBe(
+      'usage_tags_1h',
+    );
+    // nothing else reads them: they lack the untagged calls
+    expect(plan({ filter: { teamIds: ['t'] }, dimension: UsageDimension.MODEL })).toBe('usage_detail_1d');
+    // tag and user by hour: no rollup holds both
+    expect(plan({ filter: { tags: ['a'], userIds: ['u'] }, granularity: Granularity.HOUR, to: midnight + HOUR })).toBe(
+      'call_events',
+    );
+  });
+
+  it('answers HTTP status and error code from the error rollups', () => {
+    expect(plan({ dimension: UsageDimension.HTTP_STATUS })).toBe('usage_errors_1d');
+    expect(plan({ filter: { errorCodes: ['timeout'], teamIds: ['t'] }, dimension: UsageDimension.MODEL })).toBe(
+      'usage_errors_1d',
+    );
+    expect(plan({ filter: { httpStatuses: [500] }, granularity: Granularity.HOUR, to: midnight + HOUR })).toBe(
+      'usage_errors_1h',
+    );
+    // no error rollup keeps users, keys, services or tags
+    expect(plan({ filter: { httpStatuses: [500] }, dimension: UsageDimension.SERVICE })).toBe('call_events');
+    expect(plan({ filter: { errorCodes: ['x'], tags: ['a'] } })).toBe('call_events');
   });
 
   it('answers the aligned interior from a rollup and the unaligned edges from finer sources', () => {

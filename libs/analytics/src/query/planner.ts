@@ -60,10 +60,15 @@ const BY_PREFERENCE: RollupTableName[] = [
   'usage_platform_1h',
   'usage_user_models_1d',
   'usage_detail_1d',
+  // the error and tag rollups last in their grain: taken only for reads that need their keys
+  'usage_errors_1d',
+  'usage_tags_1d',
   'usage_team_totals_1h',
   'usage_team_1h',
   'usage_key_1h',
   'usage_user_models_1h',
+  'usage_errors_1h',
+  'usage_tags_1h',
   'usage_platform_totals_1m',
   'usage_team_1m',
 ];
@@ -73,20 +78,21 @@ const BY_PREFERENCE: RollupTableName[] = [
  * interior of the range from a rollup whose grain every bucket start inside it falls on, within
  * its retention, holding every filtered or grouped dimension and every measure to compute; the
  * unaligned edges (a custom range's minutes, the last hour's) from finer rollups, down to raw.
- * Tags live only in the raw table.
+ * A rollup that holds only the calls with a value of a dimension (tagged calls) answers only
+ * reads that filter or group by that dimension.
  */
 export function planUsage(req: PlanRequest): UsagePlan {
   const filter = req.filter as unknown as Record<string, unknown[] | undefined>;
   const dims = DIMENSIONS.filter((d) => (filter[d.filterField]?.length ?? 0) > 0).map((d) => d.dimension);
   if (req.dimension) dims.push(req.dimension);
   if (req.secondDimension) dims.push(req.secondDimension);
-  const needsTags = (req.filter.tags?.length ?? 0) > 0;
   const measures = [...(req.measures ?? ALL_MEASURES)];
-  const candidates = needsTags
-    ? []
-    : BY_PREFERENCE.map(rollupTable).filter(
-        (table) => dims.every((d) => table.dimensions.includes(d)) && measures.every((m) => rollupHolds(table, m)),
-      );
+  const candidates = BY_PREFERENCE.map(rollupTable).filter(
+    (table) =>
+      dims.every((d) => table.dimensions.includes(d)) &&
+      (!table.holdsOnly || dims.includes(table.holdsOnly.dimension)) &&
+      measures.every((m) => rollupHolds(table, m)),
+  );
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   const openEnd = req.to >= req.now + FUTURE_HORIZON_MS;
   return segment(

@@ -1,6 +1,7 @@
 import {
   ALL_MEASURES,
-  dimensionColumn,
+  dimensionRecord,
+  dimensionValue,
   Granularity,
   Measure,
   ReadTableName,
@@ -9,7 +10,16 @@ import {
 } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { metricExpression } from '../usage-metrics';
-import { additive, additiveColumns, finals, mergedStates, passedFinals, states } from './measure-sql';
+import {
+  additive,
+  additiveColumns,
+  finals,
+  mergedStates,
+  mergesStates,
+  passedFinals,
+  quantileOutputs,
+  states,
+} from './measure-sql';
 import { UsagePlan } from './planner';
 import { buildWhere, TimeRange, timeColumn } from './where-clause';
 
@@ -18,7 +28,7 @@ export interface AggregateRequest {
   /** the planner's segments, one table each, covering the range without overlap */
   plan: UsagePlan;
   timeZone: string;
-  /** default all; a measure left out reads as 0 (null latency) */
+  /** default all; a measure left out reads as 0 (null latency and time to first token) */
   measures?: ReadonlySet<Measure>;
   granularity?: Granularity;
   dimension?: UsageDimension;
@@ -46,10 +56,10 @@ export interface RankRequest {
  * A rollup's rows need no grouping of their own when every measure is a plain sum: the outer
  * level sums them into its groups directly (at 100M events a 30-day read by user took 25 ms
  * with a grouping per segment, 20 without; a sparkline-and-models read 28 and 14). States
- * (distinct users, latency) are merged per segment first, and raw events are counted.
+ * (distinct users, quantiles) are merged per segment first, and raw events are counted.
  */
 function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>): boolean {
-  return table !== 'call_events' && !measures.has('activeUsers') && !measures.has('latency');
+  return table !== 'call_events' && !mergesStates(measures);
 }
 
 const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
@@ -66,6 +76,13 @@ function bucketExpression(table: ReadTableName, granularity: Granularity): strin
       ? `toStartOfDay(${t}, {tz:String})`
       : `toStartOfInterval(${t}, INTERVAL ${INTERVAL[granularity]}, {tz:String})`;
   return `toUnixTimestamp(${local}) * 1000`;
+}
+
+/** A dimension's group key in a table; a call with several values (tags) is counted in the group of each. */
+function groupKey(dimension: UsageDimension, table: ReadTableName): string {
+  const record = dimensionRecord(dimension);
+  const value = dimensionValue(record, table === 'call_events');
+  return record.multiValued ? `arrayJoin(${value})` : value;
 }
 
 /**
@@ -90,7 +107,7 @@ export class GroupedUsageRead {
       ...(req.secondDimension ? ['second_key'] : []),
       ...additiveColumns(measures).flatMap((c) => c.outputs),
       ...(measures.has('activeUsers') ? ['active_users'] : []),
-      ...(measures.has('latency') ? ['latency_q'] : []),
+      ...quantileOutputs(measures),
     ];
   }
 
@@ -127,8 +144,8 @@ export class GroupedUsageRead {
       Object.assign(params, where.params);
       const select: string[] = [];
       if (req.granularity) select.push(`${bucketExpression(table, req.granularity)} AS bucket`);
-      if (req.dimension) select.push(`${dimensionColumn(req.dimension)} AS g_key`);
-      if (req.secondDimension) select.push(`${dimensionColumn(req.secondDimension)} AS g_second`);
+      if (req.dimension) select.push(`${groupKey(req.dimension, table)} AS g_key`);
+      if (req.secondDimension) select.push(`${groupKey(req.secondDimension, table)} AS g_second`);
       const rows = readsRows(table, measures);
       select.push(additive(table, measures, rows));
       return { table, select, where: where.sql, groupBy: rows ? '' : groupBy };

@@ -1,4 +1,4 @@
-import { DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '@app/catalog';
+import { dimensionValue, DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 
 /**
@@ -72,14 +72,14 @@ export function buildWhere(
     spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`,
   );
   const values = filter as unknown as Record<string, unknown[] | undefined>;
-  for (const { filterField, column, filterParamType } of DIMENSIONS) {
+  for (const record of DIMENSIONS) {
+    const { filterField, filterParamType } = record;
     if (!values[filterField]?.length) continue;
-    conditions.push(`${column} IN {${filterField}:${filterParamType}}`);
+    const value = dimensionValue(record, table === 'call_events');
+    const param = `{${filterField}:${filterParamType}}`;
+    // a call matches once when any of its values is asked for
+    conditions.push(record.multiValued ? `hasAny(${value}, ${param})` : `${value} IN ${param}`);
     params[filterField] = values[filterField];
-  }
-  if (filter.tags?.length) {
-    conditions.push('hasAny(tags, {tags:Array(String)})');
-    params.tags = filter.tags;
   }
   return { sql: conditions.join(' AND '), params };
 }
