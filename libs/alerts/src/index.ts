@@ -4,6 +4,7 @@ export * from './alerts.errors';
 export * from './alerts-live.hub';
 export * from './dto/alert-types';
 export * from './evaluation/alert-scheduler';
+export * from './evaluation/anomaly-alerts';
 export * from './evaluation/budget-evaluator';
 export * from './evaluation/budget-period';
 export * from './evaluation/budget-spend';

@@ -3,6 +3,7 @@ import { TeamsModule } from '@app/teams';
 import { AnomaliesResolver } from './anomalies.resolver';
 import { AnomalyDetectorService } from './anomaly-detector.service';
 import { AnomalyIncidents } from './anomaly-incidents';
+import { AnomalyReader } from './anomaly-reader';
 import { AnomalyStore } from './anomaly.store';
 
 /**
@@ -11,7 +12,7 @@ import { AnomalyStore } from './anomaly.store';
  */
 @Module({
   imports: [TeamsModule],
-  providers: [AnomalyStore, AnomalyIncidents, AnomalyDetectorService, AnomaliesResolver],
-  exports: [AnomalyIncidents, AnomalyDetectorService, AnomalyStore],
+  providers: [AnomalyStore, AnomalyReader, AnomalyIncidents, AnomalyDetectorService, AnomaliesResolver],
+  exports: [AnomalyIncidents, AnomalyDetectorService, AnomalyStore, AnomalyReader],
 })
 export class AnomaliesModule {}

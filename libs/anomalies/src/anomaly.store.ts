@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DetectedMetric, Direction, IncidentChange, OpenIncident, SeriesRef } from './detector/detector';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AnomalyRow {
   id: string;
   metric: DetectedMetric;
@@ -101,6 +103,13 @@ export class AnomalyStore {
       `SELECT count(*) AS n FROM anomaly_incidents WHERE status = 'OPEN'`,
     );
     return Number(row.n);
+  }
+
+  /** Incidents by id (ids that are not a uuid match none). */
+  byIds(ids: readonly string[]): Promise<AnomalyRow[]> {
+    const uuids = ids.filter((id) => UUID.test(id));
+    if (uuids.length === 0) return Promise.resolve([]);
+    return this.postgres.query<AnomalyRow[]>(`SELECT * FROM anomaly_incidents WHERE id = ANY($1::uuid[])`, [uuids]);
   }
 
   /** Incidents overlapping [from, to), newest first. */

@@ -1,5 +1,6 @@
 export * from './anomalies.module';
 export * from './anomaly-incidents';
+export * from './anomaly-reader';
 export * from './anomaly-detector.service';
 export * from './anomaly.store';
 export * from './anomaly.types';

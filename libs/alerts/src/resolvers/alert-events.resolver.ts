@@ -1,4 +1,5 @@
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { AnomalyReader, AnomalyType } from '@app/anomalies';
 import { AuthService, bearerToken, CurrentPrincipal, ForbiddenError, Principal } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
 import { alertsActor, AlertsAccess } from '../access/alerts-access';
@@ -42,6 +43,7 @@ export class AlertEventsResolver {
     private readonly spend: BudgetSpend,
     private readonly live: AlertsLiveHub,
     private readonly auth: AuthService,
+    private readonly anomalies: AnomalyReader,
   ) {}
 
   @Query(() => AlertEventConnection, { description: "a team's alert events, or the platform's, newest first" })
@@ -106,5 +108,13 @@ export class AlertEventsResolver {
     if (!event.budgetId) return null;
     const [row] = await this.raiser.transaction((store) => store.budgets.byIds([event.budgetId!]));
     return row ? toBudget(await this.spend.status(row)) : null;
+  }
+
+  @ResolveField(() => AnomalyType, {
+    nullable: true,
+    description: 'the anomaly incident that raised it (the Anomaly rule decides who may read it)',
+  })
+  anomaly(@Parent() event: AlertEventType): Promise<AnomalyType | null> {
+    return event.anomalyId ? this.anomalies.byId(event.anomalyId) : Promise.resolve(null);
   }
 }
