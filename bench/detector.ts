@@ -5,8 +5,7 @@
  * Loads synthetic events shaped as bench:query's (300 teams with power-law activity, 30 keys per
  * team, 40 models, 30 days, recent traffic denser) into a fresh embedded ClickHouse, then times
  * the live detector as the service runs it: the warm-up run (the last hour of every family), one
- * live run per minute (the minute's reads, one query per family and one for TTFT, and judging
- * every series), and the seasonal read an hour's first run adds (four past weeks of that hour).
+ * live run per minute (the minute's reads, one query per family, and judging every series), and the seasonal read an hour's first run adds (four past weeks of that hour).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,14 +1,7 @@
 import type { ClickHouseGateway } from '@app/clickhouse';
 import { PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 import type { DetectedMetric, MinuteSample, SeasonalLookup, SeriesRef } from './detector/detector';
-import {
-  FamilySeriesRead,
-  SERIES_FAMILIES,
-  SeriesFamily,
-  SeriesRow,
-  TtftRow,
-  TtftSeriesRead,
-} from './query/series-reads';
+import { FamilySeriesRead, SERIES_FAMILIES, SeriesFamily, SeriesRow } from './query/series-reads';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,14 +29,12 @@ function sampleOf(row: SeriesRow): MinuteSample {
     cost: row.cost,
     tokens: num(row.tokens),
     latencyP95: quantile(row.latency_p95),
-    ttftP95: null,
-    ttftCalls: 0,
+    ttftP95: quantile(row.ttft_p95),
   };
 }
 
 /**
- * The detector's reads: one query per family (platform, teams, models, keys) and one for TTFT
- * over a window, turned into minute frames; and the seasonal baseline of an hour (the same
+ * The detector's reads: one query per family (platform, teams, models, keys) over a window, turned into minute frames; and the seasonal baseline of an hour (the same
  * hour of past weeks, from the hour rollups). The live loop and the evaluation read through
  * this same code.
  */
@@ -62,24 +53,15 @@ export class SeriesSource {
       return f;
     };
     const ranges = [{ from, to }];
-    const [families, ttft] = await Promise.all([
-      Promise.all(
-        SERIES_FAMILIES.map((family) => this.read<SeriesRow>(new FamilySeriesRead(family, 'minute', ranges))),
-      ),
-      this.read<TtftRow>(new TtftSeriesRead('minute', ranges)),
-    ]);
+    const families = await Promise.all(
+      SERIES_FAMILIES.map((family) => this.read(new FamilySeriesRead(family, 'minute', ranges))),
+    );
     SERIES_FAMILIES.forEach((family, i) => {
       for (const row of families[i]) {
         const ref = refOf(family, row);
         frame(num(row.t)).samples.set(ref.id, { ref, sample: sampleOf(row) });
       }
     });
-    for (const row of ttft) {
-      const entry = frames.get(num(row.t))?.samples.get(row.series);
-      if (!entry) continue;
-      entry.sample.ttftP95 = quantile(row.ttft_p95);
-      entry.sample.ttftCalls = num(row.ttft_calls);
-    }
     return [...frames.values()].sort((a, b) => a.at - b.at);
   }
 
@@ -110,10 +92,9 @@ export class SeriesSource {
       }
       record[metric].push(value);
     };
-    const [families, ttft] = await Promise.all([
-      Promise.all(SERIES_FAMILIES.map((family) => this.read<SeriesRow>(new FamilySeriesRead(family, 'hour', ranges)))),
-      this.read<TtftRow>(new TtftSeriesRead('hour', ranges)),
-    ]);
+    const families = await Promise.all(
+      SERIES_FAMILIES.map((family) => this.read(new FamilySeriesRead(family, 'hour', ranges))),
+    );
     SERIES_FAMILIES.forEach((family, i) => {
       for (const row of families[i]) {
         const t = num(row.t);
@@ -122,11 +103,11 @@ export class SeriesSource {
         add(t, seriesId, 'REQUESTS', requests / 60);
         add(t, seriesId, 'ERROR_RATE', requests > 0 ? num(row.errors) / requests : null);
         add(t, seriesId, 'LATENCY_P95', quantile(row.latency_p95));
+        add(t, seriesId, 'TTFT_P95', quantile(row.ttft_p95));
         add(t, seriesId, 'COST', row.cost / 60);
         add(t, seriesId, 'TOKENS_PER_MINUTE', num(row.tokens) / 60);
       }
     });
-    for (const row of ttft) add(num(row.t), row.series, 'TTFT_P95', quantile(row.ttft_p95));
     for (const hour of hours) {
       const past = Array.from({ length: weeks }, (_, w) => values.get(hour - (w + 1) * WEEK));
       out.set(hour, (seriesId, metric) => past.flatMap((byHour) => byHour?.get(seriesId)?.[metric] ?? []));
@@ -134,12 +115,12 @@ export class SeriesSource {
     return out;
   }
 
-  private async read<T>(query: FamilySeriesRead | TtftSeriesRead): Promise<T[]> {
+  private async read(query: FamilySeriesRead): Promise<SeriesRow[]> {
     const { sql, params } = query.toSQL();
-    const name = `${query instanceof FamilySeriesRead ? query.family : 'TTFT'} ${query.grain}`;
+    const name = `${query.family} ${query.grain}`;
     const started = performance.now();
     try {
-      return await this.ch.query<T>(sql, { params });
+      return await this.ch.query<SeriesRow>(sql, { params });
     } finally {
       const seen = this.reads.get(name) ?? { count: 0, ms: 0 };
       this.reads.set(name, { count: seen.count + 1, ms: seen.ms + performance.now() - started });

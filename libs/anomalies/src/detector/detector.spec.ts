@@ -22,7 +22,6 @@ function sample(over: Partial<MinuteSample> = {}): MinuteSample {
     tokens: 50_000,
     latencyP95: 800,
     ttftP95: 200,
-    ttftCalls: 100,
     ...over,
   };
 }
@@ -135,8 +134,26 @@ describe('AnomalyDetector', () => {
 
   it('judges no rate or quantile of a quiet series (minimum volume)', () => {
     const quiet = (i: number, r: () => number) =>
-      sample({ requests: 5, errors: i % 7 === 0 ? 5 : 0, latencyP95: 500 + 4_000 * Math.abs(r()), ttftCalls: 5 });
+      sample({
+        requests: 5,
+        errors: i % 7 === 0 ? 5 : 0,
+        latencyP95: 500 + 4_000 * Math.abs(r()),
+        ttftP95: 150 + 2_000 * Math.abs(r()),
+      });
     expect(feed(new AnomalyDetector(), 300, quiet)).toEqual([]);
+  });
+
+  it("judges TTFT by the minute's requests, and not at all in a minute where no call recorded one", () => {
+    const metricChanges = (series: (i: number, r: () => number) => MinuteSample) =>
+      feed(new AnomalyDetector(), 100, series).filter((c) => c.metric === 'TTFT_P95');
+    const regression = metricChanges((i, r) => ({ ...steady(i, r), ...(i >= 70 && i < 80 ? { ttftP95: 900 } : {}) }));
+    expect(regression[0]).toMatchObject({
+      kind: 'opened',
+      startedAt: T0 + 70 * MINUTE,
+      judgement: { direction: 'SPIKE' },
+    });
+    const unrecorded = metricChanges((i, r) => ({ ...steady(i, r), ...(i >= 70 ? { ttftP95: null } : {}) }));
+    expect(unrecorded).toEqual([]);
   });
 
   it('reports a drop in requests when the series goes silent, a missing minute counting as none', () => {

@@ -32,9 +32,8 @@ export interface MinuteSample {
   cost: number;
   tokens: number;
   latencyP95: number | null;
+  /** over the calls that recorded one (null: none did) */
   ttftP95: number | null;
-  /** calls with a time to first token */
-  ttftCalls: number;
 }
 
 export const EMPTY_SAMPLE: Readonly<MinuteSample> = {
@@ -44,7 +43,6 @@ export const EMPTY_SAMPLE: Readonly<MinuteSample> = {
   tokens: 0,
   latencyP95: null,
   ttftP95: null,
-  ttftCalls: 0,
 };
 
 export interface DetectorParams {
@@ -147,8 +145,10 @@ const SPECS: Record<DetectedMetric, MetricSpec> = {
     floor: () => 0.1,
     counted: false,
   },
+  // the minimum volume is the minute's requests, not its calls with a TTFT: the rollups keep a TTFT
+  // digest but not how many calls fed it, and counting them would need raw events again
   TTFT_P95: {
-    value: (s, p) => (s.ttftCalls >= p.minCalls ? s.ttftP95 : null),
+    value: (s, p) => (s.requests >= p.minCalls ? s.ttftP95 : null),
     directions: ['SPIKE'],
     scale: LOG,
     floor: () => 0.1,

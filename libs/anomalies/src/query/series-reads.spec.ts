@@ -1,4 +1,4 @@
-import { FamilySeriesRead, SERIES_FAMILIES, TtftSeriesRead } from './series-reads';
+import { FamilySeriesRead, SERIES_FAMILIES } from './series-reads';
 import { summarizeTeamEvent, TeamEventNotesRead } from './team-event-notes';
 
 const MINUTE = 60_000;
@@ -26,9 +26,18 @@ describe('detector query objects', () => {
     expect(() => new FamilySeriesRead('TEAM', 'minute', [])).toThrow();
   });
 
-  it('TTFT: one raw read for every family at once', () => {
-    expect(new TtftSeriesRead('minute', minutes).toSQL()).toMatchSnapshot();
-    expect(new TtftSeriesRead('hour', pastWeeks).toSQL().sql).toContain('toStartOfHour(occurred_at)');
+  it('TTFT comes with every family read: merged from the rollups, exact over raw key minutes', () => {
+    for (const family of SERIES_FAMILIES) {
+      expect(new FamilySeriesRead(family, 'hour', pastWeeks).toSQL().sql).toContain(
+        'quantilesTDigestMerge(0.5, 0.95, 0.99)(ttft)[2] AS ttft_p95',
+      );
+    }
+    expect(new FamilySeriesRead('TEAM', 'minute', minutes).toSQL().sql).toContain(
+      '(ttft)[2] AS ttft_p95 FROM usage_team_1m',
+    );
+    expect(new FamilySeriesRead('API_KEY', 'minute', minutes).toSQL().sql).toContain(
+      'quantileExact(0.95)(ttft_ms) AS ttft_p95 FROM call_events',
+    );
   });
 
   it('team events of the incidents teams, by parameters', () => {

@@ -22,6 +22,8 @@ export interface SeriesRow {
   tokens: number | string;
   /** NaN when the bucket had no calls */
   latency_p95: number | null;
+  /** over the calls that recorded a time to first token: NaN (rollups) or null (raw) when none did */
+  ttft_p95: number | null;
 }
 
 interface FamilySource {
@@ -40,6 +42,7 @@ const ROLLUP_SUMS = [
   'toFloat64(sum(cost)) AS cost',
   'sum(input_tokens) + sum(output_tokens) AS tokens',
   'quantilesTDigestMerge(0.5, 0.95, 0.99)(latency)[2] AS latency_p95',
+  'quantilesTDigestMerge(0.5, 0.95, 0.99)(ttft)[2] AS ttft_p95',
 ];
 const RAW_SUMS = [
   'count() AS requests',
@@ -48,6 +51,8 @@ const RAW_SUMS = [
   'sum(toUInt64(input_tokens)) + sum(toUInt64(output_tokens)) AS tokens',
   // exact: a key's minute holds a few dozen calls, and a digest per group costs more than their values
   'quantileExact(0.95)(latency_ms) AS latency_p95',
+  // NULL (no TTFT recorded) is skipped
+  'quantileExact(0.95)(ttft_ms) AS ttft_p95',
 ];
 
 /**
@@ -87,8 +92,9 @@ const FAMILIES: Record<SeriesFamily, FamilySource> = {
 };
 
 /**
- * Every entity of one family, per bucket, over the given ranges: requests, errors, cost, tokens
- * and p95 latency. Minutes feed the detector; hours of past weeks are its seasonal baseline.
+ * Every entity of one family, per bucket, over the given ranges: requests, errors, cost, tokens,
+ * p95 latency and p95 time to first token. Minutes feed the detector; hours of past weeks are its
+ * seasonal baseline.
  */
 export class FamilySeriesRead {
   constructor(
@@ -113,46 +119,6 @@ export class FamilySeriesRead {
     ];
     return {
       sql: `SELECT ${select.join(', ')} FROM ${table} WHERE ${where.sql} GROUP BY ${grouped} ORDER BY ${grouped}`,
-      params: where.params,
-    };
-  }
-}
-
-/** One row of the TTFT read: a series (`PLATFORM`, `TEAM:<id>`, `MODEL:<name>`, `API_KEY:<id>`) in one bucket. */
-export interface TtftRow {
-  t: number | string;
-  series: string;
-  ttft_p95: number | null;
-  ttft_calls: number | string;
-}
-
-/**
- * p95 time to first token of every family at once (GROUPING SETS), from raw events: the
- * rollups keep no TTFT state yet. Raw events are kept 90 days, so four weeks of seasonal hours
- * fit. This is the one place that reads TTFT; when the rollups gain a TTFT quantile state it
- * moves there (minutes from usage_team_1m / usage_platform_totals_1m, hours from the hour
- * rollups) and nothing else changes.
- */
-export class TtftSeriesRead {
-  constructor(
-    readonly grain: SeriesGrain,
-    readonly ranges: readonly TimeRange[],
-  ) {
-    if (ranges.length === 0) throw new Error('a series read needs a time range');
-  }
-
-  toSQL(): BoundSql {
-    const where = buildWhere({ range: {} }, this.ranges, 'call_events');
-    const bucket = this.grain === 'minute' ? 'toStartOfMinute(occurred_at)' : 'toStartOfHour(occurred_at)';
-    const series =
-      "multiIf(grouping(team_id) = 0, concat('TEAM:', toString(team_id)), grouping(model) = 0, " +
-      "concat('MODEL:', model), grouping(api_key_id) = 0, concat('API_KEY:', toString(api_key_id)), 'PLATFORM')";
-    return {
-      sql:
-        `SELECT toUnixTimestamp(${bucket}) * 1000 AS t, ${series} AS series, ` +
-        'quantileExact(0.95)(ttft_ms) AS ttft_p95, count(ttft_ms) AS ttft_calls ' +
-        `FROM call_events WHERE ${where.sql} AND ttft_ms IS NOT NULL ` +
-        'GROUP BY GROUPING SETS ((t), (t, team_id), (t, model), (t, api_key_id)) ORDER BY t, series',
       params: where.params,
     };
   }
