@@ -119,9 +119,9 @@ async function main() {
     [
       `detector on ${EVENTS} events (${lastHour} in the last hour), ${runner.seriesCount} series watched:`,
       `  warm-up run (last 60 minutes of every family): ${warmUpMs.toFixed(0)} ms`,
-      `  live run (one minute, 5 reads + judging): p50 ${pct(runMs, 50).toFixed(1)} ms, ` +
+      `  live run (one minute, 4 reads + judging): p50 ${pct(runMs, 50).toFixed(1)} ms, ` +
         `p95 ${pct(runMs, 95).toFixed(1)} ms over ${RUNS} runs`,
-      `  seasonal read (an hour's first run, 4 past weeks, 5 reads): p50 ${pct(seasonMs, 50).toFixed(1)} ms`,
+      `  seasonal read (an hour's first run, 4 past weeks, 4 reads): p50 ${pct(seasonMs, 50).toFixed(1)} ms`,
       `  changes raised: ${changes}`,
       ...[...source.reads].map(([name, r]) => `  ${name}: ${r.count} reads, mean ${(r.ms / r.count).toFixed(1)} ms`),
     ].join('\n') + '\n',
