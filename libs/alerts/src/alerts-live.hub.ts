@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError } from '@app/auth';
 import { RateLimitedError } from '@app/errors';
+import { LiveSubscriber } from '@app/analytics';
 import { logger } from '@app/observability';
 import { AlertEventRepository, AlertEventRow } from './persistence';
 
@@ -14,52 +15,7 @@ const MAX_QUEUED = 1_000;
 
 export type AlertUpdate = AlertEventRow | ForbiddenError;
 
-class AlertSubscriber implements AsyncIterableIterator<AlertUpdate> {
-  private readonly queue: AlertUpdate[] = [];
-  private waiting?: (r: IteratorResult<AlertUpdate>) => void;
-  private closed = false;
-  private ending = false;
-
-  constructor(
-    readonly stillAllowed: () => Promise<boolean>,
-    private readonly onClose: () => void,
-  ) {}
-
-  push(value: AlertUpdate): void {
-    if (this.closed || this.ending) return;
-    if (this.waiting) {
-      this.waiting({ value, done: false });
-      this.waiting = undefined;
-      return;
-    }
-    this.queue.push(value);
-    if (this.queue.length > MAX_QUEUED) this.queue.shift();
-  }
-
-  end(reason: ForbiddenError): void {
-    this.push(reason);
-    this.ending = true;
-  }
-
-  next(): Promise<IteratorResult<AlertUpdate>> {
-    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
-    if (this.closed || this.ending) return this.return();
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<AlertUpdate>> {
-    if (!this.closed) {
-      this.closed = true;
-      this.waiting?.({ value: undefined, done: true });
-      this.onClose();
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<AlertUpdate> {
-    return this;
-  }
-}
+type AlertSubscriber = LiveSubscriber<AlertEventRow>;
 
 interface Channel {
   teamId: string | null;
@@ -104,16 +60,20 @@ export class AlertsLiveHub implements OnModuleDestroy {
       this.schedule(key, channel);
     }
     const ch = channel;
-    const subscriber = new AlertSubscriber(stillAllowed, () => {
-      const left = (this.perUser.get(userId) ?? 1) - 1;
-      if (left > 0) this.perUser.set(userId, left);
-      else this.perUser.delete(userId);
-      ch.subscribers.delete(subscriber);
-      if (ch.subscribers.size === 0) {
-        clearTimeout(ch.timer);
-        this.channels.delete(key);
-      }
-    });
+    const subscriber: AlertSubscriber = new LiveSubscriber(
+      stillAllowed,
+      () => {
+        const left = (this.perUser.get(userId) ?? 1) - 1;
+        if (left > 0) this.perUser.set(userId, left);
+        else this.perUser.delete(userId);
+        ch.subscribers.delete(subscriber);
+        if (ch.subscribers.size === 0) {
+          clearTimeout(ch.timer);
+          this.channels.delete(key);
+        }
+      },
+      MAX_QUEUED,
+    );
     ch.subscribers.add(subscriber);
     return subscriber;
   }

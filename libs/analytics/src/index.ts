@@ -11,6 +11,7 @@ export * from './dto/usage-filter.input';
 export * from './dto/usage-summary.type';
 export * from './dto/usage-types';
 export * from './live-usage.hub';
+export * from './live-subscriber';
 export * from './call-logs.query';
 export * from './dto/call-log-order';
 export * from './list-cursor';

@@ -4,6 +4,7 @@ import { ForbiddenError } from '@app/auth';
 import { RateLimitedError } from '@app/errors';
 import { logger } from '@app/observability';
 import { UsageFilterInput } from './dto/usage-filter.input';
+import { AccessCheck, LiveSubscriber } from './live-subscriber';
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageQueries } from './usage-queries';
 
@@ -16,55 +17,10 @@ const LIVE_RETRY_S = 5;
 /** What a subscriber is pushed: a summary, or the end of its access (resolved into a FORBIDDEN error). */
 export type LiveUpdate = UsageSummary | ForbiddenError;
 
-/** Does the subscriber still see what it subscribed to? Asked before every push. */
-export type AccessCheck = () => Promise<boolean>;
+// only the newest summary matters to a reader that fell behind
+const KEEP_NEWEST = 1;
 
-class Subscriber implements AsyncIterableIterator<LiveUpdate> {
-  private readonly queue: LiveUpdate[] = [];
-  private waiting?: (r: IteratorResult<LiveUpdate>) => void;
-  private closed = false;
-  private ending = false;
-
-  constructor(
-    readonly stillAllowed: AccessCheck,
-    private readonly onClose: () => void,
-  ) {}
-
-  push(value: LiveUpdate): void {
-    if (this.closed || this.ending) return;
-    if (this.waiting) {
-      this.waiting({ value, done: false });
-      this.waiting = undefined;
-    } else {
-      this.queue.splice(0, this.queue.length, value); // only the newest summary matters
-    }
-  }
-
-  /** The last message says why; the subscription completes after it. */
-  end(reason: ForbiddenError): void {
-    this.push(reason);
-    this.ending = true;
-  }
-
-  next(): Promise<IteratorResult<LiveUpdate>> {
-    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
-    if (this.closed || this.ending) return this.return();
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<LiveUpdate>> {
-    if (!this.closed) {
-      this.closed = true;
-      this.waiting?.({ value: undefined, done: true });
-      this.onClose();
-    }
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<LiveUpdate> {
-    return this;
-  }
-}
+type Subscriber = LiveSubscriber<UsageSummary>;
 
 interface Channel {
   filter: UsageFilterInput;
@@ -132,18 +88,22 @@ export class LiveUsageHub implements OnModuleDestroy {
       this.schedule(key, channel, 0);
     }
     const ch = channel;
-    const subscriber = new Subscriber(stillAllowed, () => {
-      this.perConnection.set(connection, (this.perConnection.get(connection) ?? 1) - 1);
-      const left = (this.perUser.get(userId) ?? 1) - 1;
-      if (left > 0) this.perUser.set(userId, left);
-      else this.perUser.delete(userId);
-      ch.subscribers.delete(subscriber);
-      if (ch.subscribers.size === 0) {
-        clearTimeout(ch.timer);
-        this.channels.delete(key);
-        this.polls.set(this.channels.size);
-      }
-    });
+    const subscriber: Subscriber = new LiveSubscriber(
+      stillAllowed,
+      () => {
+        this.perConnection.set(connection, (this.perConnection.get(connection) ?? 1) - 1);
+        const left = (this.perUser.get(userId) ?? 1) - 1;
+        if (left > 0) this.perUser.set(userId, left);
+        else this.perUser.delete(userId);
+        ch.subscribers.delete(subscriber);
+        if (ch.subscribers.size === 0) {
+          clearTimeout(ch.timer);
+          this.channels.delete(key);
+          this.polls.set(this.channels.size);
+        }
+      },
+      KEEP_NEWEST,
+    );
     ch.subscribers.add(subscriber);
     if (ch.last) void this.deliver(subscriber, ch.last);
     return subscriber;
