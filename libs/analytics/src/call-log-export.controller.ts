@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
+import { camelName, EVENT_MEASURE_COLUMNS } from '@app/catalog';
 import { CallLogsQuery } from './call-logs.query';
 import { csvLine, DecimalCell } from './csv-cell';
 import { CallLogOrder } from './dto/call-log-order';
@@ -39,11 +40,8 @@ const COLUMNS = [
   'model',
   'model_type',
   'source',
-  'input_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
+  // each count the event carries, in catalogue order
+  ...EVENT_MEASURE_COLUMNS,
   'latency_ms',
   'ttft_ms',
   'status',
@@ -114,11 +112,7 @@ function line(c: CallLog): string {
     c.model,
     c.modelType,
     c.source,
-    c.inputTokens,
-    c.outputTokens,
-    c.reasoningTokens,
-    c.cacheReadTokens,
-    c.cacheWriteTokens,
+    ...EVENT_MEASURE_COLUMNS.map((column) => c[camelName(column)]),
     c.latencyMs,
     c.ttftMs,
     c.status,
