@@ -268,6 +268,7 @@ describe('error analytics through GraphQL and the CSV export', () => {
       priced: false,
       kafka_partition: 0,
       kafka_offset: String(i),
+      origin: 'live',
     }));
     const clickhouse = app.get(ClickHouseGateway);
     await clickhouse.insertColumns(

@@ -19,7 +19,10 @@ const HELP = `usage: npm run cli -- <command> [args]
 
 commands:
   migrate            apply pending ClickHouse and Postgres migrations, then exit
-  dlq-replay         re-validate calls.v1.dlq and re-publish the messages that now pass
+  dlq-replay [--allow-old]
+                     re-validate calls.v1.dlq and re-publish the messages that now pass;
+                     --allow-old also takes events past the intake horizon (INGEST_HORIZON_DAYS),
+                     restating closed periods (each shows in its statement as a DLQ replay)
   bootstrap --username NAME --email EMAIL
                      create the first platform ADMIN on an empty database and print its
                      access token (shown once)
@@ -51,13 +54,17 @@ async function migrate(): Promise<void> {
   }
 }
 
-async function dlqReplay(): Promise<void> {
+async function dlqReplay(...args: string[]): Promise<void> {
   const config = loadConfig();
   const kafka = createKafka(config.kafka, '-dlq-replay');
   const producer = new IdempotentProducer(kafka);
   try {
-    const report = await new DlqReplayCommand(kafka, config, producer, (r) =>
-      process.stderr.write(`\rread ${r.read}, replayed ${r.replayed}`),
+    const report = await new DlqReplayCommand(
+      kafka,
+      config,
+      producer,
+      (r) => process.stderr.write(`\rread ${r.read}, replayed ${r.replayed}`),
+      { allowOld: args.includes('--allow-old') },
     ).execute();
     process.stderr.write('\n');
     console.log(JSON.stringify(report, null, 2));

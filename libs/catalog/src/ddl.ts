@@ -1,3 +1,4 @@
+import { adjustedRollups, COST_ADJUSTMENTS } from './adjustments';
 import { DIMENSIONS } from './dimensions';
 import { MEASURE_COLUMNS, MEASURE_ORDER, MeasureColumnName, SUMMED_COLUMNS, SummedColumn } from './measures';
 import { SqlRelationView, sqlRelationViews, sqlRelationsShowing } from './sql-relations';
@@ -62,12 +63,15 @@ export function renderSchema(target: DdlTarget = {}): DdlStatement[] {
   );
   statements.push(...renderTable(supportSpec(MEMBERSHIP_EVENTS), target, MEMBERSHIP_EVENTS.why));
   statements.push(...renderTable(supportSpec(INGEST_CHUNKS), target, INGEST_CHUNKS.why));
+  statements.push(...renderTable(supportSpec(COST_ADJUSTMENTS), target, COST_ADJUSTMENTS.why));
   const created = new Set<string>(['call_events']);
+  const adjusted = new Set(adjustedRollups().map((t) => t.name));
   for (const table of ROLLUP_TABLES) {
     if (!created.has(table.feed))
       throw new Error(`${table.name} is fed by ${table.feed}, which comes after it in the catalogue`);
     statements.push(...renderTable(rollupSpec(table), target, table.why));
     statements.push(renderRollupView(table, target));
+    if (adjusted.has(table.name)) statements.push(renderAdjustmentView(table, target));
     created.add(table.name);
   }
   statements.push(...sqlRelationViews().map((view) => renderSqlRelation(view, target)));
@@ -94,6 +98,18 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
         sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(column)} AFTER ${after}`,
       });
     }
+    const copied = COST_ADJUSTMENTS.columns.find((c) => c.name === record.column);
+    if (copied) {
+      const names = COST_ADJUSTMENTS.columns.map((c) => c.name);
+      const previous = names[names.indexOf(copied.name) - 1];
+      for (const name of target.cluster
+        ? [local(COST_ADJUSTMENTS.name), COST_ADJUSTMENTS.name]
+        : [COST_ADJUSTMENTS.name]) {
+        statements.push({
+          sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(copied)} AFTER ${previous}`,
+        });
+      }
+    }
   }
   const keeping = ROLLUP_TABLES.filter((t) => t.measures.includes(measure));
   for (const table of keeping) {
@@ -106,9 +122,14 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
       statements.push({ sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${sql} AFTER ${after}` });
     }
   }
+  const adjusted = new Set(adjustedRollups().map((t) => t.name));
   for (const table of keeping) {
     statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_mv${onCluster}` });
     statements.push(renderRollupView(table, target));
+    if (!adjusted.has(table.name)) continue;
+    // the adjustments' view selects every column of its rollup too
+    statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_adjustments_mv${onCluster}` });
+    statements.push(renderAdjustmentView(table, target));
   }
   if ((SUMMED_COLUMNS as readonly string[]).includes(measure)) {
     for (const view of sqlRelationsShowing(measure as SummedColumn)) {
@@ -119,12 +140,38 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
   return statements;
 }
 
+/**
+ * The statements that add repricing to a schema that lacks it: the cost_adjustments table, then a
+ * view of it into every rollup fed by raw that keeps the money sums (coarser rollups get the deltas
+ * through their own views, as they get events).
+ */
+export function renderAdjustmentsAddition(target: DdlTarget = {}): DdlStatement[] {
+  return [
+    ...renderTable(supportSpec(COST_ADJUSTMENTS), target, COST_ADJUSTMENTS.why),
+    ...adjustedRollups().map((table) => renderAdjustmentView(table, target)),
+  ];
+}
+
 /** The statements that add rollups to a schema that lacks them: each table, then its view (empty until events arrive). */
 export function renderRollupAddition(names: readonly RollupTableName[], target: DdlTarget = {}): DdlStatement[] {
   return names.flatMap((name) => {
     const table = rollupTable(name);
     return [...renderTable(rollupSpec(table), target, table.why), renderRollupView(table, target)];
   });
+}
+
+/** The statements that add one raw column that is no measure's (placed after its catalogue predecessor). */
+export function renderRawColumnAddition(name: string, target: DdlTarget = {}): DdlStatement[] {
+  const columns = rawColumns();
+  const index = columns.findIndex((c) => c.name === name);
+  if (index <= 0) throw new Error(`${RAW_TABLE.name} has no column ${name} after another in the catalogue`);
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
+  const names = target.cluster ? [`${RAW_TABLE.name}_local`, RAW_TABLE.name] : [RAW_TABLE.name];
+  return names.map((table) => ({
+    sql:
+      `ALTER TABLE ${table}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(columns[index])} ` +
+      `AFTER ${columns[index - 1].name}`,
+  }));
 }
 
 /**
@@ -256,10 +303,15 @@ function selectSql(columns: readonly string[], from: string, groupBy?: readonly 
   return lines.join('\n');
 }
 
-/** A rollup's view: from raw events (aggregates of event rows) or a finer rollup's inserts (merges of its rows). */
-export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}): string {
+/**
+ * A rollup's view: from raw events (aggregates of event rows) or a finer rollup's inserts (merges of its rows);
+ * with `adjustments`, the same view of a rollup fed by raw reading cost_adjustments instead (money deltas
+ * summed, counts 0, states empty), under the same WHERE.
+ */
+export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}, adjustments = false): string {
   const time = GRAIN_COLUMN[table.grain].column;
   const fromRaw = table.feed === 'call_events';
+  if (adjustments && !fromRaw) throw new Error(`${table.name} is not fed by raw: it gets adjustments through its feed`);
   const feed = fromRaw ? undefined : rollupTable(table.feed);
   const feedTime = fromRaw ? 'occurred_at' : GRAIN_COLUMN[feed!.grain].column;
   const timeSql = timeExpression(table.grain, feedTime, fromRaw);
@@ -269,11 +321,15 @@ export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}): st
   const measures = MEASURE_ORDER.filter((m) => table.measures.includes(m)).map((m) => {
     const record = MEASURE_COLUMNS[m];
     // a finer rollup keyed by user keeps no users state: its user column is counted instead
-    const expression =
-      fromRaw || (m === 'users' && !feed!.measures.includes('users')) ? record.fromRaw : record.fromRollup;
+    const expression = adjustments
+      ? record.fromAdjustment
+      : fromRaw || (m === 'users' && !feed!.measures.includes('users'))
+        ? record.fromRaw
+        : record.fromRollup;
     return `${expression} AS ${record.column}`;
   });
-  const from = target.cluster ? `${table.feed}_local` : table.feed;
+  const source = adjustments ? COST_ADJUSTMENTS.name : table.feed;
+  const from = target.cluster ? `${source}_local` : source;
   return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], table.holdsOnly?.where);
 }
 
@@ -298,6 +354,10 @@ function renderSqlRelation(view: SqlRelationView, target: DdlTarget): DdlStateme
 
 function renderRollupView(table: RollupTable, target: DdlTarget): DdlStatement {
   return renderView(`${table.name}_mv`, table.name, rollupViewSelect(table, target), target);
+}
+
+function renderAdjustmentView(table: RollupTable, target: DdlTarget): DdlStatement {
+  return renderView(`${table.name}_adjustments_mv`, table.name, rollupViewSelect(table, target, true), target);
 }
 
 function comment(text: string, width = 100): string {

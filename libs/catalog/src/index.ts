@@ -6,3 +6,4 @@ export * from './tables';
 export * from './ddl';
 export * from './placement';
 export * from './sql-relations';
+export * from './adjustments';

@@ -19,6 +19,11 @@ export interface MeasureColumn {
   readonly fromRaw: string;
   /** a view on a finer rollup: how that rollup's column merges into this one */
   readonly fromRollup: string;
+  /**
+   * a view on cost_adjustments (repricing): the money deltas summed, every count 0 and every state
+   * empty, so an adjustment row changes amounts and nothing else
+   */
+  readonly fromAdjustment: string;
   /** an aggregate state (large, dominated by merging): keeps the default codec in every table */
   readonly state: boolean;
   /** an exact decimal: its sums travel as text, not as a double */
@@ -49,6 +54,7 @@ const tokenSum = (column: string, { after, ...options }: SummedOptions) => ({
   rollupType: 'SimpleAggregateFunction(sum, UInt64)',
   fromRaw: `sum(toUInt64(${column}))`,
   fromRollup: `sum(${column})`,
+  fromAdjustment: 'toUInt64(0)',
   state: false as const,
   ...options,
 });
@@ -60,6 +66,7 @@ const decimalSum = (column: string, { after, ...options }: SummedOptions) => ({
   rollupType: 'SimpleAggregateFunction(sum, Decimal(38, 15))',
   fromRaw: `sum(${column})`,
   fromRollup: `sum(${column})`,
+  fromAdjustment: `sum(${column})`,
   state: false as const,
   decimal: true as const,
   ...options,
@@ -70,6 +77,7 @@ const count = (column: string, fromRaw: string, csvAfter: string | null) => ({
   rollupType: 'SimpleAggregateFunction(sum, UInt64)',
   fromRaw,
   fromRollup: `sum(${column})`,
+  fromAdjustment: 'toUInt64(0)',
   state: false as const,
   csvAfter,
 });
@@ -99,6 +107,7 @@ export const MEASURE_COLUMNS = {
     rollupType: `AggregateFunction(quantilesTDigest(${LATENCY_QUANTILES}), UInt32)`,
     fromRaw: `quantilesTDigestState(${LATENCY_QUANTILES})(latency_ms)`,
     fromRollup: `quantilesTDigestMergeState(${LATENCY_QUANTILES})(latency)`,
+    fromAdjustment: `quantilesTDigestStateIf(${LATENCY_QUANTILES})(toUInt32(0), false)`,
     state: true,
   },
   // time to first token: only calls that recorded one (embeddings, images and failures often have none)
@@ -107,6 +116,7 @@ export const MEASURE_COLUMNS = {
     rollupType: `AggregateFunction(quantilesTDigest(${LATENCY_QUANTILES}), UInt32)`,
     fromRaw: `quantilesTDigestStateIf(${LATENCY_QUANTILES})(assumeNotNull(ttft_ms), isNotNull(ttft_ms))`,
     fromRollup: `quantilesTDigestMergeState(${LATENCY_QUANTILES})(ttft)`,
+    fromAdjustment: `quantilesTDigestStateIf(${LATENCY_QUANTILES})(toUInt32(0), false)`,
     state: true,
   },
   users: {
@@ -115,6 +125,7 @@ export const MEASURE_COLUMNS = {
     fromRaw: 'uniqState(user_id)',
     // a rollup keyed by user has no state to merge: its user column is counted instead
     fromRollup: 'uniqMergeState(users)',
+    fromAdjustment: 'uniqStateIf(user_id, false)',
     state: true,
   },
 } as const satisfies Record<string, MeasureColumn>;

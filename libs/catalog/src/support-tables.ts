@@ -1,4 +1,4 @@
-import type { Column } from './tables';
+import type { Column, SkipIndex } from './tables';
 
 /**
  * Tables of the ingest path and the team domain, outside the usage catalogue but in the same
@@ -9,8 +9,10 @@ export interface SupportTable {
   readonly why: string;
   readonly columns: readonly Column[];
   readonly engine: 'MergeTree' | 'ReplacingMergeTree';
+  readonly partitionBy?: string;
   readonly orderBy: readonly string[];
   readonly ttl?: string;
+  readonly skipIndexes?: readonly SkipIndex[];
   readonly settings: readonly string[];
   /** rows the application inserts itself go to a shard by this key in cluster mode */
   readonly shardingKey?: string;

@@ -425,7 +425,13 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
     after: 'kafka_offset',
     hiddenFromSql: true,
   },
+  // how the event came in: 'live' (the gateway, the HTTP intake) or 'replay' (cli dlq-replay), so a
+  // restatement of a closed period can name its cause
+  { name: 'origin', type: 'LowCardinality(String)', default: "'live'", after: 'ingested_at', hiddenFromSql: true },
 ];
+
+/** Raw columns the engine fills itself: an insert leaves them out. */
+export const ENGINE_FILLED_RAW_COLUMNS: readonly string[] = ['ingested_at'];
 
 interface PlacedColumn extends Column {
   readonly after: string;

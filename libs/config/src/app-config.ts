@@ -62,6 +62,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64 * 1024 * 1024) INGEST_FETCH_MIN_BYTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) INGEST_FAULT_WRITE_FAILURE_MS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() INGEST_DEDUP_BY_EVENT_ID?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) INGEST_HORIZON_DAYS?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
 
@@ -134,6 +135,8 @@ export interface AppConfig {
     fetchMinBytes: number;
     faultWriteFailureMs: number;
     dedupByEventId: boolean;
+    /** events older than this are refused at intake (`too_old`) unless an operator replays them */
+    horizonDays: number;
   };
   pricing: { creditsPerUnit: number };
   /** every token the model gateway may use (`SERVICE_TOKENS` and `SERVICE_TOKEN`); empty: none */
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fetchMinBytes: vars.INGEST_FETCH_MIN_BYTES ?? 1024 * 1024,
       faultWriteFailureMs: vars.INGEST_FAULT_WRITE_FAILURE_MS ?? 0,
       dedupByEventId: vars.INGEST_DEDUP_BY_EVENT_ID ?? true,
+      horizonDays: vars.INGEST_HORIZON_DAYS ?? 35,
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
     auth: { serviceTokens: [...new Set([...(vars.SERVICE_TOKENS ?? []), vars.SERVICE_TOKEN].filter(isSet))] },

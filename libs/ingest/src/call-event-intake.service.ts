@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError } from '@app/errors';
 import { IdempotentProducer } from '@app/kafka';
 import { validateCallEvent } from './call-event.validator';
+import { tooOldReason } from './intake-horizon';
 
 export interface IntakeResult {
   accepted: number;
@@ -11,7 +12,8 @@ export interface IntakeResult {
 
 /**
  * POST /v1/events: validates each event with the shared contract validator and produces
- * the valid ones to calls.v1 (key: team id, or user id for the personal space). Returns only
+ * the valid ones to calls.v1 (key: team id, or user id for the personal space); an event past the
+ * intake horizon is refused with its `too_old` reason. Returns only
  * once Kafka acknowledged them. A batch in which no event is valid is refused as a whole.
  */
 @Injectable()
@@ -34,6 +36,11 @@ export class CallEventIntakeService {
       const result = validateCallEvent(item, now);
       if (!result.ok) {
         rejected.push({ index, reason: result.reason });
+        return;
+      }
+      const tooOld = tooOldReason(result.occurredAtMs, now, this.config.ingest.horizonDays);
+      if (tooOld) {
+        rejected.push({ index, reason: tooOld });
         return;
       }
       const event = result.event;

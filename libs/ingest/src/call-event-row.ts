@@ -1,4 +1,4 @@
-import { EVENT_MEASURE_COLUMNS, EventMeasureColumn, rawColumns } from '@app/catalog';
+import { ENGINE_FILLED_RAW_COLUMNS, EVENT_MEASURE_COLUMNS, EventMeasureColumn, rawColumns } from '@app/catalog';
 import { occurredAtMs } from './event-time';
 import type { CallEventV1 } from './generated/call-event.v1';
 
@@ -14,6 +14,8 @@ export interface Pricing {
 export interface KafkaPosition {
   partition: number;
   offset: string;
+  /** 'live' unless said */
+  origin?: EventOrigin;
 }
 
 /**
@@ -43,7 +45,11 @@ export type CallEventRow = Record<EventMeasureColumn, number> & {
   priced: boolean;
   kafka_partition: number;
   kafka_offset: string;
+  origin: EventOrigin;
 };
+
+/** How an event came in: from the gateway or the HTTP intake, or re-published from the DLQ by an operator. */
+export type EventOrigin = 'live' | 'replay';
 
 /**
  * ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any
@@ -83,6 +89,7 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     priced: pricing.priced,
     kafka_partition: position.partition,
     kafka_offset: position.offset,
+    origin: position.origin ?? 'live',
   } as CallEventRow;
   // an optional count the event leaves out is 0 (its schema default)
   for (const column of EVENT_MEASURE_COLUMNS) row[column] = event[column] ?? 0;
@@ -91,7 +98,7 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
 
 /** The columns an insert sends, in table order: every raw column but those the engine fills (ingested_at). */
 export const CALL_EVENT_COLUMNS: readonly (keyof CallEventRow)[] = rawColumns()
-  .filter((c) => c.default === undefined)
+  .filter((c) => !ENGINE_FILLED_RAW_COLUMNS.includes(c.name))
   .map((c) => c.name as keyof CallEventRow);
 
 export function toColumnValues(row: CallEventRow): unknown[] {

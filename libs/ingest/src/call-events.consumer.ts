@@ -155,6 +155,7 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
       partition,
       now: Date.now(),
       creditsPerUnit: this.config.pricing.creditsPerUnit,
+      horizonDays: this.config.ingest.horizonDays,
       priceAt: (model: string, at: number) => this.prices.priceAt(model, at),
     };
     for (const message of messages) {

@@ -105,6 +105,7 @@ const COLUMN_CHECKS: { [K in keyof CallEventRow]: Check } = {
   priced: (v) => (typeof v === 'boolean' ? undefined : 'not a boolean'),
   kafka_partition: (v) => uintProblem(v, UINT32_MAX),
   kafka_offset: offsetProblem,
+  origin: (v) => (v === 'live' || v === 'replay' ? undefined : "not 'live' or 'replay'"),
 };
 
 /** The first column of `row` ClickHouse would refuse, as `row.<column>: <why>`, or undefined. */

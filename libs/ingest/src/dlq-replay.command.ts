@@ -10,6 +10,15 @@ import {
   skipAndCount,
 } from '@app/kafka';
 import { decodeCallEvent } from './call-event-decoder';
+import { REPLAY_ALLOW_OLD_HEADER, REPLAYED_FROM_HEADER, tooOldReason } from './intake-horizon';
+
+export interface DlqReplayOptions {
+  /**
+   * take events past the intake horizon (INGEST_HORIZON_DAYS): an operator's explicit choice, as they
+   * restate a period that may be closed (each shows in its statement as a DLQ replay)
+   */
+  allowOld?: boolean;
+}
 
 export interface DlqReplayReport {
   read: number;
@@ -23,7 +32,8 @@ export interface DlqReplayReport {
  * committed position up to the end of the DLQ as it was at start, and commits what it handled
  * (libs/kafka's BatchConsumer: published before committed, retried while owned); messages that
  * still fail are counted and left. A message published twice is still counted once thanks to
- * the worker's event_id dedup.
+ * the worker's event_id dedup. Events past the intake horizon stay in the DLQ (`too_old`) unless
+ * `allowOld` is given; the worker stores what it gets from here with origin `replay`.
  */
 export class DlqReplayCommand {
   constructor(
@@ -31,10 +41,12 @@ export class DlqReplayCommand {
     private readonly config: AppConfig,
     private readonly producer: IdempotentProducer,
     private readonly onProgress: (report: DlqReplayReport) => void = () => undefined,
+    private readonly options: DlqReplayOptions = {},
   ) {}
 
   async execute(): Promise<DlqReplayReport> {
     const topic = this.config.kafka.callsDlqTopic;
+    const horizonDays = this.config.ingest.horizonDays;
     const ends = await this.endOffsets(topic);
     const report: DlqReplayReport = { read: 0, replayed: 0, stillInvalid: {} };
     const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
@@ -60,12 +72,19 @@ export class DlqReplayCommand {
           const rejected: RejectedMessage[] = [];
           for (const message of chunk.messages) {
             report.read++;
-            const decoded = decodeCallEvent(message.value);
-            if (decoded.ok) {
-              const origin = `${topic}/${chunk.partition}/${message.offset}`;
-              records.push({ key: message.key, value: message.value, headers: { 'dlq-replayed-from': origin } });
-            } else {
+            const now = Date.now();
+            const decoded = decodeCallEvent(message.value, now);
+            const tooOld = decoded.ok ? tooOldReason(decoded.occurredAtMs, now, horizonDays) : undefined;
+            if (!decoded.ok) {
               rejected.push({ message, reason: decoded.reason });
+            } else if (tooOld && !this.options.allowOld) {
+              rejected.push({ message, reason: tooOld });
+            } else {
+              const headers = {
+                [REPLAYED_FROM_HEADER]: `${topic}/${chunk.partition}/${message.offset}`,
+                ...(tooOld ? { [REPLAY_ALLOW_OLD_HEADER]: '1' } : {}),
+              };
+              records.push({ key: message.key, value: message.value, headers });
             }
           }
           return Promise.resolve({ records, rejected });

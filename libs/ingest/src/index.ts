@@ -11,3 +11,4 @@ export * from './call-events.consumer';
 export * from './ingest.metrics';
 export * from './ingest.module';
 export * from './dlq-replay.command';
+export * from './intake-horizon';

@@ -2,12 +2,15 @@ import { computeCost, PriceVersion } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
 import { CallEventRow, toCallEventRow } from './call-event-row';
 import { clickHouseRowProblem } from './clickhouse-values';
+import { REPLAY_ALLOW_OLD_HEADER, REPLAYED_FROM_HEADER, tooOldReason } from './intake-horizon';
 
 /** What turning one message into a row needs, besides the message. */
 export interface MessageToRowDeps {
   partition: number;
   now: number;
   creditsPerUnit: number;
+  /** the intake horizon (INGEST_HORIZON_DAYS) */
+  horizonDays: number;
   priceAt: (model: string, at: number) => PriceVersion | undefined;
 }
 
@@ -15,6 +18,7 @@ export interface MessageToRowDeps {
 export interface IncomingMessage {
   value: Buffer | null;
   offset: string;
+  headers?: Record<string, unknown>;
 }
 
 export type RowOrReason = { row: CallEventRow; reason?: undefined } | { row?: undefined; reason: string };
@@ -31,12 +35,17 @@ export function toRowOrReason(message: IncomingMessage, deps: MessageToRowDeps):
     const decoded = decodeCallEvent(message.value, deps.now);
     if (!decoded.ok) return { reason: decoded.reason };
     const { event, occurredAtMs } = decoded;
+    const replayed = message.headers?.[REPLAYED_FROM_HEADER] !== undefined;
+    if (!(replayed && message.headers?.[REPLAY_ALLOW_OLD_HEADER] !== undefined)) {
+      const tooOld = tooOldReason(occurredAtMs, deps.now, deps.horizonDays);
+      if (tooOld) return { reason: tooOld };
+    }
     const price = deps.priceAt(event.model, occurredAtMs);
     const money = price ? computeCost(event, price, deps.creditsPerUnit) : { cost: '0', credits: '0' };
     const row = toCallEventRow(
       event,
       { ...money, priceId: price?.id ?? '', priced: price !== undefined },
-      { partition: deps.partition, offset: message.offset },
+      { partition: deps.partition, offset: message.offset, origin: replayed ? 'replay' : 'live' },
     );
     const problem = clickHouseRowProblem(row);
     return problem ? { reason: problem } : { row };
