@@ -31,6 +31,7 @@ CREATE TABLE call_events
     `kafka_partition` UInt32,
     `kafka_offset` UInt64,
     `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `origin` LowCardinality(String) DEFAULT 'live',
     INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
     INDEX idx_tags tags TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX api_key_bloom api_key_id TYPE bloom_filter(0.01) GRANULARITY 1,
@@ -96,6 +97,35 @@ AS SELECT
     credits,
     priced
 FROM call_events;
+
+CREATE TABLE cost_adjustments
+(
+    `reprice_id` String,
+    `event_id` String,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `status` LowCardinality(String),
+    `http_status` Nullable(UInt16),
+    `error_code` Nullable(String),
+    `tags` Array(String),
+    `request_id` Nullable(String),
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `price_id` String,
+    `adjusted_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY (toStartOfHour(occurred_at), team_id, event_id)
+TTL toDateTime(occurred_at) + toIntervalDay(90)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
 
 CREATE TABLE event_ids
 (
@@ -254,6 +284,61 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYear(day)
 ORDER BY (day, team_id, user_id, api_key_id, model, service, model_type, source)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_detail_1d_adjustments_mv TO usage_detail_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(occurred_at, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft
+FROM cost_adjustments
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source;
 
 CREATE MATERIALIZED VIEW usage_detail_1d_mv TO usage_detail_1d
 (
@@ -420,6 +505,60 @@ PARTITION BY toYYYYMM(hour)
 ORDER BY (toDate(hour), team_id, hour, http_status, error_code, model, model_type, source)
 TTL hour + toIntervalDay(400)
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_errors_1h_adjustments_mv TO usage_errors_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `http_status` UInt16,
+    `error_code` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    coalesce(http_status, 0) AS http_status,
+    toLowCardinality(coalesce(error_code, '')) AS error_code,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft,
+    uniqStateIf(user_id, false) AS users
+FROM cost_adjustments
+GROUP BY
+    hour,
+    team_id,
+    model,
+    model_type,
+    source,
+    http_status,
+    error_code;
 
 CREATE MATERIALIZED VIEW usage_errors_1h_mv TO usage_errors_1h
 (
@@ -629,6 +768,55 @@ PARTITION BY toYYYYMM(hour)
 ORDER BY (toDate(hour), team_id, hour, user_id, api_key_id, service, source)
 TTL hour + toIntervalDay(400)
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_key_1h_adjustments_mv TO usage_key_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft
+FROM cost_adjustments
+GROUP BY
+    hour,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    source;
 
 CREATE MATERIALIZED VIEW usage_key_1h_mv TO usage_key_1h
 (
@@ -1024,6 +1212,65 @@ PARTITION BY toYear(day)
 ORDER BY (day, team_id, tags, user_id, api_key_id, model, service, model_type, source)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
 
+CREATE MATERIALIZED VIEW usage_tags_1d_adjustments_mv TO usage_tags_1d
+(
+    `day` Date,
+    `team_id` UUID,
+    `user_id` UUID,
+    `api_key_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32)
+)
+AS SELECT
+    toDate(occurred_at, 'UTC') AS day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft
+FROM cost_adjustments
+WHERE notEmpty(tags)
+GROUP BY
+    day,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
+
 CREATE MATERIALIZED VIEW usage_tags_1d_mv TO usage_tags_1d
 (
     `day` Date,
@@ -1112,6 +1359,61 @@ ORDER BY (toDate(hour), team_id, hour, tags, model, service, model_type, source)
 TTL hour + toIntervalDay(400)
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
 
+CREATE MATERIALIZED VIEW usage_tags_1h_adjustments_mv TO usage_tags_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `tags` Array(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    arraySort(tags) AS tags,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft,
+    uniqStateIf(user_id, false) AS users
+FROM cost_adjustments
+WHERE notEmpty(tags)
+GROUP BY
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    tags;
+
 CREATE MATERIALIZED VIEW usage_tags_1h_mv TO usage_tags_1h
 (
     `hour` DateTime('UTC'),
@@ -1195,6 +1497,57 @@ ORDER BY (toDate(hour), team_id, hour, model, service, model_type, source)
 TTL hour + toIntervalDay(400)
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
 
+CREATE MATERIALIZED VIEW usage_team_1h_adjustments_mv TO usage_team_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft,
+    uniqStateIf(user_id, false) AS users
+FROM cost_adjustments
+GROUP BY
+    hour,
+    team_id,
+    service,
+    model,
+    model_type,
+    source;
+
 CREATE MATERIALIZED VIEW usage_team_1h_mv TO usage_team_1h
 (
     `hour` DateTime('UTC'),
@@ -1273,6 +1626,57 @@ PARTITION BY toYYYYMMDD(minute)
 ORDER BY (toStartOfHour(minute), team_id, minute, model, service, model_type, source)
 TTL minute + toIntervalDay(14)
 SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW usage_team_1m_adjustments_mv TO usage_team_1m
+(
+    `minute` DateTime('UTC'),
+    `team_id` UUID,
+    `service` LowCardinality(String),
+    `model` LowCardinality(String),
+    `model_type` LowCardinality(String),
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfMinute(occurred_at) AS minute,
+    team_id,
+    service,
+    model,
+    model_type,
+    source,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft,
+    uniqStateIf(user_id, false) AS users
+FROM cost_adjustments
+GROUP BY
+    minute,
+    team_id,
+    service,
+    model,
+    model_type,
+    source;
 
 CREATE MATERIALIZED VIEW usage_team_1m_mv TO usage_team_1m
 (
@@ -1445,6 +1849,48 @@ PARTITION BY toYYYYMM(hour)
 ORDER BY (toDate(hour), team_id, hour, source)
 TTL hour + toIntervalDay(400)
 SETTINGS index_granularity = 256, non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW usage_team_totals_1h_adjustments_mv TO usage_team_totals_1h
+(
+    `hour` DateTime('UTC'),
+    `team_id` UUID,
+    `source` LowCardinality(String),
+    `requests` UInt64,
+    `successes` UInt64,
+    `errors` UInt64,
+    `input_tokens` UInt64,
+    `output_tokens` UInt64,
+    `reasoning_tokens` UInt64,
+    `cache_read_tokens` UInt64,
+    `cache_write_tokens` UInt64,
+    `cost` Decimal(38, 15),
+    `credits` Decimal(38, 15),
+    `latency` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `ttft` AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    `users` AggregateFunction(uniq, UUID)
+)
+AS SELECT
+    toStartOfHour(occurred_at) AS hour,
+    team_id,
+    source,
+    toUInt64(0) AS requests,
+    toUInt64(0) AS successes,
+    toUInt64(0) AS errors,
+    toUInt64(0) AS input_tokens,
+    toUInt64(0) AS output_tokens,
+    toUInt64(0) AS reasoning_tokens,
+    toUInt64(0) AS cache_read_tokens,
+    toUInt64(0) AS cache_write_tokens,
+    sum(cost) AS cost,
+    sum(credits) AS credits,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS latency,
+    quantilesTDigestStateIf(0.5, 0.95, 0.99)(toUInt32(0), false) AS ttft,
+    uniqStateIf(user_id, false) AS users
+FROM cost_adjustments
+GROUP BY
+    hour,
+    team_id,
+    source;
 
 CREATE MATERIALIZED VIEW usage_team_totals_1h_mv TO usage_team_totals_1h
 (
