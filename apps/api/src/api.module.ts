@@ -5,6 +5,7 @@ import { AnalyticsModule } from '@app/analytics';
 import { AnomaliesModule } from '@app/anomalies';
 import { AuthModule, RateLimitModule } from '@app/auth';
 import { IngestApiModule } from '@app/ingest';
+import { LedgerModule } from '@app/ledger';
 import { PricingModule } from '@app/pricing';
 import { TeamsModule } from '@app/teams';
 import { DependencyHealth } from './dependency-health';
@@ -31,6 +32,7 @@ export const API_FEATURE_MODULES = [
   SqlModule,
   AlertsModule,
   AnomaliesModule,
+  LedgerModule,
   WebModule,
 ];
 

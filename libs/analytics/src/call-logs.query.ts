@@ -6,7 +6,8 @@ import { CallLogOrder } from './dto/call-log-order';
 import { CallLog, CallLogConnection } from './dto/usage-types';
 import { ListCursors, listFingerprint } from './list-cursor';
 import { resolveRange } from './time-range';
-import { camelName, EVENT_MEASURE_COLUMNS, EventMeasureColumn, Measure } from '@app/catalog';
+import { camelName, COST_ADJUSTMENTS, EVENT_MEASURE_COLUMNS, EventMeasureColumn, Measure } from '@app/catalog';
+import { fromAmountUnits, toAmountUnits } from '@app/pricing';
 import { buildWhere, RAW_HOUR_BOUNDS } from './query/where-clause';
 import { planned, UsageAggregator } from './usage-aggregator';
 import { normalizeDecimal } from './usage-totals';
@@ -132,7 +133,7 @@ export class CallLogsQuery {
     const after = args.after ? this.position(args.after, list) : undefined;
     const total = this.total(filter, args, range, list, now);
     const [rows, totalCount] = await Promise.all([this.page(list, after, args.first + 1), total]);
-    const page = rows.slice(0, args.first);
+    const page = await this.repriced(rows.slice(0, args.first));
     const cursor = (r: CallLogRow) =>
       this.cursors.encode(list.fingerprint, [r.order_text ?? null, Number(r.occurred_ms), r.event_id]);
     return {
@@ -147,7 +148,7 @@ export class CallLogsQuery {
     const list = this.list(filter, { ...args, first: pageSize }, resolveRange(filter.range, Date.now()));
     for (let after: Position | undefined; ;) {
       const rows = await this.page(list, after, pageSize);
-      if (rows.length) yield rows.map(toCallLog);
+      if (rows.length) yield (await this.repriced(rows)).map(toCallLog);
       if (rows.length < pageSize) return;
       const last = rows.at(-1)!;
       after = { value: last.order_text ?? null, ms: Number(last.occurred_ms), eventId: last.event_id };
@@ -185,7 +186,26 @@ export class CallLogsQuery {
        ORDER BY occurred_at DESC, event_id DESC LIMIT 1`,
       { params },
     );
-    return row ? toCallLog(row) : null;
+    return row ? toCallLog((await this.repriced([row]))[0]) : null;
+  }
+
+  /**
+   * The rows with what repricing runs changed on them (cost_adjustments, by event id): the cost a
+   * call log shows is the event's cost now (sorting by COST still reads the stored cost).
+   */
+  private async repriced(rows: CallLogRow[]): Promise<CallLogRow[]> {
+    if (rows.length === 0) return rows;
+    const deltas = await this.clickhouse.query<{ event_id: string; delta: string }>(
+      `SELECT event_id, toString(sum(cost)) AS delta FROM ${COST_ADJUSTMENTS.name}
+       WHERE event_id IN {ids:Array(String)} GROUP BY event_id`,
+      { params: { ids: rows.map((r) => r.event_id) } },
+    );
+    if (deltas.length === 0) return rows;
+    const byEvent = new Map(deltas.map((d) => [d.event_id, toAmountUnits(d.delta)]));
+    return rows.map((r) => {
+      const delta = byEvent.get(r.event_id);
+      return delta === undefined ? r : { ...r, cost_text: fromAmountUnits(toAmountUnits(r.cost_text) + delta) };
+    });
   }
 
   private list(filter: UsageFilterInput, args: CallLogArgs, range: ReturnType<typeof resolveRange>): CallLogList {

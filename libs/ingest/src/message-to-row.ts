@@ -1,4 +1,4 @@
-import { computeCost, PriceVersion } from '@app/pricing';
+import { priceTokens, PriceVersion } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
 import { CallEventRow, toCallEventRow } from './call-event-row';
 import { clickHouseRowProblem } from './clickhouse-values';
@@ -41,7 +41,7 @@ export function toRowOrReason(message: IncomingMessage, deps: MessageToRowDeps):
       if (tooOld) return { reason: tooOld };
     }
     const price = deps.priceAt(event.model, occurredAtMs);
-    const money = price ? computeCost(event, price, deps.creditsPerUnit) : { cost: '0', credits: '0' };
+    const money = priceTokens(event, price, deps.creditsPerUnit);
     const row = toCallEventRow(
       event,
       { ...money, priceId: price?.id ?? '', priced: price !== undefined },

@@ -84,3 +84,15 @@ export function computeCost(
     BigInt(tokens.output_tokens) * r.output;
   return { cost: formatScaled(cost, COST_SCALE), credits: formatScaled(cost * BigInt(creditsPerUnit), COST_SCALE) };
 }
+
+/**
+ * What an event costs with the price in force at its time, or 0 when its model had none then (an
+ * unpriced event): the one rule of ingest and repricing.
+ */
+export function priceTokens(
+  tokens: TokenCounts,
+  rates: PriceRates | undefined,
+  creditsPerUnit: number,
+): { cost: string; credits: string } {
+  return rates ? computeCost(tokens, rates, creditsPerUnit) : { cost: '0', credits: '0' };
+}

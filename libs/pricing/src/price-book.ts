@@ -37,15 +37,7 @@ export class PriceBook {
     const byModel = new Map<string, PriceVersion[]>();
     for (const r of rows) {
       const list = byModel.get(r.model) ?? [];
-      list.push({
-        id: r.id,
-        model: r.model,
-        effectiveFrom: r.effectiveFrom.getTime(),
-        inputPerMillion: r.inputPerMillion,
-        outputPerMillion: r.outputPerMillion,
-        cacheReadPerMillion: r.cacheReadPerMillion,
-        cacheWritePerMillion: r.cacheWritePerMillion,
-      });
+      list.push(toPriceVersion(r));
       byModel.set(r.model, list);
     }
     this.byModel = byModel;
@@ -54,13 +46,28 @@ export class PriceBook {
 
   /** The price in force at `at` (ms), or undefined when the model has none yet. */
   priceAt(model: string, at: number): PriceVersion | undefined {
-    const versions = this.byModel.get(model);
-    if (!versions) return undefined;
-    let found: PriceVersion | undefined;
-    for (const v of versions) {
-      if (v.effectiveFrom <= at) found = v;
-      else break;
-    }
-    return found;
+    return priceIn(this.byModel.get(model) ?? [], at);
   }
+}
+
+export function toPriceVersion(r: ModelPrice): PriceVersion {
+  return {
+    id: r.id,
+    model: r.model,
+    effectiveFrom: r.effectiveFrom.getTime(),
+    inputPerMillion: r.inputPerMillion,
+    outputPerMillion: r.outputPerMillion,
+    cacheReadPerMillion: r.cacheReadPerMillion,
+    cacheWritePerMillion: r.cacheWritePerMillion,
+  };
+}
+
+/** The version in force at `at` among one model's versions sorted by effectiveFrom (ingest and repricing). */
+export function priceIn(versions: readonly PriceVersion[], at: number): PriceVersion | undefined {
+  let found: PriceVersion | undefined;
+  for (const v of versions) {
+    if (v.effectiveFrom <= at) found = v;
+    else break;
+  }
+  return found;
 }

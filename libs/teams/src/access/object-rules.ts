@@ -62,6 +62,11 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
         (await v.manages(b.teamId)) ||
         (await v.ownsKey(b.apiKeyId)),
     ),
+    // the ledger is finance's: statements also to the team's managers, repricing runs to platform ADMIN and FINANCE
+    Statement: rule<{ teamId: string }>(
+      async (s, v) => v.hasPlatformRole('ADMIN', 'FINANCE') || (await v.manages(s.teamId)),
+    ),
+    RepriceResult: rule((_, v) => v.hasPlatformRole('ADMIN', 'FINANCE')),
     // a team's incidents (its own and its keys') to its managers, a key's to its owner too; platform and
     // model incidents span teams: platform staff who answer for the service (FINANCE reads cost, not incidents)
     Anomaly: rule<{ teamIdForAccess: string | null; ownerId: string | null }>(
@@ -96,5 +101,6 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     AlertEventConnection: 'envelope: its events are checked by the AlertEvent rule',
     AlertEventEdge: 'envelope: its event is checked by the AlertEvent rule',
     TeamEventNote: 'part of an Anomaly: reached only through one, checked by the Anomaly rule',
+    Restatement: 'part of a Statement: reached only through one, checked by the Statement rule',
   },
 };
