@@ -1,5 +1,12 @@
 import { UsageDimension } from './usage-enums';
-import { renderMeasureAddition, renderRollupAddition, renderSchema, rollupViewSelect } from './ddl';
+import { adjustedRollups, COST_ADJUSTMENTS } from './adjustments';
+import {
+  renderAdjustmentsAddition,
+  renderMeasureAddition,
+  renderRollupAddition,
+  renderSchema,
+  rollupViewSelect,
+} from './ddl';
 import { DIMENSIONS } from './dimensions';
 import { ALL_MEASURES, rollupHolds } from './read-measures';
 import { sqlRelationViews } from './sql-relations';
@@ -19,7 +26,7 @@ describe('catalogue', () => {
     // the details are declared once, with the event's other details
     expect(names.filter((n) => ['http_status', 'error_code', 'tags'].includes(n))).toHaveLength(3);
     expect(names.indexOf('credits')).toBe(names.indexOf('cost') + 1);
-    expect(names[names.length - 1]).toBe('ingested_at');
+    expect(names.slice(-2)).toEqual(['ingested_at', 'origin']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -92,12 +99,43 @@ describe('catalogue', () => {
         'CODEC(NONE) AFTER cost',
     );
     expect(sql).toContain('DROP VIEW IF EXISTS usage_team_1m_mv');
-    // every rollup but the three requests-only ones keeps credits
-    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(ROLLUP_TABLES.length - 3);
+    // the repricing deltas get the column too, after cost
+    expect(sql).toContain(
+      'ALTER TABLE cost_adjustments\n    ADD COLUMN IF NOT EXISTS credits Decimal(38, 15) AFTER cost',
+    );
+    // every rollup but the three requests-only ones keeps credits; those fed by raw have a view of the deltas too
+    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).length).toBe(
+      ROLLUP_TABLES.length - 3 + adjustedRollups().length,
+    );
+    expect(sql).toContain('DROP VIEW IF EXISTS usage_team_1m_adjustments_mv');
     // the SQL relations that show it are created again; a measure they leave out touches none
     expect(sql.filter((s) => s.startsWith('DROP VIEW IF EXISTS calls'))).toHaveLength(1);
     expect(sql.filter((s) => /^CREATE VIEW IF NOT EXISTS usage_\w+ AS/.test(s))).toHaveLength(3);
     expect(renderMeasureAddition('reasoning_tokens').some((s) => s.sql.includes('CREATE VIEW '))).toBe(false);
-    expect(renderSchema().length).toBe(5 + 2 * ROLLUP_TABLES.length + sqlRelationViews().length);
+    expect(renderSchema().length).toBe(
+      6 + 2 * ROLLUP_TABLES.length + adjustedRollups().length + sqlRelationViews().length,
+    );
+  });
+
+  it('sums repricing deltas into every rollup fed by raw that keeps money, under its WHERE, counts 0', () => {
+    const fedByRaw = ROLLUP_TABLES.filter((t) => t.feed === 'call_events');
+    // the requests-only rollups keep no money; every other rollup fed by raw gets the deltas
+    expect(adjustedRollups().map((t) => t.name)).toEqual(
+      fedByRaw.filter((t) => t.measures.includes('cost')).map((t) => t.name),
+    );
+    const tags = rollupViewSelect(rollupTable('usage_tags_1h'), {}, true);
+    expect(tags).toContain('FROM cost_adjustments\nWHERE notEmpty(tags)');
+    expect(tags).toContain('sum(cost) AS cost');
+    expect(tags).toContain('toUInt64(0) AS requests');
+    expect(tags).toContain('uniqStateIf(user_id, false) AS users');
+    // a coarser rollup gets them through its own view of its feed
+    expect(() => rollupViewSelect(rollupTable('usage_team_totals_1d'), {}, true)).toThrow(/not fed by raw/);
+    const added = renderAdjustmentsAddition().map((s) => s.sql);
+    expect(added[0]).toMatch(/^CREATE TABLE IF NOT EXISTS cost_adjustments/);
+    expect(added).toHaveLength(1 + adjustedRollups().length);
+    // the deltas carry the event's identity and dimensions, not its counts
+    const columns = COST_ADJUSTMENTS.columns.map((c) => c.name);
+    expect(columns).toEqual(expect.arrayContaining(['event_id', 'team_id', 'tags', 'http_status', 'cost', 'credits']));
+    expect(columns).not.toEqual(expect.arrayContaining(['input_tokens']));
   });
 });
