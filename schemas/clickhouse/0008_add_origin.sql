@@ -2,4 +2,4 @@
 -- run schema:generate -- add-raw-column origin
 
 ALTER TABLE call_events
-    ADD COLUMN IF NOT EXISTS origin LowCardinality(String) DEFAULT 'live' AFTER ingested_at;
+    ADD COLUMN IF NOT EXISTS origin LowCardinality(String) DEFAULT 'live' AFTER cache_write_cost;

@@ -427,7 +427,13 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
   },
   // how the event came in: 'live' (the gateway, the HTTP intake) or 'replay' (cli dlq-replay), so a
   // restatement of a closed period can name its cause
-  { name: 'origin', type: 'LowCardinality(String)', default: "'live'", after: 'ingested_at', hiddenFromSql: true },
+  {
+    name: 'origin',
+    type: 'LowCardinality(String)',
+    default: "'live'",
+    after: 'cache_write_cost',
+    hiddenFromSql: true,
+  },
 ];
 
 /** Raw columns the engine fills itself: an insert leaves them out. */
