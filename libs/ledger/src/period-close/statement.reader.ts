@@ -76,7 +76,12 @@ export class StatementReader {
         current: current.cost,
       };
     }
-    const closed = { cost: close.cost ?? '0', credits: close.credits ?? '0', requests: Number(close.requests ?? 0) };
+    // Postgres numeric text keeps its 15 decimals: shown like every amount, without trailing zeros
+    const closed = {
+      cost: fromAmountUnits(toAmountUnits(close.cost ?? '0')),
+      credits: fromAmountUnits(toAmountUnits(close.credits ?? '0')),
+      requests: Number(close.requests ?? 0),
+    };
     const rows = await this.reads.restatementsAfter(teamId, start, end, close.cut_at.getTime());
     const restatements = await this.describe(rows);
     const explained = restatements.reduce((sum, r) => sum + toAmountUnits(r.amount), toAmountUnits(closed.cost));
