@@ -6,7 +6,6 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import type { AppConfig } from '@app/config';
 import { DlqReplayCommand, type CallEventV1 } from '@app/ingest';
 import { createKafka, IdempotentProducer } from '@app/kafka';
-import { LEDGER_SETTLE_MS } from '@app/ledger';
 import { fromAmountUnits, priceIn, priceTokens, PriceVersion, toAmountUnits } from '@app/pricing';
 import { createTestUser, graphql, startStandalone, TestUser } from '../harness/app';
 import { makeEvent } from '../harness/events';
@@ -49,7 +48,7 @@ describe('ledger: close, restate, reprice, reconcile', () => {
   const stored: CallEventV1[] = [];
 
   beforeAll(async () => {
-    config = isolatedConfig('ledger', { INGEST_HORIZON_DAYS: String(horizonDays) });
+    config = isolatedConfig('ledger', { INGEST_HORIZON_DAYS: String(horizonDays), LEDGER_SETTLE_MS: '2000' });
     app = await startStandalone(config);
     kafka = createKafka(config.kafka, '-test');
     producer = new IdempotentProducer(kafka);
@@ -233,8 +232,8 @@ describe('ledger: close, restate, reprice, reconcile', () => {
       90_000,
       500,
     );
-    // the close's cut lies LEDGER_SETTLE_MS back: past it, every event of the month is before the cut
-    await new Promise((resolve) => setTimeout(resolve, LEDGER_SETTLE_MS + 500));
+    // the close's cut lies LEDGER_SETTLE_MS back (2 s here): past it, every event of the month is before the cut
+    await new Promise((resolve) => setTimeout(resolve, config.ledger.settleMs + 500));
 
     // 2. the close, once
     const close = `mutation($p: String!) { closePeriod(period: $p) }`;
@@ -286,7 +285,7 @@ describe('ledger: close, restate, reprice, reconcile', () => {
       500,
     );
     // a repricing takes the events ingested by its own cut, LEDGER_SETTLE_MS back
-    await new Promise((resolve) => setTimeout(resolve, LEDGER_SETTLE_MS + 500));
+    await new Promise((resolve) => setTimeout(resolve, config.ledger.settleMs + 500));
 
     // 4. a price correction between the first and second change, and the repricing of the month,
     //    cut short once after its second batch was written but not acknowledged

@@ -65,6 +65,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) INGEST_HORIZON_DAYS?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) LEDGER_SETTLE_MS?: number;
 
   @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
   /** comma-separated gateway tokens, several at once while one is rotated out; merged with SERVICE_TOKEN */
@@ -139,6 +140,14 @@ export interface AppConfig {
     horizonDays: number;
   };
   pricing: { creditsPerUnit: number };
+  /**
+   * How far behind now a ledger cut (a period close, a repricing's `as_of`) is taken. A raw row's
+   * ingested_at is stamped when the engine reads the insert and the row becomes visible when the
+   * insert (raw and its views) is done, so a row stamped just before now may not be readable yet;
+   * a cut this far back (default 10 s; a chunk of 5,000 events is written in well under a second)
+   * holds only rows that are all visible, and everything stamped after it is after the cut.
+   */
+  ledger: { settleMs: number };
   /** every token the model gateway may use (`SERVICE_TOKENS` and `SERVICE_TOKEN`); empty: none */
   auth: { serviceTokens: string[] };
   /** in memory, per process: replicas share nothing (README, "HTTP trust boundary") */
@@ -246,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       horizonDays: vars.INGEST_HORIZON_DAYS ?? 35,
     },
     pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
+    ledger: { settleMs: vars.LEDGER_SETTLE_MS ?? 10_000 },
     auth: { serviceTokens: [...new Set([...(vars.SERVICE_TOKENS ?? []), vars.SERVICE_TOKEN].filter(isSet))] },
     rateLimits: {
       authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 20,

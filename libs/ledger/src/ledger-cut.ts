@@ -1,15 +1,6 @@
 import { zoneOffsetMs } from '@app/analytics';
 import { BadUserInputError } from '@app/errors';
 
-/**
- * How far behind now a ledger cut (a period close, a repricing's `as_of`) is taken. A raw row's
- * ingested_at is stamped when the engine reads the insert, and the row becomes visible when the
- * insert (raw and its views) is done, so a row stamped just before now may not be readable yet;
- * a cut 10 s back (a chunk of 5,000 events is written in well under a second) holds only rows
- * that are all visible, and everything stamped after it is, by definition, after the cut.
- */
-export const LEDGER_SETTLE_MS = 10_000;
-
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** A calendar month `YYYY-MM` in a time zone: its first local midnight and the next month's, as UTC instants. */

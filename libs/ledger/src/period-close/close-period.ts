@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertTimeZone } from '@app/analytics';
 import { RAW_TABLE } from '@app/catalog';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError, ConflictError } from '@app/errors';
-import { LEDGER_SETTLE_MS, periodBounds } from '../ledger-cut';
+import { periodBounds } from '../ledger-cut';
 import { LedgerReads } from './ledger-reads';
 
 /**
  * `closePeriod`: records each team's totals (cost, credits, requests) of a calendar month in a time
- * zone as of the close's cut (LEDGER_SETTLE_MS before now): every raw event of the month ingested
+ * zone as of the close's cut (LEDGER_SETTLE_MS before now: AppConfig.ledger): every raw event of the month ingested
  * by then and every repricing delta written by then. Anything after the cut is a restatement of
  * the statement, never a silent change. A period closes once: closing it again is a CONFLICT
  * naming the close (moving the cut would hide the restatements in between). Only an ended month
@@ -20,12 +21,14 @@ export class ClosePeriod {
   constructor(
     private readonly reads: LedgerReads,
     @InjectDataSource() private readonly postgres: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(period: string, timeZone: string, userId: string, now = Date.now()): Promise<void> {
     assertTimeZone(timeZone);
     const { start, end } = periodBounds(period, timeZone);
-    if (end > now - LEDGER_SETTLE_MS) throw new BadUserInputError(`period: ${period} has not ended yet`);
+    const cut = now - this.config.ledger.settleMs;
+    if (end > cut) throw new BadUserInputError(`period: ${period} has not ended yet`);
     if (start < now - RAW_TABLE.retentionMs) {
       throw new BadUserInputError(
         `period: ${period} began before raw retention (${RAW_TABLE.retentionMs / 86_400_000} days): ` +
@@ -33,7 +36,6 @@ export class ClosePeriod {
       );
     }
     await this.refuseClosed(period);
-    const cut = now - LEDGER_SETTLE_MS;
     const totals = await this.reads.totalsAsOf(start, end, cut);
     await this.postgres.transaction(async (tx) => {
       const inserted = await tx.query<unknown[]>(

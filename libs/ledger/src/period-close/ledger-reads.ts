@@ -19,24 +19,28 @@ export interface RestatementRow {
   requests: number;
 }
 
-/** Raw events of a period and the adjustments of their events, both on one side of a cut. */
-const LEDGER_ROWS = (side: '<=' | '>') => `
-  SELECT team_id, cost, credits, 1 AS requests, origin AS kind, toString(toStartOfHour(ingested_at)) AS grp,
-    ingested_at AS at
-  FROM ${RAW_TABLE.name}
-  WHERE occurred_at >= fromUnixTimestamp64Milli({startMs:Int64}) AND occurred_at < fromUnixTimestamp64Milli({endMs:Int64})
-    AND ingested_at ${side} fromUnixTimestamp64Milli({cutMs:Int64}) TEAM_CONDITION
-  UNION ALL
-  SELECT team_id, cost, credits, 0 AS requests, 'repricing' AS kind, reprice_id AS grp, adjusted_at AS at
-  FROM ${COST_ADJUSTMENTS.name}
-  WHERE occurred_at >= fromUnixTimestamp64Milli({startMs:Int64}) AND occurred_at < fromUnixTimestamp64Milli({endMs:Int64})
-    AND adjusted_at ${side} fromUnixTimestamp64Milli({cutMs:Int64}) TEAM_CONDITION`;
+const IN_PERIOD =
+  'occurred_at >= fromUnixTimestamp64Milli({startMs:Int64}) AND occurred_at < fromUnixTimestamp64Milli({endMs:Int64})';
+
+/** Raw events of a period and the repricing deltas of their events, both on one side of a cut (of one team). */
+function ledgerRows(side: '<=' | '>', oneTeam: boolean): string {
+  const team = oneTeam ? 'AND team_id = {team:UUID}' : '';
+  return `
+    SELECT team_id, cost, credits, 1 AS requests, origin AS kind, toString(toStartOfHour(ingested_at)) AS grp,
+      ingested_at AS at
+    FROM ${RAW_TABLE.name}
+    WHERE ${IN_PERIOD} AND ingested_at ${side} fromUnixTimestamp64Milli({cutMs:Int64}) ${team}
+    UNION ALL
+    SELECT team_id, cost, credits, 0 AS requests, 'repricing' AS kind, reprice_id AS grp, adjusted_at AS at
+    FROM ${COST_ADJUSTMENTS.name}
+    WHERE ${IN_PERIOD} AND adjusted_at ${side} fromUnixTimestamp64Milli({cutMs:Int64}) ${team}`;
+}
 
 /**
  * The ledger's reads of the engine: a period's totals per team as of a cut, and what came after it.
  * Both read raw events by their ingestion time and repricing deltas by the time they were written,
  * so the two sides of a cut add up to everything the rollups hold for the period, whatever was
- * in flight at the close (see LEDGER_SETTLE_MS).
+ * in flight at the close (see AppConfig.ledger).
  */
 @Injectable()
 export class LedgerReads {
@@ -46,7 +50,7 @@ export class LedgerReads {
     const rows = await this.clickhouse.query<{ team: string; cost: string; credits: string; requests: string }>(
       `SELECT toString(team_id) AS team, toString(sum(cost)) AS cost, toString(sum(credits)) AS credits,
          sum(requests) AS requests
-       FROM (${LEDGER_ROWS('<=').replaceAll('TEAM_CONDITION', '')})
+       FROM (${ledgerRows('<=', false)})
        GROUP BY team_id`,
       { params: { startMs, endMs, cutMs } },
     );
@@ -63,7 +67,7 @@ export class LedgerReads {
     }>(
       `SELECT kind, grp, toUnixTimestamp64Milli(max(at)) AS at_ms, toString(sum(cost)) AS amount,
          sum(requests) AS requests
-       FROM (${LEDGER_ROWS('>').replaceAll('TEAM_CONDITION', 'AND team_id = {team:UUID}')})
+       FROM (${ledgerRows('>', true)})
        GROUP BY kind, grp
        ORDER BY at_ms, kind, grp`,
       { params: { startMs, endMs, cutMs, team: teamId } },

@@ -109,9 +109,10 @@ export class StatementReader {
     const byId = new Map(runs.map((r) => [r.id, r]));
     return rows.map((r) => {
       const run = byId.get(r.group);
+      const range = run ? ` of ${run.model} from ${run.from_at.toISOString()} to ${run.to_at.toISOString()}` : '';
       const cause =
         r.kind === 'repricing'
-          ? `repricing ${r.group} of ${run?.model ?? 'a model'} from ${run?.from_at.toISOString()} to ${run?.to_at.toISOString()}`
+          ? `repricing ${r.group}${range}`
           : `${r.kind === 'replay' ? 'DLQ replay' : 'late events'} ingested in the hour from ${r.group} UTC`;
       return { at: new Date(r.atMs), cause, amount: fromAmountUnits(toAmountUnits(r.amount)), requests: r.requests };
     });

@@ -14,7 +14,6 @@ import {
   toAmountUnits,
   toPriceVersion,
 } from '@app/pricing';
-import { LEDGER_SETTLE_MS } from '../ledger-cut';
 
 /** Events per batch: one keyset page of raw, one adjustment insert with its own deduplication token. */
 export const REPRICE_BATCH_EVENTS = 10_000;
@@ -163,7 +162,7 @@ export class RepriceUsage {
       const [created] = await this.postgres.query<RunRow[]>(
         `INSERT INTO reprice_runs (model, from_at, to_at, as_of, prices, status, created_by)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6) RETURNING *`,
-        [model, from, to, new Date(now - LEDGER_SETTLE_MS), JSON.stringify(versions), userId],
+        [model, from, to, new Date(now - this.config.ledger.settleMs), JSON.stringify(versions), userId],
       );
       return created;
     } catch (error) {
