@@ -280,3 +280,53 @@ SELECT
 FROM cost_adjustments
 WHERE notEmpty(tags)
 GROUP BY day, team_id, user_id, api_key_id, service, model, model_type, source, tags;
+
+DROP VIEW IF EXISTS calls;
+
+-- `calls`: the raw call events under stable names for ad hoc SQL (POST /v1/sql, `sql` query).
+-- Internal columns (Kafka position, price id, ingest time) stay out, so the raw table can change
+-- without breaking saved queries. Team scope is applied to this view by name
+-- (additional_table_filters), so every column a team may not see must stay out of it. Amounts
+-- include repricing (cost_adjustments by event).
+CREATE VIEW IF NOT EXISTS calls AS
+SELECT
+    event_id,
+    occurred_at,
+    team_id,
+    user_id,
+    api_key_id,
+    service,
+    model,
+    model_type,
+    source,
+    input_tokens,
+    output_tokens,
+    cache_read_tokens,
+    cache_write_tokens,
+    toUInt64(input_tokens) + output_tokens AS total_tokens,
+    latency_ms,
+    ttft_ms,
+    status,
+    http_status,
+    error_code,
+    tags,
+    request_id,
+    call_events.cost + repriced.cost_delta AS cost,
+    call_events.credits + repriced.credits_delta AS credits,
+    priced,
+    call_events.input_cost + repriced.input_cost_delta AS input_cost,
+    call_events.output_cost + repriced.output_cost_delta AS output_cost,
+    call_events.cache_read_cost + repriced.cache_read_cost_delta AS cache_read_cost,
+    call_events.cache_write_cost + repriced.cache_write_cost_delta AS cache_write_cost
+FROM call_events LEFT JOIN (
+    SELECT
+        event_id,
+        sum(cost) AS cost_delta,
+        sum(credits) AS credits_delta,
+        sum(input_cost) AS input_cost_delta,
+        sum(output_cost) AS output_cost_delta,
+        sum(cache_read_cost) AS cache_read_cost_delta,
+        sum(cache_write_cost) AS cache_write_cost_delta
+    FROM cost_adjustments
+    GROUP BY event_id
+) AS repriced USING (event_id);

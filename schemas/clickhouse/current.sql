@@ -101,14 +101,27 @@ AS SELECT
     error_code,
     tags,
     request_id,
-    cost,
-    credits,
+    call_events.cost + repriced.cost_delta AS cost,
+    call_events.credits + repriced.credits_delta AS credits,
     priced,
-    input_cost,
-    output_cost,
-    cache_read_cost,
-    cache_write_cost
-FROM call_events;
+    call_events.input_cost + repriced.input_cost_delta AS input_cost,
+    call_events.output_cost + repriced.output_cost_delta AS output_cost,
+    call_events.cache_read_cost + repriced.cache_read_cost_delta AS cache_read_cost,
+    call_events.cache_write_cost + repriced.cache_write_cost_delta AS cache_write_cost
+FROM call_events
+LEFT JOIN
+(
+    SELECT
+        event_id,
+        sum(cost) AS cost_delta,
+        sum(credits) AS credits_delta,
+        sum(input_cost) AS input_cost_delta,
+        sum(output_cost) AS output_cost_delta,
+        sum(cache_read_cost) AS cache_read_cost_delta,
+        sum(cache_write_cost) AS cache_write_cost_delta
+    FROM cost_adjustments
+    GROUP BY event_id
+) AS repriced USING (event_id);
 
 CREATE TABLE cost_adjustments
 (

@@ -155,12 +155,17 @@ export function renderMeasureAddition(
 /**
  * The statements that add repricing to a schema that lacks it: the cost_adjustments table, then a
  * view of it into every rollup fed by raw that keeps the money sums (coarser rollups get the deltas
- * through their own views, as they get events).
+ * through their own views, as they get events), and the `calls` relation created again with them.
  */
 export function renderAdjustmentsAddition(target: DdlTarget = {}): DdlStatement[] {
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
+  // the raw relation for ad hoc SQL shows repriced amounts too
+  const calls = sqlRelationViews().find((view) => view.name === 'calls')!;
   return [
     ...renderTable(supportSpec(COST_ADJUSTMENTS), target, COST_ADJUSTMENTS.why),
     ...adjustedRollups().map((table) => renderAdjustmentView(table, target)),
+    { sql: `DROP VIEW IF EXISTS calls${onCluster}` },
+    renderSqlRelation(calls, target),
   ];
 }
 

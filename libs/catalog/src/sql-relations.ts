@@ -1,3 +1,4 @@
+import { ADJUSTED_MONEY_COLUMNS, COST_ADJUSTMENTS } from './adjustments';
 import { DIMENSIONS } from './dimensions';
 import { LATENCY_QUANTILES, measureRecord, SUMMED_COLUMNS, SummedColumn } from './measures';
 import { MEMBERSHIP_EVENTS } from './support-tables';
@@ -31,15 +32,27 @@ function withTotalTokens(columns: string[], names: readonly string[], totalToken
 function callsView(): SqlRelationView {
   const shown = rawColumns().filter((c) => !c.hiddenFromSql);
   const names = shown.map((c) => c.name);
+  // an amount is the stored one plus what repricing runs changed on the event (qualified: no cyclic alias)
+  const columns = names.map((c) =>
+    ADJUSTED_MONEY_COLUMNS.includes(c) ? `${RAW_TABLE.name}.${c} + repriced.${c}_delta AS ${c}` : c,
+  );
+  const deltas = ADJUSTED_MONEY_COLUMNS.filter((c) => names.includes(c)).map((c) => `sum(${c}) AS ${c}_delta`);
   return {
     name: 'calls',
     why:
       '`calls`: the raw call events under stable names for ad hoc SQL (POST /v1/sql, `sql` query). Internal ' +
       'columns (Kafka position, price id, ingest time) stay out, so the raw table can change without breaking ' +
       'saved queries. Team scope is applied to this view by name (additional_table_filters), so every column a ' +
-      'team may not see must stay out of it.',
-    columns: withTotalTokens(names, names, 'toUInt64(input_tokens) + output_tokens'),
-    from: RAW_TABLE.name,
+      'team may not see must stay out of it. Amounts include repricing (cost_adjustments by event).',
+    columns: withTotalTokens(columns, names, 'toUInt64(input_tokens) + output_tokens'),
+    from: [
+      `${RAW_TABLE.name} LEFT JOIN (`,
+      '    SELECT',
+      ['        event_id', ...deltas.map((d) => `        ${d}`)].join(',\n'),
+      `    FROM ${COST_ADJUSTMENTS.name}`,
+      '    GROUP BY event_id',
+      ') AS repriced USING (event_id)',
+    ].join('\n'),
   };
 }
 
