@@ -1,9 +1,11 @@
 import {
+  COST_ADJUSTMENTS,
   isDecimal,
   LATENCY_QUANTILES,
   MEASURE_COLUMNS,
   Measure,
   MeasureColumnName,
+  RAW_TABLE,
   READ_MEASURES,
   ReadTableName,
   rollupTable,
@@ -30,13 +32,18 @@ export function summedOutput(name: SummedColumn): string {
   return isDecimal(name) ? `${name}_total` : name;
 }
 
-/** A catalogue column summed: events by its raw aggregate, rollups by summing; exact decimals total as text. */
+/**
+ * A catalogue column summed: events by its raw aggregate, rollups by summing; exact decimals total as
+ * text, and over raw events they add what repricing changed on each event (see repricedRawSource).
+ */
 function columnSum(name: SummedColumn): AdditiveColumns {
   const { column, fromRaw } = MEASURE_COLUMNS[name];
   const decimal = isDecimal(name);
   const output = summedOutput(name);
   return {
-    raw: `${fromRaw} AS s_${column}`,
+    raw: decimal
+      ? `sum(${RAW_TABLE.name}.${column} + ${REPRICED}.${column}_delta) AS s_${column}`
+      : `${fromRaw} AS s_${column}`,
     rollup: () => `sum(${column}) AS s_${column}`,
     rollupRow: () => `${column} AS s_${column}`,
     total: decimal ? `toString(sum(s_${column})) AS ${output}` : `sum(s_${column}) AS ${output}`,
@@ -45,6 +52,9 @@ function columnSum(name: SummedColumn): AdditiveColumns {
 }
 
 const REQUESTS = columnSum('requests');
+
+/** The alias of the repricing deltas joined to raw events. */
+const REPRICED = 'repriced';
 
 /** Requests split by the event's origin (business or internal), from the source column. */
 const CALLS_BY_SOURCE: AdditiveColumns = {
@@ -70,6 +80,23 @@ export function additiveColumns(measures: ReadonlySet<Measure>): AdditiveColumns
       m === 'callsBySource' ? CALLS_BY_SOURCE : columnSum(READ_MEASURES[m].column),
     ),
   ];
+}
+
+/**
+ * What a read over raw events reads from: the events, and when it sums exact amounts, what
+ * repricing runs changed on each of them (cost_adjustments by event, under the read's own WHERE:
+ * the deltas carry the event's dimension columns), as the rollups hold them through their views.
+ */
+export function repricedRawSource(measures: ReadonlySet<Measure>, where: string): string {
+  const amounts = ADDITIVE_MEASURES.filter((m) => measures.has(m) && m !== 'callsBySource')
+    .map((m) => READ_MEASURES[m as Exclude<AdditiveMeasure, 'callsBySource'>].column)
+    .filter(isDecimal);
+  if (amounts.length === 0) return RAW_TABLE.name;
+  const deltas = amounts.map((c) => `sum(${c}) AS ${c}_delta`).join(', ');
+  return (
+    `${RAW_TABLE.name} LEFT JOIN (SELECT event_id, ${deltas} FROM ${COST_ADJUSTMENTS.name} ` +
+    `WHERE ${where} GROUP BY event_id) AS ${REPRICED} USING (event_id)`
+  );
 }
 
 /** The additive sums of one table, or a rollup's rows as they are. */

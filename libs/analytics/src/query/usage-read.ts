@@ -18,6 +18,7 @@ import {
   mergesStates,
   passedFinals,
   quantileOutputs,
+  repricedRawSource,
   states,
 } from './measure-sql';
 import { UsagePlan } from './planner';
@@ -148,7 +149,8 @@ export class GroupedUsageRead {
       if (req.secondDimension) select.push(`${groupKey(req.secondDimension, table)} AS g_second`);
       const rows = readsRows(table, measures);
       select.push(additive(table, measures, rows));
-      return { table, select, where: where.sql, groupBy: rows ? '' : groupBy };
+      const from = table === 'call_events' ? repricedRawSource(measures, where.sql) : table;
+      return { table, from, select, where: where.sql, groupBy: rows ? '' : groupBy };
     });
 
     const totals = additiveColumns(measures).map((c) => c.total);
@@ -158,12 +160,12 @@ export class GroupedUsageRead {
       // finals are computed per inner group (one row per group), so the outer level passes them through
       const selected = [...only.select, ...finals(only.table, measures)].join(', ');
       sql = `SELECT ${[...outer, ...totals, ...passedFinals(measures)].join(', ')}
-        FROM (SELECT ${selected} FROM ${only.table} WHERE ${only.where}${only.groupBy})${outerGroupBy}`;
+        FROM (SELECT ${selected} FROM ${only.from} WHERE ${only.where}${only.groupBy})${outerGroupBy}`;
     } else {
       const parts = segments.map(
         (seg) =>
           `SELECT ${[...seg.select, ...states(seg.table, measures)].join(', ')} ` +
-          `FROM ${seg.table} WHERE ${seg.where}${seg.groupBy}`,
+          `FROM ${seg.from} WHERE ${seg.where}${seg.groupBy}`,
       );
       const selected = [...outer, ...totals, ...mergedStates(measures)].join(', ');
       sql = `SELECT ${selected} FROM (${parts.join(' UNION ALL ')})${outerGroupBy}`;
