@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { ClickHouseGateway } from '@app/clickhouse';
 import type { AppConfig } from '@app/config';
 import { DlqReplayCommand, type CallEventV1 } from '@app/ingest';
@@ -356,10 +357,23 @@ describe('ledger: close, restate, reprice, reconcile', () => {
     const causes = (await Promise.all(teams.map((t) => statement(t)))).flatMap((r) => r.data!.statement.restatements);
     expect(new Set(causes.map((r) => r.cause.split(' ')[0]))).toEqual(new Set(['late', 'DLQ', 'repricing']));
 
+    // a range with unaligned edges (read from raw, or the minute rollup within its 14 days) includes the repricing
+    const correction = Math.floor((changes[0] + changes[1]) / 2);
+    const edgeFrom = correction - 7_777;
+    const edgeTo = changes[1] + 12_345;
+    const edges = await graphql<{ usageSummary: { cost: string } }>(
+      app,
+      'query($f: UsageFilter!) { usageSummary(filter: $f) { cost } }',
+      { f: { range: { from: new Date(edgeFrom).toISOString(), to: new Date(edgeTo).toISOString() } } },
+      finance.token,
+    );
+    const inEdges = stored.filter((e) => Date.parse(e.occurred_at) >= edgeFrom && Date.parse(e.occurred_at) < edgeTo);
+    expect(edges.data!.usageSummary.cost).toBe(fromAmountUnits(costOf(inEdges)));
+
     // a repriced call shows its new cost in the call log
     const moved = pricedEvents.find((e) => {
       const at = Date.parse(e.occurred_at);
-      return at >= (changes[0] + changes[1]) / 2 && at < changes[1] && e.output_tokens > 0;
+      return at >= correction && at < changes[1] && e.output_tokens > 0;
     })!;
     const log = await graphql<{ callLog: { cost: string } }>(app, 'query($id: ID) { callLog(eventId: $id) { cost } }', {
       id: moved.event_id,
@@ -373,6 +387,94 @@ describe('ledger: close, restate, reprice, reconcile', () => {
       fromAmountUnits(final.get(teams[0])!.cost),
     );
   }, 180_000);
+
+  it('refuses bad input with a specific error and writes nothing; the ledger is finance business', async () => {
+    const runs = () => countRows('reprice_runs');
+    const closes = () => countRows('period_closes');
+    const [runsBefore, closesBefore] = [await runs(), await closes()];
+    const repriceWith = async (vars: Record<string, string>, token = finance.token) => {
+      const res = await graphql(
+        app,
+        'mutation($m: String!, $f: DateTime!, $t: DateTime!) { repriceUsage(model: $m, from: $f, to: $t) { id } }',
+        { m: PRICED, f: new Date(start).toISOString(), t: new Date(end).toISOString(), ...vars },
+        token,
+      );
+      return { code: res.errors?.[0].extensions?.code, message: res.errors?.[0].message };
+    };
+    expect(await repriceWith({ f: new Date(end).toISOString() })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'from: must be before to',
+    });
+    expect(await repriceWith({ f: new Date(now - 91 * DAY).toISOString() })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/^from: before raw retention/),
+    });
+    expect(await repriceWith({ m: 'no-such-model' })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'model: no-such-model has no price to reprice with',
+    });
+    expect(await repriceWith({ m: '' })).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await repriceWith({}, owner.token)).toMatchObject({ code: 'FORBIDDEN' });
+
+    const closeWith = async (p: string, timeZone?: string, token = finance.token) => {
+      const res = await graphql(
+        app,
+        'mutation($p: String!, $z: String) { closePeriod(period: $p, timeZone: $z) }',
+        {
+          p,
+          z: timeZone,
+        },
+        token,
+      );
+      return { code: res.errors?.[0].extensions?.code, message: res.errors?.[0].message };
+    };
+    const thisMonth = new Date(now).toISOString().slice(0, 7);
+    expect(await closeWith(thisMonth)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `period: ${thisMonth} has not ended yet`,
+    });
+    expect(await closeWith('2026-13')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await closeWith('2024-01')).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/began before raw retention/),
+    });
+    expect(await closeWith(period, 'Mars/Olympus')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await closeWith(period, 'UTC', owner.token)).toMatchObject({ code: 'FORBIDDEN' });
+
+    const read = async (teamId: string, p: string) => {
+      const res = await graphql(
+        app,
+        'query($t: ID!, $p: String!) { statement(teamId: $t, period: $p) { cost } }',
+        {
+          t: teamId,
+          p,
+        },
+        finance.token,
+      );
+      return res.errors?.[0].extensions?.code;
+    };
+    expect(await read('not-a-uuid', period)).toBe('BAD_USER_INPUT');
+    expect(await read('7d0c2f9e-4a1b-4c3d-9e8f-0a1b2c3d4e5f', period)).toBe('NOT_FOUND');
+    expect(await read(teams[0], 'May 2026')).toBe('BAD_USER_INPUT');
+
+    // an unfinished run of another model holds every other repricing back, naming it
+    await app.get(DataSource).query(
+      `INSERT INTO reprice_runs (model, from_at, to_at, as_of, prices, status, created_by)
+       VALUES ('stuck-model', $1, $2, now(), '[]', 'RUNNING', $3)`,
+      [new Date(start), new Date(end), finance.id],
+    );
+    expect(await repriceWith({})).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/^a repricing of stuck-model from .* has not finished/),
+    });
+    await app.get(DataSource).query(`DELETE FROM reprice_runs WHERE model = 'stuck-model'`);
+    expect([await runs(), await closes()]).toEqual([runsBefore, closesBefore]);
+  });
+
+  async function countRows(table: string): Promise<number> {
+    const [{ n }] = await app.get(DataSource).query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(n);
+  }
 
   /** What events cost with the price book as it stands, in units of 10^-15. */
   function costOf(events: CallEventV1[]): bigint {
