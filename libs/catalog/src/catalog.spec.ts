@@ -140,7 +140,10 @@ describe('catalogue', () => {
     expect(() => rollupViewSelect(rollupTable('usage_team_totals_1d'), {}, true)).toThrow(/not fed by raw/);
     const added = renderAdjustmentsAddition().map((s) => s.sql);
     expect(added[0]).toMatch(/^CREATE TABLE IF NOT EXISTS cost_adjustments/);
-    expect(added).toHaveLength(1 + adjustedRollups().length);
+    // the table, a view per rollup fed by raw, and the calls relation created again with the deltas joined
+    expect(added).toHaveLength(1 + adjustedRollups().length + 2);
+    expect(added.at(-1)).toContain('call_events.cost + repriced.cost_delta AS cost');
+    expect(added.at(-1)).toContain(') AS repriced USING (event_id)');
     // the deltas carry the event's identity and dimensions, not its counts
     const columns = COST_ADJUSTMENTS.columns.map((c) => c.name);
     expect(columns).toEqual(expect.arrayContaining(['event_id', 'team_id', 'tags', 'http_status', 'cost', 'credits']));
