@@ -58,7 +58,7 @@ describe('CreateApiKey', () => {
     expect(fake.events[0]).toMatchObject({ type: 'ApiKeyCreated', actorId: 'admin', payload: { userId: 'seated' } });
   });
 
-  it('refuses a key for another to a Member, and for a non-member, a member without a seat or an expired one', async () => {
+  it('refuses keys for others to Members; for a non-member, a member without a seat or an expired one', async () => {
     const expired = [{ user_id: 'seated', ends_at: new Date(Date.now() - DAY) }];
     const cases: Array<[string, string, Record<string, PlanSeatRow[]>, unknown]> = [
       ['member', 'seated', {}, /issuing a key for another member needs the role OWNER or ADMIN/],
