@@ -24,7 +24,7 @@ describe('QuotaUseReader', () => {
     expect(new QuotaUseRead([T1, T2], NOW).toSQL()).toMatchSnapshot();
   });
 
-  it("answers each quota from one read: a member's, a key's and the whole team's use, per unit and period", async () => {
+  it("answers each quota from one read: a member's, a key's, the whole team's use, by unit and period", async () => {
     const { query, reader: quotaUse } = reader([
       row(T1, 'u1', 'k1', 10, 100),
       row(T1, 'u1', 'k2', 20, 200),
