@@ -363,4 +363,21 @@ describe('usage API for the reference pages', () => {
       expect(await codeOf(SUMMARY, { f: day({ memberOfTeamIds: ['not-a-uuid'] }) })).toEqual(['BAD_USER_INPUT']);
     });
   });
+
+  // last: it changes team A's membership
+  describe('after a member leaves', () => {
+    it("a row's team the caller may no longer read is null, not a failed page", async () => {
+      await ok('mutation($t: ID!) { leaveTeam(teamId: $t) }', { t: teamA.id }, memberA.token);
+      const q = `query($f: UsageFilter!) { usageBreakdown(filter: $f, view: TEAM) { edges { node { key requests
+        team { id } } } } }`;
+      const res = await graphql<any>(app, q, { f: day() }, memberA.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.usageBreakdown.edges.map((e: any) => e.node)).toEqual([
+        { key: teamA.id, requests: 7, team: null },
+        { key: '00000000-0000-0000-0000-000000000000', requests: 3, team: null },
+      ]);
+      const owner = await ok(q, { f: day({ teamIds: [teamA.id] }) }, ownerA.token);
+      expect(owner.usageBreakdown.edges.map((e: any) => e.node.team)).toEqual([{ id: teamA.id }]);
+    });
+  });
 });
