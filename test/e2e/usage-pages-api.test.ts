@@ -48,6 +48,7 @@ describe('usage API for the reference pages', () => {
     ['a', 10, 20],
     ['b', 20, 50],
     ['b', 60, 10], // starts when the first ends: the two are never in flight together
+    ['b', 100, 80], // ends on minute 3's first instant: not in flight in it
     ['a', 150, 200], // spans minutes 2 to 4 and past the range's end
     ['b', 240, 30],
   ];
@@ -303,15 +304,15 @@ describe('usage API for the reference pages', () => {
       expect(peaks.points.map((p: any) => p.t)).toEqual(
         [0, 1, 2, 3, 4].map((m) => new Date(base + m * 60_000).toISOString()),
       );
-      // 0: three at 20-30 s; 1: the second pair (one ends as the other starts); 2: one from 150 s; 3: it
-      // carries on with no change in the minute; 4: joined by another at 240 s
-      expect(peaks.points.map((p: any) => p.value)).toEqual([3, 2, 1, 1, 2]);
+      // 0: three at 20-30 s; 1: the second pair (one ends as the other starts); 2: the one from 100 s and the
+      // one from 150 s; 3: the first ended on its start, the other carries on with no change; 4: joined at 240 s
+      expect(peaks.points.map((p: any) => p.value)).toEqual([3, 2, 2, 1, 2]);
       expect(peaks.max).toBe(3);
       const split = (await ok(q, { f: { ...f, teamIds: [calm] }, s: 'SERVICE' })).usageTrend;
       const byService = (key: string) =>
         split.find((s: any) => s.metric === 'CONCURRENCY' && s.key === key).points.map((p: any) => p.value);
       expect(byService('a')).toEqual([2, 0, 1, 1, 1]);
-      expect(byService('b')).toEqual([1, 2, 0, 0, 1]);
+      expect(byService('b')).toEqual([1, 2, 1, 0, 1]);
       // a peak is not a total: rankings and breakdowns refuse it
       const ranking = `query($f: UsageFilter!) { usageRanking(filter: $f, dimension: SERVICE, metric: CONCURRENCY) {
         key } }`;

@@ -4,25 +4,36 @@ import { MAX_LATENCY_MS, peaksByBucket } from './concurrency-read';
 describe('peaksByBucket', () => {
   const starts = [0, 60, 120, 180, 240];
 
-  it('carries the count into buckets without a change and into one whose first change comes later', () => {
+  it('carries the count into buckets without a change and weighs it at each start', () => {
     const peaks = peaksByBucket(
       [
-        // 0: up to 3, closing at 2; 60: nothing; 120: a change at 130 down to 1 (2 carried in before it)
-        { bucket: 0, peak: 3, changes_at_start: 1, closing: 2 },
-        { bucket: 120, peak: 1, changes_at_start: 0, closing: 1 },
-        // 240: a change on its start: the carried count is not in flight at 240
-        { bucket: 240, peak: 0, changes_at_start: 1, closing: 0 },
+        // 0: up to 3, then one ends (net +2); 60: nothing; 120: only an end, at 130 (2 in flight until then)
+        { bucket: 0, peak: 3, at_start: 1, net: 2 },
+        { bucket: 120, peak: 0, at_start: 0, net: -1 },
+        // 240: the one left ends on the bucket's start, another starts at 250
+        { bucket: 240, peak: 1, at_start: -1, net: 0 },
       ],
       starts,
     );
-    expect(peaks).toEqual(new Map([[null, [3, 2, 2, 1, 0]]]));
+    expect(peaks).toEqual(new Map([[null, [3, 2, 2, 1, 1]]]));
+  });
+
+  it('a bucket of ends only peaks at its start, after the ends on that instant', () => {
+    const peaks = peaksByBucket(
+      [
+        { bucket: 0, peak: 3, at_start: 3, net: 3 },
+        { bucket: 60, peak: 0, at_start: -2, net: -3 },
+      ],
+      starts.slice(0, 2),
+    );
+    expect(peaks).toEqual(new Map([[null, [3, 1]]]));
   });
 
   it('runs each group on its own, from none in flight', () => {
     const peaks = peaksByBucket(
       [
-        { bucket: '60', group_key: 'a', peak: '2', changes_at_start: false, closing: '2' },
-        { bucket: '0', group_key: 'b', peak: '1', changes_at_start: true, closing: '0' },
+        { bucket: '60', group_key: 'a', peak: '2', at_start: '0', net: '2' },
+        { bucket: '0', group_key: 'b', peak: '1', at_start: '1', net: '0' },
       ],
       starts,
     );

@@ -21,12 +21,12 @@ export interface ConcurrencyRequest {
 /**
  * The most calls in flight at once per bucket (and group), from raw events: a call is in flight
  * on [occurred_at, occurred_at + latency_ms). Each call is a +1 at its start (clipped to the
- * range's start) and a -1 at its end; the changes at one instant are summed first (a call ending
- * when another starts is not both), then run in time order per group. Per bucket with a change:
- * the peak of the running count, whether a change falls on the bucket's start, and the count after
- * its last change. A bucket's peak is also the count carried in from the previous change when no
- * change falls on its start, and a bucket without a change holds the carried count all along:
- * `peaksByBucket` fills both in.
+ * range's start) and a -1 at its end, run in time order per group, the ends of an instant before
+ * its starts (a call ending when another starts is not in flight with it), so the count after a
+ * +1 never exceeds the calls in flight then, and the last +1 of an instant reaches them. Per
+ * bucket with a change: the highest count after a +1, the changes on the bucket's first instant,
+ * and the net change; `peaksByBucket` carries the count from bucket to bucket and weighs the count
+ * at each bucket's start (a bucket of ends only, or of none, peaks there).
  */
 export class ConcurrencyRead {
   constructor(private readonly req: ConcurrencyRequest) {}
@@ -43,20 +43,17 @@ export class ConcurrencyRead {
     const changes =
       `SELECT ${[...key, change].join(', ')} ` +
       `FROM ${RAW_TABLE.name} WHERE ${where.sql} AND ${start} + latency_ms > {c_from:Int64}`;
-    const atInstant =
-      `SELECT ${[...keyed, 'change.1 AS t', 'sum(change.2) AS delta'].join(', ')} ` +
-      `FROM (${changes}) GROUP BY ${[...keyed, 't'].join(', ')}`;
     const running =
-      `SELECT ${[...keyed, 't'].join(', ')}, ` +
-      `sum(delta) OVER (${partition}ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS in_flight ` +
-      `FROM (${atInstant})`;
+      `SELECT ${[...keyed, 'change.1 AS t', 'change.2 AS delta'].join(', ')}, ` +
+      `sum(delta) OVER (${partition}ORDER BY t, delta ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS in_flight ` +
+      `FROM (${changes})`;
     const bucket = bucketStartOf('fromUnixTimestamp64Milli(t)', req.granularity);
     const outer = [
       `${bucket} AS bucket`,
       ...(req.dimension ? ['toString(g_key) AS group_key'] : []),
-      'max(in_flight) AS peak',
-      'min(t) = bucket AS changes_at_start',
-      'argMax(in_flight, t) AS closing',
+      'maxIf(in_flight, delta > 0) AS peak',
+      'sumIf(delta, t = bucket) AS at_start',
+      'sum(delta) AS net',
     ];
     const sql =
       `SELECT ${outer.join(', ')} FROM (${running}) WHERE t < {c_to:Int64} ` +
@@ -69,14 +66,18 @@ export class ConcurrencyRead {
 export interface ConcurrencyRow {
   bucket: number | string;
   group_key?: string;
+  /** the highest count after a start in the bucket (0 without one) */
   peak: number | string;
-  changes_at_start: number | boolean;
-  closing: number | string;
+  /** the net change on the bucket's first instant */
+  at_start: number | string;
+  /** the net change over the bucket */
+  net: number | string;
 }
 
 /**
- * Each group's peak in each bucket of the timeline: a bucket with changes peaks at their highest
- * count, or at the count carried in when none falls on its start; one without holds the carried count.
+ * Each group's peak in each bucket of the timeline, from none in flight before the range: the
+ * highest of the count at the bucket's start (carried in, with the changes on that instant) and
+ * the counts after its starts; a bucket without a change holds the carried count.
  */
 export function peaksByBucket(rows: ConcurrencyRow[], starts: number[]): Map<string | null, number[]> {
   const byGroup = new Map<string | null, Map<number, ConcurrencyRow>>();
@@ -94,9 +95,8 @@ export function peaksByBucket(rows: ConcurrencyRow[], starts: number[]): Map<str
       starts.map((b) => {
         const row = buckets.get(b);
         if (!row) return carried;
-        const peak = Number(row.peak);
-        const value = Number(row.changes_at_start) ? peak : Math.max(peak, carried);
-        carried = Number(row.closing);
+        const value = Math.max(carried + Number(row.at_start), Number(row.peak));
+        carried += Number(row.net);
         return value;
       }),
     );
