@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { AppConfig } from '@app/config';
 import type { CallEventV1 } from '@app/ingest';
@@ -58,6 +58,17 @@ describe('usage API for the reference pages', () => {
       service,
       occurred_at: new Date(base + start * 1000).toISOString(),
       latency_ms: seconds * 1000,
+    }),
+  );
+
+  // random calls on a 100 ms grid (many share an instant), some from before the range, some spanning minutes
+  const busy = randomUUID();
+  const busyBase = Math.floor((Date.now() - 2 * 3_600_000) / 60_000) * 60_000;
+  const busyEvents = Array.from({ length: 300 }, () =>
+    makeEvent({
+      team_id: busy,
+      occurred_at: new Date(busyBase - 120_000 + randomInt(0, 7_200) * 100).toISOString(),
+      latency_ms: randomInt(0, 1_500) * 100,
     }),
   );
 
@@ -131,14 +142,14 @@ describe('usage API for the reference pages', () => {
     ];
     // the price book reloads every 10 s: events sent after that are priced
     await new Promise((r) => setTimeout(r, Math.max(0, pricedAt + 11_000 - Date.now())));
-    for (const batch of [events, wideEvents, calmEvents]) {
+    for (const batch of [events, wideEvents, calmEvents, busyEvents]) {
       await request(app.getHttpServer())
         .post('/v1/events')
         .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
         .send(batch)
         .expect(202);
     }
-    const total = events.length + wideEvents.length + calmEvents.length;
+    const total = events.length + wideEvents.length + calmEvents.length + busyEvents.length;
     await waitFor(
       `${total} events`,
       async () =>
@@ -322,6 +333,28 @@ describe('usage API for the reference pages', () => {
         key } }`;
       expect(await codeOf(long, {})).toEqual(['BAD_USER_INPUT']);
     });
+  });
+
+  it('CONCURRENCY equals the most calls in flight at any instant of each bucket, counted call by call', async () => {
+    const q = `query($f: UsageFilter!) { usageTrend(filter: $f, granularity: MINUTE, metrics: [CONCURRENCY]) {
+      points { t value } } }`;
+    const from = busyBase;
+    const to = busyBase + 10 * 60_000;
+    const f = { range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, teamIds: [busy] };
+    const [series] = (await ok(q, { f })).usageTrend;
+    const calls = busyEvents.map((e) => ({
+      start: Date.parse(e.occurred_at),
+      end: Date.parse(e.occurred_at) + e.latency_ms,
+    }));
+    const inFlight = (at: number) => calls.filter((c) => c.start <= at && at < c.end).length;
+    // within a bucket the count rises only when a call starts: its peak is at its start or at one of them
+    const expected = Array.from({ length: 10 }, (_, m) => {
+      const b = from + m * 60_000;
+      const instants = [b, ...calls.map((c) => c.start).filter((s) => s >= b && s < b + 60_000)];
+      return Math.max(...instants.map(inFlight));
+    });
+    expect(series.points.map((p: any) => p.value)).toEqual(expected);
+    expect(Math.max(...expected)).toBeGreaterThan(3);
   });
 
   describe('UsageFilter.memberOfTeamIds', () => {
