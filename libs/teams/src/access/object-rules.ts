@@ -94,6 +94,7 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     BreakdownRow: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     BreakdownEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     BreakdownConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    DimensionValue: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     CallLog: 'usage answer: callLogs scoped its filter, callLog its reach (UsageAccessPolicy.callLogReach)',
     CallLogEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     CallLogConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
