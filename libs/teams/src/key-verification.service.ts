@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sha256 } from '@app/auth';
 import { KeyBudgets, KeyBudgetStatus } from './key-budgets';
-import { ApiKeyRow, quotaSubject, TeamStore, teamStore } from './persistence';
+import { ApiKeyRow, TeamStore, teamStore } from './persistence';
 import { QuotaUseReader } from './quota-use.reader';
 
 export type VerifyReason =
-  'ok' | 'unknown' | 'revoked' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
+  'ok' | 'unknown' | 'revoked' | 'suspended' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
 
 export interface VerifyResult {
   valid: boolean;
@@ -51,6 +51,7 @@ export class KeyVerificationService {
     if (key.status === 'REVOKED') {
       return { valid: false, reason: key.revoked_reason === 'seat_reclaimed' ? 'seat_reclaimed' : 'revoked', ...base };
     }
+    if (key.status === 'SUSPENDED') return { valid: false, reason: 'suspended', ...base };
     if (key.expires_at && key.expires_at.getTime() <= now) return { valid: false, reason: 'expired', ...base };
     if (key.team_id) {
       // a team with plans needs a seat; a team without plans does not sell seats
@@ -74,16 +75,16 @@ export class KeyVerificationService {
     return { valid: true, reason: 'ok', ...base };
   }
 
+  /** Of the quotas on the key, on its holder and on its whole team, the one with the least left. */
   private async tightestQuota(key: ApiKeyRow, teamId: string, now: number): Promise<VerifyResult['quota']> {
     const quotas = await this.store.quotas.limiting(teamId, key.user_id, key.id);
+    const used = await this.quotaUse.used(quotas, now);
     let tightest: VerifyResult['quota'] = null;
-    for (const q of quotas) {
-      const { column, id } = quotaSubject(q);
-      const used = await this.quotaUse.used(teamId, column, id, q.unit, q.period, now);
+    for (const [i, q] of quotas.entries()) {
       const limit = Number(q.limit);
-      const remaining = limit - used;
+      const remaining = limit - used[i];
       if (!tightest || remaining < tightest.remaining)
-        tightest = { limit, used, remaining, unit: q.unit, period: q.period };
+        tightest = { limit, used: used[i], remaining, unit: q.unit, period: q.period };
     }
     return tightest;
   }

@@ -4,7 +4,8 @@ import { AccessTokenLifetime1000000000003 } from './1000000000003-AccessTokenLif
 import { SqlAuditAndSavedQueries1000000000004 } from './1000000000004-SqlAuditAndSavedQueries';
 import { AlertsBudgetsWebhooks1000000000016 } from './1000000000016-AlertsBudgetsWebhooks';
 import { AnomalyIncidents1000000000017 } from './1000000000017-AnomalyIncidents';
-import { PeriodCloseAndRepricing1000000000018 } from './1000000000018-PeriodCloseAndRepricing';
+import { KeySuspensionAndTeamQuotas1000000000018 } from './1000000000018-KeySuspensionAndTeamQuotas';
+import { PeriodCloseAndRepricing1000000000019 } from './1000000000019-PeriodCloseAndRepricing';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
 export const POSTGRES_MIGRATIONS = [
@@ -14,5 +15,6 @@ export const POSTGRES_MIGRATIONS = [
   SqlAuditAndSavedQueries1000000000004,
   AlertsBudgetsWebhooks1000000000016,
   AnomalyIncidents1000000000017,
-  PeriodCloseAndRepricing1000000000018,
+  KeySuspensionAndTeamQuotas1000000000018,
+  PeriodCloseAndRepricing1000000000019,
 ];

@@ -6,7 +6,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * of the close. At most one repricing runs at a time (a partial unique index): a run computes its
  * deltas against every other run's, so two at once could count a change twice. A period closes once.
  */
-export class PeriodCloseAndRepricing1000000000018 implements MigrationInterface {
+export class PeriodCloseAndRepricing1000000000019 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE reprice_runs (
