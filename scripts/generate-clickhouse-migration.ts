@@ -3,6 +3,7 @@
  *   npm run schema:generate -- baseline               the whole schema (an empty migrations directory only)
  *   npm run schema:generate -- add-measure <measure>  a measure added to raw, its rollups and their views
  *   npm run schema:generate -- add-raw-index <name>   a skip index of the raw table added
+ *   npm run schema:generate -- add-raw-column <name>  a raw column (not a measure) added, raw-fed views again
  *   npm run schema:generate -- add-rollups <slug> <rollup>...  new rollups and their views, in catalogue order
  *   npm run schema:generate -- cluster <name>         prints the whole schema for a cluster (deploy/README.md)
  * The file is written once and then never edited: applied migrations are immutable.
@@ -13,7 +14,9 @@ import {
   MEASURE_COLUMNS,
   MeasureColumnName,
   RAW_TABLE,
+  rawColumns,
   renderMeasureAddition,
+  renderRawColumnAddition,
   renderRawIndexAddition,
   renderRollupAddition,
   renderSchema,
@@ -60,6 +63,12 @@ function main(): void {
       'writes every index; no MATERIALIZE INDEX rewriting 90 days of events at start); until then a read ' +
       `that could skip with it reads them whole. Generated: npm run schema:generate -- add-raw-index ${argument}`;
     write(nextFile(`add_${argument}`), toMigrationFile(header, renderRawIndexAddition(argument)));
+  } else if (command === 'add-raw-column' && rawColumns().some((c) => c.name === argument)) {
+    const header =
+      `Adds the column ${argument} to the raw events (rows written before hold its default) and creates again ` +
+      'the views of the raw events into rollups and the SQL relations that show it. Generated: ' +
+      `npm run schema:generate -- add-raw-column ${argument}`;
+    write(nextFile(`add_${argument}`), toMigrationFile(header, renderRawColumnAddition(argument)));
   } else if (command === 'add-rollups' && argument && rest.length) {
     const known = new Set<string>(ROLLUP_TABLES.map((t) => t.name));
     const unknown = rest.filter((name) => !known.has(name));
@@ -73,7 +82,7 @@ function main(): void {
   } else {
     throw new Error(
       'usage: baseline | add-measure <measure in the catalogue> | add-raw-index <raw skip index> |' +
-        ' add-rollups <slug> <rollup>... | cluster <name>',
+        ' add-raw-column <raw column> | add-rollups <slug> <rollup>... | cluster <name>',
     );
   }
 }

@@ -31,6 +31,7 @@ CREATE TABLE call_events
     `kafka_partition` UInt32,
     `kafka_offset` UInt64,
     `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    `is_test` Bool,
     INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
     INDEX idx_tags tags TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX api_key_bloom api_key_id TYPE bloom_filter(0.01) GRANULARITY 1,
@@ -68,7 +69,8 @@ CREATE VIEW calls
     `request_id` Nullable(String),
     `cost` Decimal(38, 15),
     `credits` Decimal(38, 15),
-    `priced` Bool
+    `priced` Bool,
+    `is_test` Bool
 )
 AS SELECT
     event_id,
@@ -94,7 +96,8 @@ AS SELECT
     request_id,
     cost,
     credits,
-    priced
+    priced,
+    is_test
 FROM call_events;
 
 CREATE TABLE event_ids
@@ -300,6 +303,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     day,
     team_id,
@@ -466,6 +470,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -671,6 +676,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -1071,7 +1077,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
-WHERE notEmpty(tags)
+WHERE (NOT is_test) AND notEmpty(tags)
 GROUP BY
     day,
     team_id,
@@ -1157,7 +1163,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
-WHERE notEmpty(tags)
+WHERE (NOT is_test) AND notEmpty(tags)
 GROUP BY
     hour,
     team_id,
@@ -1238,6 +1244,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -1317,6 +1324,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     minute,
     team_id,
@@ -1483,6 +1491,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -1614,6 +1623,7 @@ AS SELECT
     model,
     count() AS requests
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,

@@ -268,6 +268,7 @@ describe('error analytics through GraphQL and the CSV export', () => {
       priced: false,
       kafka_partition: 0,
       kafka_offset: String(i),
+      is_test: false,
     }));
     const clickhouse = app.get(ClickHouseGateway);
     await clickhouse.insertColumns(

@@ -147,6 +147,7 @@ function makeEvents(now: number): Ev[] {
       priced: true,
       kafka_partition: 0,
       kafka_offset: String(i),
+      is_test: false,
     } as CallEventRow;
     return { row, at, costUnits };
   });

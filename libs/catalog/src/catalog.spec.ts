@@ -1,5 +1,11 @@
 import { UsageDimension } from './usage-enums';
-import { renderMeasureAddition, renderRollupAddition, renderSchema, rollupViewSelect } from './ddl';
+import {
+  renderMeasureAddition,
+  renderRawColumnAddition,
+  renderRollupAddition,
+  renderSchema,
+  rollupViewSelect,
+} from './ddl';
 import { DIMENSIONS } from './dimensions';
 import { ALL_MEASURES, rollupHolds } from './read-measures';
 import { sqlRelationViews } from './sql-relations';
@@ -19,7 +25,7 @@ describe('catalogue', () => {
     // the details are declared once, with the event's other details
     expect(names.filter((n) => ['http_status', 'error_code', 'tags'].includes(n))).toHaveLength(3);
     expect(names.indexOf('credits')).toBe(names.indexOf('cost') + 1);
-    expect(names[names.length - 1]).toBe('ingested_at');
+    expect(names.slice(-2)).toEqual(['ingested_at', 'is_test']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -55,12 +61,12 @@ describe('catalogue', () => {
     const errors = rollupViewSelect(rollupTable('usage_errors_1h'));
     expect(errors).toContain('coalesce(http_status, 0) AS http_status');
     expect(errors).toContain("toLowCardinality(coalesce(error_code, '')) AS error_code");
-    expect(errors).not.toContain('WHERE');
+    expect(errors).toContain('WHERE NOT is_test\n');
     // the day rollup merges the hour rollup's keys as they are
     expect(rollupViewSelect(rollupTable('usage_errors_1d'))).not.toContain('coalesce');
     const tags = rollupViewSelect(rollupTable('usage_tags_1h'));
     expect(tags).toContain('arraySort(tags) AS tags');
-    expect(tags).toContain('WHERE notEmpty(tags)');
+    expect(tags).toContain('WHERE NOT is_test AND notEmpty(tags)');
     expect(tags).toContain(
       'quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft',
     );
@@ -99,5 +105,29 @@ describe('catalogue', () => {
     expect(sql.filter((s) => /^CREATE VIEW IF NOT EXISTS usage_\w+ AS/.test(s))).toHaveLength(3);
     expect(renderMeasureAddition('reasoning_tokens').some((s) => s.sql.includes('CREATE VIEW '))).toBe(false);
     expect(renderSchema().length).toBe(5 + 2 * ROLLUP_TABLES.length + sqlRelationViews().length);
+  });
+
+  it('keeps test calls out of every rollup: the views of raw events filter them, the finer rollups hold none', () => {
+    for (const table of ROLLUP_TABLES) {
+      const where = rollupViewSelect(table).match(/^WHERE .*$/m)?.[0] ?? '';
+      expect({ table: table.name, filters: where.includes('NOT is_test') }).toEqual({
+        table: table.name,
+        filters: table.feed === 'call_events',
+      });
+    }
+  });
+
+  it('adds the test flag to the raw events, its views into rollups and the calls relation created again', () => {
+    const sql = renderRawColumnAddition('is_test').map((s) => s.sql);
+    expect(sql[0]).toBe('ALTER TABLE call_events\n    ADD COLUMN IF NOT EXISTS is_test Bool AFTER ingested_at');
+    const fedByRaw = ROLLUP_TABLES.filter((t) => t.feed === 'call_events').map(
+      (t) => `DROP VIEW IF EXISTS ${t.name}_mv`,
+    );
+    expect(sql.filter((s) => s.startsWith('DROP VIEW IF EXISTS usage_'))).toEqual(fedByRaw);
+    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'))).toHaveLength(fedByRaw.length);
+    expect(sql.slice(-2)).toEqual([
+      'DROP VIEW IF EXISTS calls',
+      expect.stringContaining('    is_test\nFROM call_events'),
+    ]);
   });
 });

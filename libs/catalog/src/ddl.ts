@@ -7,6 +7,7 @@ import {
   GRAIN_COLUMN,
   RAW_TABLE,
   rawColumns,
+  ROLLUP_KEEPS_RAW,
   ROLLUP_TABLES,
   RollupTable,
   rollupColumns,
@@ -115,6 +116,34 @@ export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTar
       statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
       statements.push(renderSqlRelation(view, target));
     }
+  }
+  return statements;
+}
+
+/**
+ * The statements that add a raw column that is neither a dimension nor a measure (the test flag)
+ * to a schema that lacks it: the column (rows written before hold its type's default), every
+ * view of the raw events into a rollup dropped and created again (their filter may name it), and
+ * the SQL relations that show it (views cannot change their query in place; migrations run with
+ * ingest stopped, so a view dropped and created again misses nothing).
+ */
+export function renderRawColumnAddition(name: string, target: DdlTarget = {}): DdlStatement[] {
+  const columns = rawColumns();
+  const at = columns.findIndex((c) => c.name === name);
+  if (at < 1) throw new Error(`${RAW_TABLE.name} has no column ${name} after another in the catalogue`);
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
+  const statements: DdlStatement[] = [];
+  for (const table of target.cluster ? [`${RAW_TABLE.name}_local`, RAW_TABLE.name] : [RAW_TABLE.name]) {
+    const column = `${columnSql(columns[at])} AFTER ${columns[at - 1].name}`;
+    statements.push({ sql: `ALTER TABLE ${table}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${column}` });
+  }
+  for (const table of ROLLUP_TABLES.filter((t) => t.feed === RAW_TABLE.name)) {
+    statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_mv${onCluster}` });
+    statements.push(renderRollupView(table, target));
+  }
+  for (const view of sqlRelationViews().filter((v) => v.from === RAW_TABLE.name && v.columns.includes(name))) {
+    statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
+    statements.push(renderSqlRelation(view, target));
   }
   return statements;
 }
@@ -274,7 +303,9 @@ export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}): st
     return `${expression} AS ${record.column}`;
   });
   const from = target.cluster ? `${table.feed}_local` : table.feed;
-  return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], table.holdsOnly?.where);
+  // a finer rollup's inserts hold no test calls already
+  const where = [...(fromRaw ? [ROLLUP_KEEPS_RAW] : []), ...(table.holdsOnly ? [table.holdsOnly.where] : [])];
+  return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], where.join(' AND ') || undefined);
 }
 
 function timeExpression(grain: RollupTable['grain'], feedTime: string, fromRaw: boolean): string {

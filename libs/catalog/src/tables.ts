@@ -425,7 +425,15 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
     after: 'kafka_offset',
     hiddenFromSql: true,
   },
+  // a call made with a test key (api_keys.test, looked up at ingest): kept raw, left out of the rollups
+  { name: 'is_test', type: 'Bool', after: 'ingested_at' },
 ];
+
+/**
+ * What a rollup fed by the raw events keeps: no test calls, so every default usage read stays
+ * on the rollups at the same cost; a read that asks for test calls reads the raw events.
+ */
+export const ROLLUP_KEEPS_RAW = 'NOT is_test';
 
 interface PlacedColumn extends Column {
   readonly after: string;
