@@ -90,7 +90,7 @@ export class ApiKeyType {
   @Field({ description: 'ACTIVE or REVOKED' }) status: string;
   @Field(() => String, { nullable: true }) revokedReason: string | null;
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
-  @Field() test: boolean;
+  @Field({ description: "its calls are left out of usage unless a filter's includeTest asks for them" }) test: boolean;
 }
 
 @ObjectType('CreatedApiKey')
