@@ -283,6 +283,16 @@ describe('web dashboard in a real browser', () => {
     expect(rows).toEqual(d.usageBreakdown.edges.map((e: any) => e.node));
     await checkAccessibility('003-usage-by-user-or-team');
 
+    // live mode: a call by someone new to this team's week, carol, is a new active user in today's bar and a
+    // new row of the table; both are read again on the push that brings the new KPI figures
+    const live = {
+      f,
+      g: 'DAY',
+      activity: ['ACTIVE_USERS'],
+    };
+    const chartOf = () => page.$eval('#users-activity figure.chart', (e) => JSON.parse((e as any).dataset.chart));
+    const chartBefore = await chartOf();
+    const activeBefore = chartBefore.series[0].values.at(-1);
     await page.check('#live');
     const before = d.usageSummary.requests as number;
     // the subscription's first answer, then one new call
@@ -290,16 +300,40 @@ describe('web dashboard in a real browser', () => {
     await request(app.getHttpServer())
       .post('/v1/events')
       .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
-      .send([makeEvent({ team_id: teamId, user_id: bob.id, occurred_at: new Date().toISOString() })])
+      .send([makeEvent({ team_id: teamId, user_id: carol.id, occurred_at: new Date().toISOString() })])
       .expect(202);
     const sent = Date.now();
     await page.waitForFunction(
-      (n) =>
-        Number((globalThis as any).document.querySelector('#users-kpis [data-kpi="requests"]')?.dataset.value) === n,
-      before + 1,
+      ({ requests, carolId, active }) => {
+        const doc = (globalThis as any).document;
+        const kpi = Number(doc.querySelector('#users-kpis [data-kpi="requests"]')?.dataset.value);
+        const row = doc.querySelector(`[data-table="breakdown"] tbody tr[data-key="${carolId}"]`);
+        const chart = JSON.parse(doc.querySelector('#users-activity figure.chart')?.dataset.chart ?? '{}');
+        return kpi === requests && row !== null && chart.series?.[0]?.values.at(-1) === active;
+      },
+      { requests: before + 1, carolId: carol.id, active: activeBefore + 1 },
       { timeout: 2_000 },
     );
-    process.stdout.write(`web live mode: the new call shown ${Date.now() - sent} ms after POST /v1/events\n`);
+    process.stdout.write(`web live mode: KPIs, chart and table show the new call ${Date.now() - sent} ms after POST\n`);
+    // what the page shows now is what the API answers for the same filter
+    const now = await ok(
+      `query($f: UsageFilter!, $g: Granularity!, $activity: [UsageMetric!]!) {
+        usageTrend(filter: $f, granularity: $g, metrics: $activity) { points { t value } }
+        usageBreakdown(filter: $f, view: USER) { edges { node { key requests cost } } } }`,
+      live,
+    );
+    const shownChart = await chartOf();
+    expect(shownChart.times).toEqual(now.usageTrend[0].points.map((p: any) => Date.parse(p.t) / 1000));
+    expect(shownChart.series[0].values).toEqual(now.usageTrend[0].points.map((p: any) => p.value));
+    expect(
+      await page.$$eval('[data-table="breakdown"] tbody tr', (trs) =>
+        trs.map((tr) => ({
+          key: (tr as any).dataset.key,
+          requests: Number((tr.children[3] as any).dataset.value),
+          cost: (tr.children[6] as any).dataset.value,
+        })),
+      ),
+    ).toEqual(now.usageBreakdown.edges.map((e: any) => e.node));
     await page.uncheck('#live');
   });
 
