@@ -225,7 +225,7 @@ describe('web dashboard in a real browser', () => {
     expect(await role()).toBeUndefined();
   });
 
-  it('usage statistics (001): KPI cards equal the API for the chosen filters; accessible', async () => {
+  it('usage statistics (001): KPI cards equal the API for the chosen filters; the trend live; accessible', async () => {
     await open('statistics', '#statistics-results [data-kpi="requests"]');
     const d = await ok(
       `query($f: UsageFilter!) { usageSummary(filter: $f) {
@@ -236,6 +236,44 @@ describe('web dashboard in a real browser', () => {
     for (const k of Object.keys(d.usageSummary)) expect([k, Number(shown[k])]).toEqual([k, d.usageSummary[k]]);
     expect(await page.$$eval('.u-legend .u-series', (s) => s.length)).toBe(1 + 3);
     await checkAccessibility('001-usage-statistics');
+
+    // live mode: a new call of one model raises that model's line in today's bucket within 2 s
+    const f = { range: range('LAST_7_DAYS'), teamIds: [teamId] };
+    const trendQuery = `query($f: UsageFilter!) {
+      usageTrend(filter: $f, granularity: DAY, metrics: [REQUESTS], splitBy: MODEL) { key label points { t value } } }`;
+    const trendBefore = (await ok(trendQuery, { f })).usageTrend;
+    const glm = trendBefore.find((x: any) => x.key === 'glm-5');
+    await page.check('#live');
+    await page.waitForTimeout(500);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send([makeEvent({ team_id: teamId, user_id: owner.id, model: 'glm-5', occurred_at: new Date().toISOString() })])
+      .expect(202);
+    const sent = Date.now();
+    await page.waitForFunction(
+      ({ label, today }) => {
+        const figure = (globalThis as any).document.querySelector('#statistics-trend figure.chart');
+        const data = JSON.parse(figure?.dataset.chart ?? '{}');
+        const series = data.series?.find((x: any) => x.label === label);
+        return series?.values.at(-1) === today;
+      },
+      { label: glm.label ?? glm.key, today: glm.points.at(-1).value + 1 },
+      { timeout: 2_000 },
+    );
+    process.stdout.write(`web live mode: the trend by model shows the new call ${Date.now() - sent} ms after POST\n`);
+    const trendNow = (await ok(trendQuery, { f })).usageTrend;
+    const shownTrend = await page.$eval('#statistics-trend figure.chart', (e) => JSON.parse((e as any).dataset.chart));
+    const times = [...new Set<number>(trendNow.flatMap((x: any) => x.points.map((p: any) => Date.parse(p.t) / 1000)))];
+    times.sort((a, b) => a - b);
+    expect(shownTrend).toEqual({
+      times,
+      series: trendNow.map((x: any) => ({
+        label: x.label ?? x.key,
+        values: times.map((t) => x.points.find((p: any) => Date.parse(p.t) / 1000 === t)?.value ?? null),
+      })),
+    });
+    await page.uncheck('#live');
   });
 
   it('ranking and trend (002): totals, ranking and min/max/avg equal the API; accessible', async () => {
@@ -261,7 +299,7 @@ describe('web dashboard in a real browser', () => {
     await checkAccessibility('002-ranking-and-trend');
   });
 
-  it('usage by user or team (003): KPIs and table equal the API; live mode shows a new event within 2 s', async () => {
+  it('usage by user or team (003): KPIs and table equal the API; live mode moves KPIs, chart and table in 2 s', async () => {
     await open('users', '#users-breakdown [data-table="breakdown"] tbody tr');
     const f = { range: range('LAST_7_DAYS'), teamIds: [teamId] };
     const d = await ok(
