@@ -10,7 +10,7 @@ const SUMMARY = `query($f: UsageFilter!) { usageSummary(filter: $f) { requests i
 const BREAKDOWN = `query($f: UsageFilter!) { usageBreakdown(filter: $f, view: API_KEY) {
   totalCount edges { node { key requests inputTokens } } } }`;
 const CALL_LOGS = `query($f: UsageFilter!) { callLogs(filter: $f, first: 100) {
-  totalCount edges { node { eventId apiKeyId } } } }`;
+  totalCount edges { node { eventId apiKeyId test } } } }`;
 
 /**
  * Test keys (issue 18): the calls of a key created with test: true go through the real pipeline
@@ -138,12 +138,19 @@ describe('test keys: flagged at ingest, left out of usage unless includeTest', (
   });
 
   it('callLogs: test calls only when asked, the count agreeing with the rows', async () => {
-    type Logs = { callLogs: { totalCount: number; edges: Array<{ node: { eventId: string; apiKeyId: string } }> } };
+    type Logs = {
+      callLogs: { totalCount: number; edges: Array<{ node: { eventId: string; apiKeyId: string; test: boolean } }> };
+    };
     const byDefault = (await ok<Logs>(CALL_LOGS, { f: filter() })).callLogs;
     expect(byDefault.totalCount).toBe(25);
-    expect(new Set(byDefault.edges.map((e) => e.node.apiKeyId))).toEqual(new Set([liveKey]));
+    expect(new Set(byDefault.edges.map((e) => `${e.node.apiKeyId} ${e.node.test}`))).toEqual(
+      new Set([`${liveKey} false`]),
+    );
     const all = (await ok<Logs>(CALL_LOGS, { f: filter({ includeTest: true }) })).callLogs;
     expect(all.totalCount).toBe(65);
+    expect(new Set(all.edges.map((e) => `${e.node.apiKeyId} ${e.node.test}`))).toEqual(
+      new Set([`${liveKey} false`, `${testKey} true`]),
+    );
     expect(new Set(all.edges.map((e) => e.node.eventId))).toEqual(
       new Set([...fromTest, ...fromLive].map((e) => e.event_id)),
     );
