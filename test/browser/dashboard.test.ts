@@ -17,6 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Not the machine's zone: the pages must send the picked zone, and the checks ask with the same. */
 const TIME_ZONE = 'Asia/Tokyo';
 const EVENTS = 120;
+/** calls with a test key: left out of every figure the pages show, listed in call logs when asked for */
+const TEST_EVENTS = 6;
 
 /**
  * The web dashboard in Debian's Chromium against the real app (Kafka, ClickHouse, Postgres):
@@ -93,6 +95,19 @@ describe('web dashboard in a real browser', () => {
         return { user: u.id, key: createApiKey.apiKey.id as string };
       }),
     );
+    const { createApiKey: testKey } = await ok(
+      `mutation($t: ID) { createApiKey(teamId: $t, name: "ci", test: true) { apiKey { id } } }`,
+      { t: teamId },
+    );
+    const testCalls = Array.from({ length: TEST_EVENTS }, () =>
+      // the newest calls: the first page of the call log lists them all
+      makeEvent({
+        team_id: teamId,
+        user_id: owner.id,
+        api_key_id: testKey.apiKey.id,
+        occurred_at: new Date().toISOString(),
+      }),
+    );
     const models = ['deepseek-r1-distill-llama-70b', 'glm-5', 'kimi-k2.5'];
     const events = Array.from({ length: EVENTS }, (_, i) =>
       makeEvent({
@@ -107,19 +122,21 @@ describe('web dashboard in a real browser', () => {
     await request(app.getHttpServer())
       .post('/v1/events')
       .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
-      .send(events)
+      .send([...events, ...testCalls])
       .expect(202);
+    const requests = async (includeTest: boolean) =>
+      (
+        await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`, {
+          f: { range: range('LAST_1_DAY'), teamIds: [teamId], includeTest },
+        })
+      ).usageSummary.requests;
     await waitFor(
-      'the events in the rollups',
-      async () =>
-        (
-          await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`, {
-            f: { range: range('LAST_1_DAY'), teamIds: [teamId] },
-          })
-        ).usageSummary.requests,
-      (n) => n === EVENTS,
+      'the events in ClickHouse',
+      () => requests(true),
+      (n) => n === EVENTS + TEST_EVENTS,
       30_000,
     );
+    expect(await requests(false)).toBe(EVENTS);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     context = await browser.newContext({ timezoneId: TIME_ZONE, viewport: { width: 1280, height: 900 } });
@@ -156,7 +173,7 @@ describe('web dashboard in a real browser', () => {
     expect(await page.$eval('#timezone', (s) => (s as any).value)).toBe(TIME_ZONE);
   });
 
-  it('team overview (000): KPIs, member ranking and call logs equal the API; accessible', async () => {
+  it('team overview (000): KPIs, member ranking and call logs equal the API, test calls when asked; accessible', async () => {
     await open('overview', '#overview-usage [data-kpi="requests"]');
     const f = { range: range('LAST_1_DAY'), teamIds: [teamId] };
     const d = await ok(
@@ -180,6 +197,17 @@ describe('web dashboard in a real browser', () => {
     );
     await page.waitForSelector('[data-table="members"] tbody tr');
     await checkAccessibility('000-team-overview');
+
+    // asked for, the test key's calls join the call log, marked
+    const withTest = await ok(`query($f: UsageFilter!) { callLogs(filter: $f, first: 20) { totalCount } }`, {
+      f: { ...f, includeTest: true },
+    });
+    expect(withTest.callLogs.totalCount).toBe(d.callLogs.totalCount + TEST_EVENTS);
+    await page.check('#log-test');
+    await page.click('form:has(#log-test) button[type=submit]');
+    await page.waitForSelector(`#overview-logs .count[data-value="${withTest.callLogs.totalCount}"]`);
+    expect(await page.$$eval('[data-table="call-logs"] .badge', (b) => b.length)).toBe(TEST_EVENTS);
+    await page.uncheck('#log-test');
   });
 
   it('team overview (000): invite, revoke, change role and remove work; a refusal shows the rule', async () => {
