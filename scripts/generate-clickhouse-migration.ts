@@ -4,7 +4,7 @@
  *   npm run schema:generate -- add-measure <measure>  a measure added to raw, its rollups and their views
  *   npm run schema:generate -- add-measures <slug> <measure>...  several measures in one migration
  *   npm run schema:generate -- add-raw-index <name>   a skip index of the raw table added
- *   npm run schema:generate -- add-raw-column <name>  a raw column that is no measure's added
+ *   npm run schema:generate -- add-raw-column <name>  a raw column (not a measure) added, views naming it again
  *   npm run schema:generate -- add-adjustments        cost_adjustments and its views into the rollups (repricing)
  *   npm run schema:generate -- add-rollups <slug> <rollup>...  new rollups and their views, in catalogue order
  *   npm run schema:generate -- cluster <name>         prints the whole schema for a cluster (deploy/README.md)
@@ -75,8 +75,9 @@ function main(): void {
     write(nextFile(`add_${argument}`), toMigrationFile(header, renderRawIndexAddition(argument)));
   } else if (command === 'add-raw-column' && rawColumns().some((c) => c.name === argument)) {
     const header =
-      `Adds the column ${argument} to the raw events (rows written before hold its default). ` +
-      `Generated: npm run schema:generate -- add-raw-column ${argument}`;
+      `Adds the column ${argument} to the raw events (rows written before hold its default) and creates again ` +
+      'the views of the raw events into rollups and the SQL relations that show it. Generated: ' +
+      `npm run schema:generate -- add-raw-column ${argument}`;
     write(nextFile(`add_${argument}`), toMigrationFile(header, renderRawColumnAddition(argument)));
   } else if (command === 'add-adjustments') {
     const header =

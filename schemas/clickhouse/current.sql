@@ -36,6 +36,7 @@ CREATE TABLE call_events
     `cache_read_cost` Decimal(38, 15),
     `cache_write_cost` Decimal(38, 15),
     `origin` LowCardinality(String) DEFAULT 'live',
+    `is_test` Bool,
     INDEX idx_event_id event_id TYPE bloom_filter(0.001) GRANULARITY 4,
     INDEX idx_tags tags TYPE bloom_filter(0.01) GRANULARITY 4,
     INDEX api_key_bloom api_key_id TYPE bloom_filter(0.01) GRANULARITY 1,
@@ -77,7 +78,8 @@ CREATE VIEW calls
     `input_cost` Decimal(38, 15),
     `output_cost` Decimal(38, 15),
     `cache_read_cost` Decimal(38, 15),
-    `cache_write_cost` Decimal(38, 15)
+    `cache_write_cost` Decimal(38, 15),
+    `is_test` Bool
 )
 AS SELECT
     event_id,
@@ -107,7 +109,8 @@ AS SELECT
     call_events.input_cost + repriced.input_cost_delta AS input_cost,
     call_events.output_cost + repriced.output_cost_delta AS output_cost,
     call_events.cache_read_cost + repriced.cache_read_cost_delta AS cache_read_cost,
-    call_events.cache_write_cost + repriced.cache_write_cost_delta AS cache_write_cost
+    call_events.cache_write_cost + repriced.cache_write_cost_delta AS cache_write_cost,
+    is_test
 FROM call_events
 LEFT JOIN
 (
@@ -456,6 +459,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     day,
     team_id,
@@ -724,6 +728,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -1038,6 +1043,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -1611,7 +1617,7 @@ AS SELECT
     quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft
 FROM call_events
-WHERE notEmpty(tags)
+WHERE (NOT is_test) AND notEmpty(tags)
 GROUP BY
     day,
     team_id,
@@ -1782,7 +1788,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
-WHERE notEmpty(tags)
+WHERE (NOT is_test) AND notEmpty(tags)
 GROUP BY
     hour,
     team_id,
@@ -1944,6 +1950,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -2104,6 +2111,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     minute,
     team_id,
@@ -2360,6 +2368,7 @@ AS SELECT
     quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft,
     uniqState(user_id) AS users
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,
@@ -2509,6 +2518,7 @@ AS SELECT
     model,
     count() AS requests
 FROM call_events
+WHERE NOT is_test
 GROUP BY
     hour,
     team_id,

@@ -17,6 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Not the machine's zone: the pages must send the picked zone, and the checks ask with the same. */
 const TIME_ZONE = 'Asia/Tokyo';
 const EVENTS = 120;
+/** calls with a test key: left out of every figure the pages show, listed in call logs when asked for */
+const TEST_EVENTS = 6;
 
 /**
  * The web dashboard in Debian's Chromium against the real app (Kafka, ClickHouse, Postgres):
@@ -93,6 +95,19 @@ describe('web dashboard in a real browser', () => {
         return { user: u.id, key: createApiKey.apiKey.id as string };
       }),
     );
+    const { createApiKey: testKey } = await ok(
+      `mutation($t: ID) { createApiKey(teamId: $t, name: "ci", test: true) { apiKey { id } } }`,
+      { t: teamId },
+    );
+    const testCalls = Array.from({ length: TEST_EVENTS }, () =>
+      // the newest calls: the first page of the call log lists them all
+      makeEvent({
+        team_id: teamId,
+        user_id: owner.id,
+        api_key_id: testKey.apiKey.id,
+        occurred_at: new Date().toISOString(),
+      }),
+    );
     const models = ['deepseek-r1-distill-llama-70b', 'glm-5', 'kimi-k2.5'];
     const events = Array.from({ length: EVENTS }, (_, i) =>
       makeEvent({
@@ -107,19 +122,21 @@ describe('web dashboard in a real browser', () => {
     await request(app.getHttpServer())
       .post('/v1/events')
       .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
-      .send(events)
+      .send([...events, ...testCalls])
       .expect(202);
+    const requests = async (includeTest: boolean) =>
+      (
+        await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`, {
+          f: { range: range('LAST_1_DAY'), teamIds: [teamId], includeTest },
+        })
+      ).usageSummary.requests;
     await waitFor(
-      'the events in the rollups',
-      async () =>
-        (
-          await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`, {
-            f: { range: range('LAST_1_DAY'), teamIds: [teamId] },
-          })
-        ).usageSummary.requests,
-      (n) => n === EVENTS,
+      'the events in ClickHouse',
+      () => requests(true),
+      (n) => n === EVENTS + TEST_EVENTS,
       30_000,
     );
+    expect(await requests(false)).toBe(EVENTS);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     context = await browser.newContext({ timezoneId: TIME_ZONE, viewport: { width: 1280, height: 900 } });
@@ -156,7 +173,7 @@ describe('web dashboard in a real browser', () => {
     expect(await page.$eval('#timezone', (s) => (s as any).value)).toBe(TIME_ZONE);
   });
 
-  it('team overview (000): KPIs, member ranking and call logs equal the API; accessible', async () => {
+  it('team overview (000): KPIs, member ranking and call logs equal the API, test calls when asked; accessible', async () => {
     await open('overview', '#overview-usage [data-kpi="requests"]');
     const f = { range: range('LAST_1_DAY'), teamIds: [teamId] };
     const d = await ok(
@@ -180,6 +197,17 @@ describe('web dashboard in a real browser', () => {
     );
     await page.waitForSelector('[data-table="members"] tbody tr');
     await checkAccessibility('000-team-overview');
+
+    // asked for, the test key's calls join the call log, marked
+    const withTest = await ok(`query($f: UsageFilter!) { callLogs(filter: $f, first: 20) { totalCount } }`, {
+      f: { ...f, includeTest: true },
+    });
+    expect(withTest.callLogs.totalCount).toBe(d.callLogs.totalCount + TEST_EVENTS);
+    await page.check('#log-test');
+    await page.click('form:has(#log-test) button[type=submit]');
+    await page.waitForSelector(`#overview-logs .count[data-value="${withTest.callLogs.totalCount}"]`);
+    expect(await page.$$eval('[data-table="call-logs"] .badge', (b) => b.length)).toBe(TEST_EVENTS);
+    await page.uncheck('#log-test');
   });
 
   it('team overview (000): invite, revoke, change role and remove work; a refusal shows the rule', async () => {
@@ -225,7 +253,7 @@ describe('web dashboard in a real browser', () => {
     expect(await role()).toBeUndefined();
   });
 
-  it('usage statistics (001): KPI cards equal the API for the chosen filters; accessible', async () => {
+  it('usage statistics (001): KPI cards equal the API for the chosen filters; the trend live; accessible', async () => {
     await open('statistics', '#statistics-results [data-kpi="requests"]');
     const d = await ok(
       `query($f: UsageFilter!) { usageSummary(filter: $f) {
@@ -236,6 +264,44 @@ describe('web dashboard in a real browser', () => {
     for (const k of Object.keys(d.usageSummary)) expect([k, Number(shown[k])]).toEqual([k, d.usageSummary[k]]);
     expect(await page.$$eval('.u-legend .u-series', (s) => s.length)).toBe(1 + 3);
     await checkAccessibility('001-usage-statistics');
+
+    // live mode: a new call of one model raises that model's line in today's bucket within 2 s
+    const f = { range: range('LAST_7_DAYS'), teamIds: [teamId] };
+    const trendQuery = `query($f: UsageFilter!) {
+      usageTrend(filter: $f, granularity: DAY, metrics: [REQUESTS], splitBy: MODEL) { key label points { t value } } }`;
+    const trendBefore = (await ok(trendQuery, { f })).usageTrend;
+    const glm = trendBefore.find((x: any) => x.key === 'glm-5');
+    await page.check('#live');
+    await page.waitForTimeout(500);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send([makeEvent({ team_id: teamId, user_id: owner.id, model: 'glm-5', occurred_at: new Date().toISOString() })])
+      .expect(202);
+    const sent = Date.now();
+    await page.waitForFunction(
+      ({ label, today }) => {
+        const figure = (globalThis as any).document.querySelector('#statistics-trend figure.chart');
+        const data = JSON.parse(figure?.dataset.chart ?? '{}');
+        const series = data.series?.find((x: any) => x.label === label);
+        return series?.values.at(-1) === today;
+      },
+      { label: glm.label ?? glm.key, today: glm.points.at(-1).value + 1 },
+      { timeout: 2_000 },
+    );
+    process.stdout.write(`web live mode: the trend by model shows the new call ${Date.now() - sent} ms after POST\n`);
+    const trendNow = (await ok(trendQuery, { f })).usageTrend;
+    const shownTrend = await page.$eval('#statistics-trend figure.chart', (e) => JSON.parse((e as any).dataset.chart));
+    const times = [...new Set<number>(trendNow.flatMap((x: any) => x.points.map((p: any) => Date.parse(p.t) / 1000)))];
+    times.sort((a, b) => a - b);
+    expect(shownTrend).toEqual({
+      times,
+      series: trendNow.map((x: any) => ({
+        label: x.label ?? x.key,
+        values: times.map((t) => x.points.find((p: any) => Date.parse(p.t) / 1000 === t)?.value ?? null),
+      })),
+    });
+    await page.uncheck('#live');
   });
 
   it('ranking and trend (002): totals, ranking and min/max/avg equal the API; accessible', async () => {
@@ -261,7 +327,7 @@ describe('web dashboard in a real browser', () => {
     await checkAccessibility('002-ranking-and-trend');
   });
 
-  it('usage by user or team (003): KPIs and table equal the API; live mode shows a new event within 2 s', async () => {
+  it('usage by user or team (003): KPIs and table equal the API; live mode moves KPIs, chart and table in 2 s', async () => {
     await open('users', '#users-breakdown [data-table="breakdown"] tbody tr');
     const f = { range: range('LAST_7_DAYS'), teamIds: [teamId] };
     const d = await ok(
@@ -283,6 +349,16 @@ describe('web dashboard in a real browser', () => {
     expect(rows).toEqual(d.usageBreakdown.edges.map((e: any) => e.node));
     await checkAccessibility('003-usage-by-user-or-team');
 
+    // live mode: a call by someone new to this team's week, carol, is a new active user in today's bar and a
+    // new row of the table; both are read again on the push that brings the new KPI figures
+    const live = {
+      f,
+      g: 'DAY',
+      activity: ['ACTIVE_USERS'],
+    };
+    const chartOf = () => page.$eval('#users-activity figure.chart', (e) => JSON.parse((e as any).dataset.chart));
+    const chartBefore = await chartOf();
+    const activeBefore = chartBefore.series[0].values.at(-1);
     await page.check('#live');
     const before = d.usageSummary.requests as number;
     // the subscription's first answer, then one new call
@@ -290,16 +366,40 @@ describe('web dashboard in a real browser', () => {
     await request(app.getHttpServer())
       .post('/v1/events')
       .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
-      .send([makeEvent({ team_id: teamId, user_id: bob.id, occurred_at: new Date().toISOString() })])
+      .send([makeEvent({ team_id: teamId, user_id: carol.id, occurred_at: new Date().toISOString() })])
       .expect(202);
     const sent = Date.now();
     await page.waitForFunction(
-      (n) =>
-        Number((globalThis as any).document.querySelector('#users-kpis [data-kpi="requests"]')?.dataset.value) === n,
-      before + 1,
+      ({ requests, carolId, active }) => {
+        const doc = (globalThis as any).document;
+        const kpi = Number(doc.querySelector('#users-kpis [data-kpi="requests"]')?.dataset.value);
+        const row = doc.querySelector(`[data-table="breakdown"] tbody tr[data-key="${carolId}"]`);
+        const chart = JSON.parse(doc.querySelector('#users-activity figure.chart')?.dataset.chart ?? '{}');
+        return kpi === requests && row !== null && chart.series?.[0]?.values.at(-1) === active;
+      },
+      { requests: before + 1, carolId: carol.id, active: activeBefore + 1 },
       { timeout: 2_000 },
     );
-    process.stdout.write(`web live mode: the new call shown ${Date.now() - sent} ms after POST /v1/events\n`);
+    process.stdout.write(`web live mode: KPIs, chart and table show the new call ${Date.now() - sent} ms after POST\n`);
+    // what the page shows now is what the API answers for the same filter
+    const now = await ok(
+      `query($f: UsageFilter!, $g: Granularity!, $activity: [UsageMetric!]!) {
+        usageTrend(filter: $f, granularity: $g, metrics: $activity) { points { t value } }
+        usageBreakdown(filter: $f, view: USER) { edges { node { key requests cost } } } }`,
+      live,
+    );
+    const shownChart = await chartOf();
+    expect(shownChart.times).toEqual(now.usageTrend[0].points.map((p: any) => Date.parse(p.t) / 1000));
+    expect(shownChart.series[0].values).toEqual(now.usageTrend[0].points.map((p: any) => p.value));
+    expect(
+      await page.$$eval('[data-table="breakdown"] tbody tr', (trs) =>
+        trs.map((tr) => ({
+          key: (tr as any).dataset.key,
+          requests: Number((tr.children[3] as any).dataset.value),
+          cost: (tr.children[6] as any).dataset.value,
+        })),
+      ),
+    ).toEqual(now.usageBreakdown.edges.map((e: any) => e.node));
     await page.uncheck('#live');
   });
 

@@ -269,6 +269,7 @@ describe('error analytics through GraphQL and the CSV export', () => {
       kafka_partition: 0,
       kafka_offset: String(i),
       origin: 'live',
+      is_test: false,
     }));
     const clickhouse = app.get(ClickHouseGateway);
     await clickhouse.insertColumns(

@@ -40,23 +40,44 @@ export interface ChartOptions {
   width?: number;
 }
 
+/** The plotted series: cumulative values when stacked, the tallest first (uPlot paints in order). */
+function drawnSeries(
+  data: ChartData,
+  stacked: boolean,
+): Array<{ label: string; stroke: string; values: Array<number | null> }> {
+  let drawn = data.series.map((s, i) => ({ label: s.label, stroke: color(i), values: s.values }));
+  if (stacked) {
+    const sums = data.times.map(() => 0);
+    drawn = drawn.map((s) => ({ ...s, values: s.values.map((v, i) => (sums[i] += v ?? 0)) }));
+    // the tallest (cumulative) bars first, so every lower series stays visible
+    drawn.reverse();
+  }
+  return drawn;
+}
+
+/** A drawn chart, for updating it in place: its plot and what it was drawn with. */
+const drawnCharts = new WeakMap<HTMLElement, { plot: uPlot; labels: string; options: ChartOptions }>();
+
+/**
+ * The figure states the values it shows (the API's points, not the stacked sums) as data-chart:
+ * what a reader of the DOM, a test or assistive script, compares with the API's answer.
+ */
+function showValues(figure: HTMLElement, data: ChartData): void {
+  figure.dataset.chart = JSON.stringify(data);
+}
+
 /**
  * A uPlot chart in a figure with its title; the legend (click a name to hide its series) is
  * uPlot's own. Returns the figure; the chart is destroyed when the figure leaves the page.
  */
 export function chart(data: ChartData, options: ChartOptions): HTMLElement {
   const figure = h('figure', { class: 'chart' }, h('figcaption', {}, options.title));
+  showValues(figure, data);
   if (!data.times.length) {
     figure.append(h('p', { class: 'empty' }, 'No calls in this range yet.'));
     return figure;
   }
-  let drawn = data.series.map((s, i) => ({ label: s.label, stroke: color(i), values: s.values }));
-  if (options.stacked) {
-    const sums = data.times.map(() => 0);
-    drawn = drawn.map((s) => ({ ...s, values: s.values.map((v, i) => (sums[i] += v ?? 0)) }));
-    // uPlot paints in order: the tallest (cumulative) bars first, so every lower series stays visible
-    drawn.reverse();
-  }
+  const drawn = drawnSeries(data, !!options.stacked);
   const bars = options.bars ? uPlot.paths.bars!({ size: [0.7, 48] }) : undefined;
   const plot = new uPlot(
     {
@@ -78,12 +99,33 @@ export function chart(data: ChartData, options: ChartOptions): HTMLElement {
     [data.times, ...drawn.map((s) => s.values)] as uPlot.AlignedData,
   );
   figure.append(plot.root);
+  drawnCharts.set(figure, { plot, labels: JSON.stringify(data.series.map((s) => s.label)), options });
   const observer = new MutationObserver(() => {
     if (!figure.isConnected) {
       plot.destroy();
+      drawnCharts.delete(figure);
       observer.disconnect();
     }
   });
   observer.observe(document.body, { childList: true, subtree: true });
+  return figure;
+}
+
+/**
+ * New values for a chart on the page (live mode): drawn in place when it has the same series,
+ * so a series hidden in the legend stays hidden and nothing flickers; otherwise (a new series,
+ * an empty chart) a new chart takes the figure's place. Returns the figure now on the page.
+ */
+export function updateChart(figure: HTMLElement, data: ChartData, options: ChartOptions): HTMLElement {
+  const drawnChart = drawnCharts.get(figure);
+  const sameSeries = drawnChart && drawnChart.labels === JSON.stringify(data.series.map((s) => s.label));
+  if (!drawnChart || !sameSeries || !data.times.length || drawnChart.options.title !== options.title) {
+    const next = chart(data, options);
+    figure.replaceWith(next);
+    return next;
+  }
+  const drawn = drawnSeries(data, !!options.stacked);
+  drawnChart.plot.setData([data.times, ...drawn.map((s) => s.values)] as uPlot.AlignedData);
+  showValues(figure, data);
   return figure;
 }

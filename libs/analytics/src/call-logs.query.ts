@@ -22,7 +22,7 @@ const CALL_LOG_COLUMNS = [
   'service, model, model_type, source',
   EVENT_MEASURE_COLUMNS.join(', '),
   'latency_ms, ttft_ms, status, http_status, error_code',
-  'toString(cost) AS cost_text, tags, request_id',
+  'toString(cost) AS cost_text, tags, request_id, is_test',
 ].join(', ');
 
 export interface CallLogArgs {
@@ -62,6 +62,7 @@ type CallLogRow = Record<EventMeasureColumn, number> & {
   cost_text: string;
   tags: string[];
   request_id: string | null;
+  is_test: boolean;
   order_text?: string;
 };
 
@@ -398,6 +399,7 @@ function toCallLog(r: CallLogRow): CallLog {
     cost: normalizeDecimal(r.cost_text),
     tags: r.tags,
     requestId: r.request_id,
+    test: r.is_test,
   } as CallLog;
   for (const column of EVENT_MEASURE_COLUMNS) log[camelName(column)] = r[column];
   return log;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Expensive, Principal, RateLimits } from '@app/auth';
 import { BadUserInputError } from '@app/errors';
@@ -55,6 +55,11 @@ export class UsageFilterQuery {
   @Max(599, { each: true })
   httpStatuses?: number[];
   @IsOptional() @Transform(list) @MaxLength(128, { each: true }) errorCodes?: string[];
+  // only the words true and false: anything else stays a string and is refused
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeTest?: boolean;
 }
 
 /** The query string of the usage export: the filter plus groupBy and granularity. */

@@ -4,7 +4,8 @@ import { Column, RAW_TABLE, rawColumns, ROLLUP_TABLES, RollupTable } from './tab
 
 /** Raw columns an adjustment row leaves out: the event's counts and latencies, and the ingest path's bookkeeping. */
 const NOT_ADJUSTED = new Set(['latency_ms', 'ttft_ms', 'price_id', 'priced', 'kafka_partition', 'kafka_offset']);
-const ENGINE_OR_ORIGIN = new Set(['ingested_at', 'origin']);
+/** ...and what only says how the event came in, or that it is a test call (repricing skips those: no rollup holds them). */
+const ENGINE_OR_ORIGIN = new Set(['ingested_at', 'origin', 'is_test']);
 
 /** The raw columns an adjustment row copies from its event: identity, dimensions and time. */
 function copiedRawColumns(): Column[] {

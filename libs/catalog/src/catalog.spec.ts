@@ -3,6 +3,7 @@ import { adjustedRollups, COST_ADJUSTMENTS } from './adjustments';
 import {
   renderAdjustmentsAddition,
   renderMeasureAddition,
+  renderRawColumnAddition,
   renderRollupAddition,
   renderSchema,
   rollupViewSelect,
@@ -26,14 +27,15 @@ describe('catalogue', () => {
     // the details are declared once, with the event's other details
     expect(names.filter((n) => ['http_status', 'error_code', 'tags'].includes(n))).toHaveLength(3);
     expect(names.indexOf('credits')).toBe(names.indexOf('cost') + 1);
-    // the line items came later: after the ingest path's columns, in their catalogue order; then the origin
-    expect(names.slice(-6)).toEqual([
+    // the line items came later: after the ingest path's columns, in their catalogue order; then the origin and the test flag
+    expect(names.slice(-7)).toEqual([
       'ingested_at',
       'input_cost',
       'output_cost',
       'cache_read_cost',
       'cache_write_cost',
       'origin',
+      'is_test',
     ]);
     expect(new Set(names).size).toBe(names.length);
   });
@@ -70,12 +72,12 @@ describe('catalogue', () => {
     const errors = rollupViewSelect(rollupTable('usage_errors_1h'));
     expect(errors).toContain('coalesce(http_status, 0) AS http_status');
     expect(errors).toContain("toLowCardinality(coalesce(error_code, '')) AS error_code");
-    expect(errors).not.toContain('WHERE');
+    expect(errors).toContain('WHERE NOT is_test\n');
     // the day rollup merges the hour rollup's keys as they are
     expect(rollupViewSelect(rollupTable('usage_errors_1d'))).not.toContain('coalesce');
     const tags = rollupViewSelect(rollupTable('usage_tags_1h'));
     expect(tags).toContain('arraySort(tags) AS tags');
-    expect(tags).toContain('WHERE notEmpty(tags)');
+    expect(tags).toContain('WHERE NOT is_test AND notEmpty(tags)');
     expect(tags).toContain(
       'quantilesTDigestStateIf(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms)) AS ttft',
     );
@@ -148,5 +150,29 @@ describe('catalogue', () => {
     const columns = COST_ADJUSTMENTS.columns.map((c) => c.name);
     expect(columns).toEqual(expect.arrayContaining(['event_id', 'team_id', 'tags', 'http_status', 'cost', 'credits']));
     expect(columns).not.toEqual(expect.arrayContaining(['input_tokens']));
+  });
+
+  it('keeps test calls out of every rollup: the views of raw events filter them, the finer rollups hold none', () => {
+    for (const table of ROLLUP_TABLES) {
+      const where = rollupViewSelect(table).match(/^WHERE .*$/m)?.[0] ?? '';
+      expect({ table: table.name, filters: where.includes('NOT is_test') }).toEqual({
+        table: table.name,
+        filters: table.feed === 'call_events',
+      });
+    }
+  });
+
+  it('adds the test flag to the raw events, its views into rollups and the calls relation created again', () => {
+    const sql = renderRawColumnAddition('is_test').map((s) => s.sql);
+    expect(sql[0]).toBe('ALTER TABLE call_events\n    ADD COLUMN IF NOT EXISTS is_test Bool AFTER origin');
+    const fedByRaw = ROLLUP_TABLES.filter((t) => t.feed === 'call_events').map(
+      (t) => `DROP VIEW IF EXISTS ${t.name}_mv`,
+    );
+    expect(sql.filter((s) => s.startsWith('DROP VIEW IF EXISTS usage_'))).toEqual(fedByRaw);
+    expect(sql.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'))).toHaveLength(fedByRaw.length);
+    expect(sql.slice(-2)).toEqual([
+      'DROP VIEW IF EXISTS calls',
+      expect.stringContaining('    is_test\nFROM call_events'),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   GRAIN_COLUMN,
   RAW_TABLE,
   rawColumns,
+  ROLLUP_KEEPS_RAW,
   ROLLUP_TABLES,
   RollupTable,
   rollupColumns,
@@ -169,26 +170,41 @@ export function renderAdjustmentsAddition(target: DdlTarget = {}): DdlStatement[
   ];
 }
 
+/**
+ * The statements that add a raw column that is neither a dimension nor a measure (the event's
+ * origin, the test flag) to a schema that lacks it: the column (rows written before hold its
+ * type's default), then every view of the raw events into a rollup whose query names it (the test
+ * flag is in their filter) and every SQL relation that shows it, dropped and created again (a view
+ * cannot change its query in place; migrations run with ingest stopped, so nothing is missed).
+ */
+export function renderRawColumnAddition(name: string, target: DdlTarget = {}): DdlStatement[] {
+  const columns = rawColumns();
+  const at = columns.findIndex((c) => c.name === name);
+  if (at < 1) throw new Error(`${RAW_TABLE.name} has no column ${name} after another in the catalogue`);
+  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
+  const statements: DdlStatement[] = [];
+  for (const table of target.cluster ? [`${RAW_TABLE.name}_local`, RAW_TABLE.name] : [RAW_TABLE.name]) {
+    const column = `${columnSql(columns[at])} AFTER ${columns[at - 1].name}`;
+    statements.push({ sql: `ALTER TABLE ${table}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${column}` });
+  }
+  const named = new RegExp(`\\b${name}\\b`);
+  for (const table of ROLLUP_TABLES.filter((t) => t.feed === RAW_TABLE.name && named.test(rollupViewSelect(t)))) {
+    statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_mv${onCluster}` });
+    statements.push(renderRollupView(table, target));
+  }
+  for (const view of sqlRelationViews().filter((v) => v.columns.includes(name))) {
+    statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
+    statements.push(renderSqlRelation(view, target));
+  }
+  return statements;
+}
+
 /** The statements that add rollups to a schema that lacks them: each table, then its view (empty until events arrive). */
 export function renderRollupAddition(names: readonly RollupTableName[], target: DdlTarget = {}): DdlStatement[] {
   return names.flatMap((name) => {
     const table = rollupTable(name);
     return [...renderTable(rollupSpec(table), target, table.why), renderRollupView(table, target)];
   });
-}
-
-/** The statements that add one raw column that is no measure's (placed after its catalogue predecessor). */
-export function renderRawColumnAddition(name: string, target: DdlTarget = {}): DdlStatement[] {
-  const columns = rawColumns();
-  const index = columns.findIndex((c) => c.name === name);
-  if (index <= 0) throw new Error(`${RAW_TABLE.name} has no column ${name} after another in the catalogue`);
-  const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
-  const names = target.cluster ? [`${RAW_TABLE.name}_local`, RAW_TABLE.name] : [RAW_TABLE.name];
-  return names.map((table) => ({
-    sql:
-      `ALTER TABLE ${table}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(columns[index])} ` +
-      `AFTER ${columns[index - 1].name}`,
-  }));
 }
 
 /**
@@ -347,7 +363,12 @@ export function rollupViewSelect(table: RollupTable, target: DdlTarget = {}, adj
   });
   const source = adjustments ? COST_ADJUSTMENTS.name : table.feed;
   const from = target.cluster ? `${source}_local` : source;
-  return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], table.holdsOnly?.where);
+  // a finer rollup's inserts hold no test calls already; repricing skips test calls (they are in no rollup)
+  const where = [
+    ...(fromRaw && !adjustments ? [ROLLUP_KEEPS_RAW] : []),
+    ...(table.holdsOnly ? [table.holdsOnly.where] : []),
+  ];
+  return selectSql([timeSql, ...keys, ...measures], from, [time, ...dimensions], where.join(' AND ') || undefined);
 }
 
 function timeExpression(grain: RollupTable['grain'], feedTime: string, fromRaw: boolean): string {

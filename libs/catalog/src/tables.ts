@@ -434,10 +434,18 @@ const RAW_OTHER_COLUMNS: readonly PlacedColumn[] = [
     after: 'cache_write_cost',
     hiddenFromSql: true,
   },
+  // a call made with a test key (api_keys.test, looked up at ingest): kept raw, left out of the rollups
+  { name: 'is_test', type: 'Bool', after: 'origin' },
 ];
 
 /** Raw columns the engine fills itself: an insert leaves them out. */
 export const ENGINE_FILLED_RAW_COLUMNS: readonly string[] = ['ingested_at'];
+
+/**
+ * What a rollup fed by the raw events keeps: no test calls, so every default usage read stays
+ * on the rollups at the same cost; a read that asks for test calls reads the raw events.
+ */
+export const ROLLUP_KEEPS_RAW = 'NOT is_test';
 
 interface PlacedColumn extends Column {
   readonly after: string;

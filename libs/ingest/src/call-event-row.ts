@@ -52,6 +52,7 @@ export type CallEventRow = Record<EventMeasureColumn, number> &
     kafka_partition: number;
     kafka_offset: string;
     origin: EventOrigin;
+    is_test: boolean;
   };
 
 /** How an event came in: from the gateway or the HTTP intake, or re-published from the DLQ by an operator. */
@@ -94,6 +95,8 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     kafka_partition: position.partition,
     kafka_offset: position.offset,
     origin: position.origin ?? 'live',
+    // the event does not say it: the consumer flags a test key's calls once it looked the chunk's keys up
+    is_test: false,
   } as CallEventRow;
   // an optional count the event leaves out is 0 (its schema default)
   for (const column of EVENT_MEASURE_COLUMNS) row[column] = event[column] ?? 0;

@@ -18,6 +18,7 @@ import { CallEventWriter } from './call-event.writer';
 import { planChunks } from './chunk-plan';
 import { IngestMetrics } from './ingest.metrics';
 import { toRowOrReason } from './message-to-row';
+import { TestKeyDirectory } from './test-key-directory';
 
 /**
  * The ingest worker: consumes calls.v1 in batches (the broker returns a fetch once
@@ -40,6 +41,7 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     private readonly prices: PriceBook,
     dlqProducer: IdempotentProducer,
     private readonly metrics: IngestMetrics,
+    private readonly testKeys: TestKeyDirectory,
   ) {
     this.loop = new BatchConsumer({
       name: 'ingest',
@@ -103,11 +105,16 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     return chunks;
   }
 
-  /** Prices and validates; every message ends as a row or a DLQ reason, so none can stop the partition. */
+  /**
+   * Prices and validates; every message ends as a row or a DLQ reason, so none can stop the
+   * partition. Then flags the calls of test keys (the key directory in Postgres says which).
+   */
   async decode(chunk: Chunk, steps: BatchSteps): Promise<Decoded<CallEventRow[]>> {
     // a Postgres outage is retried like a ClickHouse one; thrown, it would restart the consumer
     await steps.retry('prices', () => this.prices.refreshIfStale());
     const decoded = this.priceAndValidate(chunk.messages, chunk.partition);
+    await steps.retry('test-keys', () => this.testKeys.learn(decoded.records.map((row) => row.api_key_id)));
+    for (const row of decoded.records) row.is_test = this.testKeys.isTest(row.api_key_id);
     this.writeStarted.set(chunk.partition, process.hrtime.bigint());
     return decoded;
   }

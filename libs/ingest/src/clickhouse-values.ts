@@ -103,6 +103,7 @@ const COLUMN_CHECKS: { [K in keyof CallEventRow]: Check } = {
   request_id: nullable((v) => textProblem(v, 0, 128)),
   price_id: (v) => textProblem(v, 0, 64),
   priced: (v) => (typeof v === 'boolean' ? undefined : 'not a boolean'),
+  is_test: (v) => (typeof v === 'boolean' ? undefined : 'not a boolean'),
   kafka_partition: (v) => uintProblem(v, UINT32_MAX),
   kafka_offset: offsetProblem,
   origin: (v) => (v === 'live' || v === 'replay' ? undefined : "not 'live' or 'replay'"),

@@ -8,6 +8,7 @@ export * from './call-event-row';
 export * from './call-event.writer';
 export * from './call-event-intake.service';
 export * from './call-events.consumer';
+export * from './test-key-directory';
 export * from './ingest.metrics';
 export * from './ingest.module';
 export * from './dlq-replay.command';

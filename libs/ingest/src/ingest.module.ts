@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Module, OnApplicationBootstrap } fro
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { IdempotentProducer } from '@app/kafka';
@@ -12,6 +12,7 @@ import { CallEventWriter, WriteFaultInjector } from './call-event.writer';
 import { CallEventsConsumer } from './call-events.consumer';
 import { EventsController } from './events.controller';
 import { IngestMetrics } from './ingest.metrics';
+import { postgresTestKeyLookup, TestKeyDirectory } from './test-key-directory';
 
 /** HTTP intake: POST /v1/events → calls.v1. */
 @Module({
@@ -41,8 +42,14 @@ export class IngestApiModule {}
       useFactory: (repo: Repository<ModelPrice>) => new PriceBook(repo),
     },
     {
+      provide: TestKeyDirectory,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) =>
+        new TestKeyDirectory(postgresTestKeyLookup((sql, params) => dataSource.query(sql, params))),
+    },
+    {
       provide: CallEventsConsumer,
-      inject: [Kafka, APP_CONFIG, CallEventWriter, PriceBook, IdempotentProducer, IngestMetrics],
+      inject: [Kafka, APP_CONFIG, CallEventWriter, PriceBook, IdempotentProducer, IngestMetrics, TestKeyDirectory],
       useFactory: (...deps: ConstructorParameters<typeof CallEventsConsumer>) => new CallEventsConsumer(...deps),
     },
   ],

@@ -96,7 +96,7 @@ export class ApiKeyType {
   @Field(() => String, { nullable: true }) revokedReason: string | null;
   @Field(() => Date, { nullable: true, description: 'while SUSPENDED: since when' }) suspendedAt: Date | null;
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
-  @Field() test: boolean;
+  @Field({ description: "its calls are left out of usage unless a filter's includeTest asks for them" }) test: boolean;
 }
 
 @ObjectType('CreatedApiKey')

@@ -33,7 +33,8 @@ const TEAM = `query Team($team: ID!) { team(id: $team) {
 
 const LOGS = `query Logs($f: UsageFilter!, $statuses: [String!], $minLatencyMs: Int, $minTokens: Int) {
   callLogs(filter: $f, statuses: $statuses, minLatencyMs: $minLatencyMs, minTokens: $minTokens, first: 20) {
-    totalCount edges { node { eventId occurredAt userId model status httpStatus latencyMs inputTokens outputTokens cost } } } }`;
+    totalCount edges { node {
+      eventId occurredAt userId model status httpStatus latencyMs inputTokens outputTokens cost test } } } }`;
 
 interface Member {
   role: string;
@@ -138,9 +139,10 @@ export const overviewPage: Page = (ctx, root) => {
     const status = valueOf(root, 'log-status');
     const minLatency = valueOf(root, 'log-latency');
     const minTokens = valueOf(root, 'log-tokens');
+    const includeTest = root.querySelector<HTMLInputElement>('#log-test')?.checked ?? false;
     try {
       const d = await gql<any>(LOGS, {
-        f: { ...filter(), ...(model ? { models: [model] } : {}) },
+        f: { ...filter(), ...(model ? { models: [model] } : {}), ...(includeTest ? { includeTest } : {}) },
         statuses: status ? [status] : null,
         minLatencyMs: minLatency ? Number(minLatency) : null,
         minTokens: minTokens ? Number(minTokens) : null,
@@ -153,7 +155,7 @@ export const overviewPage: Page = (ctx, root) => {
           ['Time', 'Model', 'Status', 'Latency', 'Input', 'Output', 'Cost'],
           d.callLogs.edges.map(({ node: c }: any) => [
             formatTime(c.occurredAt, ctx.timeZone),
-            c.model,
+            c.test ? h('span', {}, c.model, ' ', h('span', { class: 'badge' }, 'test key')) : c.model,
             `${c.status}${c.httpStatus ? ` (${c.httpStatus})` : ''}`,
             formatMs(c.latencyMs),
             formatCount(c.inputTokens),
@@ -304,6 +306,8 @@ export const overviewPage: Page = (ctx, root) => {
         h('input', { id: 'log-latency', type: 'number', min: 0 }),
         h('label', { for: 'log-tokens' }, 'Min tokens'),
         h('input', { id: 'log-tokens', type: 'number', min: 0 }),
+        // test keys' calls are left out of usage and logs unless asked for
+        h('label', {}, h('input', { id: 'log-test', type: 'checkbox' }), ' Test calls too'),
         h('button', { type: 'submit' }, 'Filter'),
       ),
       logs,

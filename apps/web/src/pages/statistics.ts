@@ -1,16 +1,23 @@
 import { download, gql } from '../api';
-import { alignSeries, chart } from '../chart';
+import { alignSeries, chart, updateChart } from '../chart';
 import { h, replace } from '../dom';
 import { formatCount } from '../format';
+import { liveMode } from '../live';
 import { granularityFor, kpi, messageArea, Page, RangeChoice, rangePicker, section, select, timeRange } from '../ui';
 
 const CHOICES = `query Choices($team: ID!, $f: UsageFilter!) {
   team(id: $team) { apiKeys { id name last4 } }
   usageRanking(filter: $f, dimension: MODEL_TYPE, metric: REQUESTS, limit: 20) { key label } }`;
 
+const SUMMARY_FIELDS = 'requests businessCalls internalCalls totalTokens inputTokens outputTokens';
+
+const TREND = 'usageTrend(filter: $f, granularity: $g, metrics: [$m], splitBy: MODEL) { key label points { t value } }';
+
 const STATS = `query Statistics($f: UsageFilter!, $g: Granularity!, $m: UsageMetric!) {
-  usageSummary(filter: $f) { requests businessCalls internalCalls totalTokens inputTokens outputTokens }
-  usageTrend(filter: $f, granularity: $g, metrics: [$m], splitBy: MODEL) { key label points { t value } } }`;
+  usageSummary(filter: $f) { ${SUMMARY_FIELDS} } ${TREND} }`;
+
+/** Live mode's read after a push: the summary came with the push. */
+const TREND_ONLY = `query StatisticsLive($f: UsageFilter!, $g: Granularity!, $m: UsageMetric!) { ${TREND} }`;
 
 const METRICS: Array<[string, string]> = [
   ['REQUESTS', 'Request volume'],
@@ -42,38 +49,70 @@ export const statisticsPage: Page = (ctx, root) => {
     };
   }
 
+  const kpis = h('div', { class: 'kpis' });
+  const trend = h('div', { id: 'statistics-trend' });
+
+  function showSummary(s: any): void {
+    replace(
+      kpis,
+      kpi('requests', 'Cumulative model calls', formatCount(s.requests), s.requests),
+      kpi('businessCalls', 'Service calls', formatCount(s.businessCalls), s.businessCalls),
+      kpi('internalCalls', 'Internal infrastructure calls', formatCount(s.internalCalls), s.internalCalls),
+      kpi('totalTokens', 'Total tokens', formatCount(s.totalTokens), s.totalTokens),
+      kpi('inputTokens', 'Total input tokens', formatCount(s.inputTokens), s.inputTokens),
+      kpi('outputTokens', 'Total output tokens', formatCount(s.outputTokens), s.outputTokens),
+    );
+  }
+
+  function showTrend(d: any): void {
+    const data = alignSeries(d.usageTrend.map((x: any) => ({ ...x, label: x.label ?? x.key ?? 'all' })));
+    const options = {
+      title: `${METRICS.find(([m]) => m === metric)![1]} by model (click a model to hide it)`,
+      timeZone: ctx.timeZone,
+    };
+    const drawn = trend.querySelector<HTMLElement>('figure.chart');
+    if (drawn) updateChart(drawn, data, options);
+    else replace(trend, chart(data, options));
+  }
+
   async function query(): Promise<void> {
     try {
       const d = await gql<any>(STATS, { f: filter(), g: granularityFor(choice), m: metric });
-      const s = d.usageSummary;
-      replace(
-        results,
-        h(
-          'div',
-          { class: 'kpis' },
-          kpi('requests', 'Cumulative model calls', formatCount(s.requests), s.requests),
-          kpi('businessCalls', 'Service calls', formatCount(s.businessCalls), s.businessCalls),
-          kpi('internalCalls', 'Internal infrastructure calls', formatCount(s.internalCalls), s.internalCalls),
-          kpi('totalTokens', 'Total tokens', formatCount(s.totalTokens), s.totalTokens),
-          kpi('inputTokens', 'Total input tokens', formatCount(s.inputTokens), s.inputTokens),
-          kpi('outputTokens', 'Total output tokens', formatCount(s.outputTokens), s.outputTokens),
-        ),
-        section(
-          'Usage trend',
-          select('stat-metric', 'View', METRICS, metric, (m) => {
-            metric = m;
-            void query();
-          }),
-          chart(alignSeries(d.usageTrend.map((x: any) => ({ ...x, label: x.label ?? x.key ?? 'all' }))), {
-            title: `${METRICS.find(([m]) => m === metric)![1]} by model (click a model to hide it)`,
-            timeZone: ctx.timeZone,
-          }),
-        ),
-      );
+      showSummary(d.usageSummary);
+      showTrend(d);
+      if (!results.hasChildNodes())
+        replace(
+          results,
+          kpis,
+          section(
+            'Usage trend',
+            select('stat-metric', 'View', METRICS, metric, (m) => {
+              metric = m;
+              void query();
+            }),
+            trend,
+          ),
+        );
+      live.follow();
     } catch (error) {
       message.show(error);
     }
   }
+
+  // KPI cards from each push; the trend read again after it (see liveMode)
+  const live = liveMode({
+    fields: SUMMARY_FIELDS,
+    filter,
+    onSummary: showSummary,
+    reread: async () => {
+      try {
+        showTrend(await gql<any>(TREND_ONLY, { f: filter(), g: granularityFor(choice), m: metric }));
+      } catch (error) {
+        message.show(error);
+      }
+    },
+    onError: (e) => message.show(e),
+  });
 
   async function exportCsv(): Promise<void> {
     const f = filter() as { range: Record<string, string>; apiKeyIds?: string[]; modelTypes?: string[] };
@@ -130,7 +169,9 @@ export const statisticsPage: Page = (ctx, root) => {
       void query();
     }),
     filters,
+    live.toggle,
     results,
   );
   void loadChoices().then(query);
+  return live.stop;
 };

@@ -1,17 +1,24 @@
-import { ApiError, gql, subscribe } from '../api';
-import { alignSeries, chart } from '../chart';
+import { gql } from '../api';
+import { alignSeries, chart, ChartOptions, updateChart } from '../chart';
 import { h, replace, sparkline } from '../dom';
 import { formatCount, formatDecimal, formatMoney } from '../format';
+import { liveMode } from '../live';
 import { granularityFor, kpi, messageArea, Page, RangeChoice, rangePicker, section, timeRange } from '../ui';
 
-const PAGE = `query Users($f: UsageFilter!, $view: UsageDimension!, $order: UsageMetric!, $desc: Boolean!,
-    $search: String, $g: Granularity!, $activity: [UsageMetric!]!, $split: UsageDimension) {
-  usageSummary(filter: $f) { activeUsers avgRequestsPerUser requests totalTokens cost }
+const SUMMARY_FIELDS = 'activeUsers avgRequestsPerUser requests totalTokens cost';
+
+const VARIABLES = `($f: UsageFilter!, $view: UsageDimension!, $order: UsageMetric!, $desc: Boolean!,
+    $search: String, $g: Granularity!, $activity: [UsageMetric!]!, $split: UsageDimension)`;
+
+const CHART_AND_TABLE = `
   usageTrend(filter: $f, granularity: $g, metrics: $activity, splitBy: $split) { key label points { t value } }
   usageBreakdown(filter: $f, view: $view, orderBy: $order, descending: $desc, search: $search, first: 50) {
-    totalCount edges { node { key label email sparkline models moreModels requests inputTokens outputTokens cost } } } }`;
+    totalCount edges { node { key label email sparkline models moreModels requests inputTokens outputTokens cost } } }`;
 
-const LIVE = `subscription Live($f: UsageFilter!) { usageLive(filter: $f) { activeUsers avgRequestsPerUser requests totalTokens cost } }`;
+const PAGE = `query Users${VARIABLES} { usageSummary(filter: $f) { ${SUMMARY_FIELDS} } ${CHART_AND_TABLE} }`;
+
+/** Live mode's read after a push: the summary came with the push. */
+const CHART_AND_TABLE_ONLY = `query UsersLive${VARIABLES} { ${CHART_AND_TABLE} }`;
 
 const KEYS = `query Keys($team: ID!) { team(id: $team) { apiKeys { id name last4 } } teams { id name } }`;
 
@@ -33,8 +40,6 @@ export const usersPage: Page = (ctx, root) => {
   let choice: RangeChoice = { preset: 'LAST_7_DAYS' };
   let order = 'REQUESTS';
   let descending = true;
-  let stopLive: (() => void) | undefined;
-  let refreshTimer: number | undefined;
   const message = messageArea();
   const kpis = h('div', { class: 'kpis', id: 'users-kpis' });
   const activity = h('div', { id: 'users-activity' });
@@ -65,100 +70,112 @@ export const usersPage: Page = (ctx, root) => {
     );
   }
 
+  function variables(): Record<string, unknown> {
+    return {
+      f: filter(),
+      view,
+      order,
+      desc: descending,
+      search: search.value.trim() || null,
+      g: granularityFor(choice) === 'DAY' ? 'DAY' : 'HOUR',
+      activity: view === 'USER' ? ['ACTIVE_USERS'] : ['REQUESTS'],
+      split: view === 'USER' ? null : 'TEAM',
+    };
+  }
+
   async function load(): Promise<void> {
     try {
-      const d = await gql<any>(PAGE, {
-        f: filter(),
-        view,
-        order,
-        desc: descending,
-        search: search.value.trim() || null,
-        g: granularityFor(choice) === 'DAY' ? 'DAY' : 'HOUR',
-        activity: view === 'USER' ? ['ACTIVE_USERS'] : ['REQUESTS'],
-        split: view === 'USER' ? null : 'TEAM',
-      });
+      const d = await gql<any>(PAGE, variables());
       showSummary(d.usageSummary);
-      replace(
-        activity,
-        chart(alignSeries(d.usageTrend.map((x: any) => ({ ...x, label: x.label ?? x.key ?? 'Active users' }))), {
-          title: view === 'USER' ? 'Active users' : 'Requests by team',
-          timeZone: ctx.timeZone,
-          bars: true,
-          stacked: view === 'TEAM',
-        }),
-      );
-      const header = COLUMNS.map(([label, metric]) => {
-        if (!metric) return h('th', { scope: 'col' }, label);
-        const sorted = metric === order;
-        return h(
-          'th',
-          { scope: 'col', 'aria-sort': sorted ? (descending ? 'descending' : 'ascending') : 'none' },
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'sort',
-              onclick: () => {
-                descending = sorted ? !descending : true;
-                order = metric;
-                void load();
-              },
-            },
-            label,
-          ),
-        );
-      });
-      replace(
-        breakdown,
-        h('p', { class: 'count', 'data-value': d.usageBreakdown.totalCount }, `${d.usageBreakdown.totalCount} rows`),
-        h(
-          'table',
-          { 'data-table': 'breakdown' },
-          h('caption', {}, view === 'USER' ? 'Users' : 'Teams'),
-          h('thead', {}, h('tr', {}, header)),
-          h(
-            'tbody',
-            {},
-            d.usageBreakdown.edges.map(({ node: r }: any) =>
-              h(
-                'tr',
-                { 'data-key': r.key },
-                h('td', {}, h('span', { class: 'name' }, r.label), r.email ? [h('br'), h('small', {}, r.email)] : null),
-                h('td', {}, sparkline(r.sparkline, `Requests over time for ${r.label}`)),
-                h(
-                  'td',
-                  {},
-                  r.models.join(', '),
-                  r.moreModels ? h('span', { class: 'badge' }, ` +${r.moreModels}`) : null,
-                ),
-                h('td', { 'data-value': r.requests }, formatCount(r.requests)),
-                h('td', { 'data-value': r.inputTokens }, formatCount(r.inputTokens)),
-                h('td', { 'data-value': r.outputTokens }, formatCount(r.outputTokens)),
-                h('td', { 'data-value': r.cost }, formatMoney(r.cost)),
-              ),
-            ),
-          ),
-        ),
-      );
+      showChartAndTable(d);
+      live.follow();
     } catch (error) {
       message.show(error);
     }
   }
 
-  function setLive(on: boolean): void {
-    stopLive?.();
-    stopLive = undefined;
-    window.clearInterval(refreshTimer);
-    if (!on) return;
-    // the KPI cards follow each pushed summary; charts and table are re-read every 10 s meanwhile
-    stopLive = subscribe<{ usageLive: unknown }>(
-      LIVE,
-      { f: filter() },
-      (d) => showSummary(d.usageLive),
-      (e: ApiError) => message.show(e),
-    );
-    refreshTimer = window.setInterval(() => void load(), 10_000);
+  async function reread(): Promise<void> {
+    try {
+      showChartAndTable(await gql<any>(CHART_AND_TABLE_ONLY, variables()));
+    } catch (error) {
+      message.show(error);
+    }
   }
+
+  function showChartAndTable(d: any): void {
+    const data = alignSeries(d.usageTrend.map((x: any) => ({ ...x, label: x.label ?? x.key ?? 'Active users' })));
+    const options: ChartOptions = {
+      title: view === 'USER' ? 'Active users' : 'Requests by team',
+      timeZone: ctx.timeZone,
+      bars: true,
+      stacked: view === 'TEAM',
+    };
+    const drawn = activity.querySelector<HTMLElement>('figure.chart');
+    if (drawn) updateChart(drawn, data, options);
+    else replace(activity, chart(data, options));
+    const header = COLUMNS.map(([label, metric]) => {
+      if (!metric) return h('th', { scope: 'col' }, label);
+      const sorted = metric === order;
+      return h(
+        'th',
+        { scope: 'col', 'aria-sort': sorted ? (descending ? 'descending' : 'ascending') : 'none' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'sort',
+            onclick: () => {
+              descending = sorted ? !descending : true;
+              order = metric;
+              void load();
+            },
+          },
+          label,
+        ),
+      );
+    });
+    replace(
+      breakdown,
+      h('p', { class: 'count', 'data-value': d.usageBreakdown.totalCount }, `${d.usageBreakdown.totalCount} rows`),
+      h(
+        'table',
+        { 'data-table': 'breakdown' },
+        h('caption', {}, view === 'USER' ? 'Users' : 'Teams'),
+        h('thead', {}, h('tr', {}, header)),
+        h(
+          'tbody',
+          {},
+          d.usageBreakdown.edges.map(({ node: r }: any) =>
+            h(
+              'tr',
+              { 'data-key': r.key },
+              h('td', {}, h('span', { class: 'name' }, r.label), r.email ? [h('br'), h('small', {}, r.email)] : null),
+              h('td', {}, sparkline(r.sparkline, `Requests over time for ${r.label}`)),
+              h(
+                'td',
+                {},
+                r.models.join(', '),
+                r.moreModels ? h('span', { class: 'badge' }, ` +${r.moreModels}`) : null,
+              ),
+              h('td', { 'data-value': r.requests }, formatCount(r.requests)),
+              h('td', { 'data-value': r.inputTokens }, formatCount(r.inputTokens)),
+              h('td', { 'data-value': r.outputTokens }, formatCount(r.outputTokens)),
+              h('td', { 'data-value': r.cost }, formatMoney(r.cost)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // KPI cards from each push; chart and table read again after it (see liveMode)
+  const live = liveMode({
+    fields: SUMMARY_FIELDS,
+    filter,
+    onSummary: showSummary,
+    reread,
+    onError: (e) => message.show(e),
+  });
 
   async function loadFilters(): Promise<void> {
     try {
@@ -206,11 +223,6 @@ export const usersPage: Page = (ctx, root) => {
       v === 'USER' ? 'By user' : 'By team',
     ),
   );
-  const liveToggle = h('input', {
-    id: 'live',
-    type: 'checkbox',
-    onchange: (e: Event) => setLive((e.target as HTMLInputElement).checked),
-  });
 
   root.append(
     message.el,
@@ -220,7 +232,7 @@ export const usersPage: Page = (ctx, root) => {
       void load();
     }),
     filters,
-    h('p', { class: 'live' }, liveToggle, h('label', { for: 'live' }, ' Live mode')),
+    live.toggle,
     kpis,
     section('Activity', activity),
     section(
@@ -244,5 +256,5 @@ export const usersPage: Page = (ctx, root) => {
   );
   void loadFilters();
   void load();
-  return () => setLive(false);
+  return live.stop;
 };

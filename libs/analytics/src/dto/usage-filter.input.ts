@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsDate,
   IsEnum,
   IsInt,
@@ -118,4 +119,14 @@ export class UsageFilterInput {
   @IsString({ each: true })
   @MaxLength(128, { each: true })
   errorCodes?: string[];
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'include the calls of test keys; such a read is answered from the raw events (kept 90 days), ' +
+      'the rollups hold no test calls',
+  })
+  @IsOptional()
+  @IsBoolean()
+  includeTest?: boolean;
 }

@@ -99,6 +99,10 @@ export class CallLog extends EventMeasureFields() {
   @Field(() => String) cost: string;
   @Field(() => [String]) tags: string[];
   @Field(() => String, { nullable: true }) requestId: string | null;
+  @Field(() => Boolean, {
+    description: 'made with a test key (callLogs lists these only when the filter includes test calls)',
+  })
+  test: boolean;
 }
 
 @ObjectType()

@@ -263,4 +263,18 @@ describe('planUsage', () => {
     expect(plan30[0].to).toBe(plan30[1].from);
     expect(plan30[1].from).toBeGreaterThanOrEqual(now - 14 * DAY);
   });
+
+  it('answers a read that includes test calls from the raw events, the rollups only before raw retention', () => {
+    // test calls are left out of every rollup: the same read without includeTest stays on them
+    expect(plan({ granularity: Granularity.DAY })).toBe('usage_platform_totals_1d');
+    expect(segments({ filter: { includeTest: true }, granularity: Granularity.DAY })).toEqual([
+      { table: 'call_events', from: midnight - 30 * DAY, to: midnight },
+    ]);
+    // 120 days back: raw keeps 90, from the first whole hour it surely holds; the days before come from a rollup
+    const rawFrom = Math.ceil((now - 90 * DAY + 60_000) / HOUR) * HOUR;
+    const older = segments({ filter: { includeTest: true }, from: midnight - 120 * DAY, granularity: Granularity.DAY });
+    expect(older.at(-1)).toEqual({ table: 'call_events', from: rawFrom, to: midnight });
+    expect(older.slice(0, -1).every((s) => s.table !== 'call_events' && s.to <= rawFrom)).toBe(true);
+    expect(older[0].from).toBe(midnight - 120 * DAY);
+  });
 });

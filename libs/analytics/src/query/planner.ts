@@ -16,6 +16,7 @@ import { UsageFilterInput } from '../dto/usage-filter.input';
 import { bucketStarts } from './time-buckets';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export interface PlanRequest {
   filter: UsageFilterInput;
@@ -95,14 +96,18 @@ export function planUsage(req: PlanRequest): UsagePlan {
   );
   const bucketPoints = req.granularity ? bucketStarts(req.from, req.to, req.granularity, req.timeZone) : [];
   const openEnd = req.to >= req.now + FUTURE_HORIZON_MS;
-  return segment(
-    req.from,
-    req.to,
-    candidates.map((t) => t.name),
-    bucketPoints,
-    req.now,
-    openEnd,
-  );
+  const tables = candidates.map((t) => t.name);
+  if (req.filter.includeTest) {
+    // test calls are in the raw events only (the rollups' views leave them out): raw answers what it
+    // keeps, and the rollups the hours before, whose test calls left with the raw events' retention
+    const rawKept = Math.ceil((req.now - RAW_TABLE.retentionMs + MINUTE) / HOUR) * HOUR;
+    const rawFrom = Math.max(req.from, rawKept);
+    if (rawFrom < req.to) {
+      const older = req.from < rawFrom ? segment(req.from, rawFrom, tables, bucketPoints, req.now, false) : [];
+      return [...older, { table: RAW_TABLE.name, from: rawFrom, to: req.to }];
+    }
+  }
+  return segment(req.from, req.to, tables, bucketPoints, req.now, openEnd);
 }
 
 /**

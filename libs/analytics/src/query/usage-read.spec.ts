@@ -15,9 +15,17 @@ describe('usage query objects', () => {
         'occurred_at < fromUnixTimestamp64Milli({to2_0:Int64}) AND ' +
         'toStartOfHour(occurred_at) >= toStartOfHour(fromUnixTimestamp64Milli({from2_0:Int64})) AND ' +
         'toStartOfHour(occurred_at) <= toStartOfHour(fromUnixTimestamp64Milli({to2_0:Int64})) AND ' +
-        'team_id IN {teamIds:Array(UUID)} AND hasAny(tags, {tags:Array(String)})',
+        'NOT is_test AND team_id IN {teamIds:Array(UUID)} AND hasAny(tags, {tags:Array(String)})',
       params: { from2_0: 0, to2_0: HOUR, teamIds: [team], tags: ['x'] },
     });
+  });
+
+  it('leave test calls out of a raw read unless the filter includes them; a rollup holds none to leave out', () => {
+    expect(buildWhere(filter, [{ from: 0, to: HOUR }], 'call_events').sql).toContain(' AND NOT is_test AND ');
+    expect(buildWhere({ ...filter, includeTest: true }, [{ from: 0, to: HOUR }], 'call_events').sql).not.toContain(
+      'is_test',
+    );
+    expect(buildWhere(filter, [{ from: 0, to: HOUR }], 'usage_team_1h').sql).not.toContain('is_test');
   });
 
   it('bound a day rollup by UTC dates, and a rollup read as rows summed by the outer level', () => {

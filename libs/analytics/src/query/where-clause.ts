@@ -1,4 +1,4 @@
-import { dimensionValue, DIMENSIONS, GRAIN_COLUMN, ReadTableName, rollupTable } from '@app/catalog';
+import { dimensionValue, DIMENSIONS, GRAIN_COLUMN, ReadTableName, ROLLUP_KEEPS_RAW, rollupTable } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 
 /**
@@ -75,6 +75,8 @@ export function buildWhere(
   conditions.push(
     spans.length === 1 ? spans[0].join(' AND ') : `(${spans.map((c) => `(${c.join(' AND ')})`).join(' OR ')})`,
   );
+  // the rollups hold no test calls (ROLLUP_KEEPS_RAW): raw reads leave them out too unless asked for
+  if (table === 'call_events' && !filter.includeTest) conditions.push(ROLLUP_KEEPS_RAW);
   const values = filter as unknown as Record<string, unknown[] | undefined>;
   for (const record of DIMENSIONS) {
     const { filterField, filterParamType } = record;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { COST_ADJUSTMENTS, RAW_TABLE } from '@app/catalog';
+import { COST_ADJUSTMENTS, RAW_TABLE, ROLLUP_KEEPS_RAW } from '@app/catalog';
 import { ClickHouseGateway } from '@app/clickhouse';
 
 export interface TeamTotals {
@@ -22,7 +22,10 @@ export interface RestatementRow {
 const IN_PERIOD =
   'occurred_at >= fromUnixTimestamp64Milli({startMs:Int64}) AND occurred_at < fromUnixTimestamp64Milli({endMs:Int64})';
 
-/** Raw events of a period and the repricing deltas of their events, both on one side of a cut (of one team). */
+/**
+ * Raw events of a period and the repricing deltas of their events, both on one side of a cut (of one team);
+ * test keys' calls are in no usage total, so in no statement either.
+ */
 function ledgerRows(side: '<=' | '>', oneTeam: boolean): string {
   const team = oneTeam ? 'AND team_id = {team:UUID}' : '';
   return `
@@ -30,6 +33,7 @@ function ledgerRows(side: '<=' | '>', oneTeam: boolean): string {
       ingested_at AS at
     FROM ${RAW_TABLE.name}
     WHERE ${IN_PERIOD} AND ingested_at ${side} fromUnixTimestamp64Milli({cutMs:Int64}) ${team}
+      AND ${ROLLUP_KEEPS_RAW}
     UNION ALL
     SELECT team_id, cost, credits, 0 AS requests, 'repricing' AS kind, reprice_id AS grp, adjusted_at AS at
     FROM ${COST_ADJUSTMENTS.name}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ADJUSTED_MONEY_COLUMNS, COST_ADJUSTMENTS, RAW_TABLE } from '@app/catalog';
+import { ADJUSTED_MONEY_COLUMNS, COST_ADJUSTMENTS, RAW_TABLE, ROLLUP_KEEPS_RAW } from '@app/catalog';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError, ConflictError } from '@app/errors';
@@ -173,7 +173,10 @@ export class RepriceUsage {
     }
   }
 
-  /** The next keyset page of the run's events: raw rows of the model in range, ingested by the run's as_of. */
+  /**
+   * The next keyset page of the run's events: raw rows of the model in range, ingested by the run's as_of;
+   * not test keys' calls (no rollup holds them, so an adjustment view would add deltas of calls it never counted).
+   */
   private page(run: RunRow, after?: { ms: string; id: string }): Promise<RawEvent[]> {
     const keyset = after
       ? 'AND (occurred_at, event_id) > (fromUnixTimestamp64Milli({afterMs:Int64}), {afterId:String})'
@@ -187,6 +190,7 @@ export class RepriceUsage {
          AND occurred_at >= fromUnixTimestamp64Milli({fromMs:Int64})
          AND occurred_at < fromUnixTimestamp64Milli({toMs:Int64})
          AND ingested_at <= fromUnixTimestamp64Milli({asOfMs:Int64})
+         AND ${ROLLUP_KEEPS_RAW}
          ${keyset}
        ORDER BY occurred_at, event_id
        LIMIT ${REPRICE_BATCH_EVENTS}`,

@@ -18,6 +18,9 @@ import {
 } from '../usecases';
 import { actorOf } from './actor';
 
+const TEST_KEY =
+  "a test key: its calls are flagged at ingest and left out of usage unless a filter's includeTest asks for them";
+
 /** API keys and the quotas that limit them. */
 @Resolver()
 export class KeyMutationsResolver {
@@ -36,7 +39,7 @@ export class KeyMutationsResolver {
     @Args('name') name: string,
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
     @Args('expiresAt', { type: () => Date, nullable: true }) expiresAt?: Date,
-    @Args('test', { type: () => Boolean, nullable: true }) test?: boolean,
+    @Args('test', { type: () => Boolean, nullable: true, defaultValue: false, description: TEST_KEY }) test?: boolean,
     @Args('forUserId', { type: () => ID, nullable: true }) forUserId?: string,
   ): Promise<CreatedApiKeyType> {
     const command = buildCommand(CreateApiKeyCommand, { teamId, name, expiresAt, test, forUserId });
