@@ -39,8 +39,8 @@ describe('ClickHouse DDL rendered for one server and for a cluster', () => {
     expect(statements.every((sql) => sql.includes(' ON CLUSTER usage'))).toBe(true);
     const local = statements.filter((sql) => /^CREATE TABLE IF NOT EXISTS \w+_local /.test(sql));
     const distributed = statements.filter((sql) => sql.includes('ENGINE = Distributed('));
-    // raw events, every rollup, and the event-id, membership-event and ingest-chunk tables
-    expect(local.length).toBe(1 + ROLLUP_TABLES.length + 3);
+    // raw events, every rollup, and the event-id, membership-event, ingest-chunk and cost-adjustment tables
+    expect(local.length).toBe(1 + ROLLUP_TABLES.length + 4);
     for (const sql of local) {
       const name = /^CREATE TABLE IF NOT EXISTS (\w+)_local/.exec(sql)![1];
       expect(sql).toMatch(

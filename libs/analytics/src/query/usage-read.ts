@@ -153,7 +153,11 @@ export class GroupedUsageRead {
       if (req.secondDimension) select.push(`${groupKey(req.secondDimension, table)} AS g_second`);
       const rows = readsRows(table, measures);
       select.push(additive(table, measures, rows));
-      const from = table === 'call_events' ? repricedRawSource(measures, where.sql) : table;
+      // cost_adjustments has no test flag (repricing skips test calls): its WHERE is the read's without that condition
+      const from =
+        table === 'call_events'
+          ? repricedRawSource(measures, buildWhere({ ...req.filter, includeTest: true }, ranges, table, i).sql)
+          : table;
       return { table, from, select, where: where.sql, groupBy: rows ? '' : groupBy };
     });
 
