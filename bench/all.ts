@@ -44,7 +44,7 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'query',
-    args: ['--events', '1000000', '--runs', '10', '--postgres-events', '0'],
+    args: ['--events', '300000', '--runs', '10', '--postgres-events', '0'],
     figures: [
       'summary, 7 days, all teams',
       'summary, 7 days, one team',

@@ -6,6 +6,7 @@ import { KeysController } from './keys.controller';
 import { OutboxRelay } from './outbox-relay';
 import { QuotaUseReader } from './quota-use.reader';
 import { DirectoryReader, QuotaStatusReader, TeamReader } from './readers';
+import { CallUsageStream, KeyStateCache, KeyStateChanges, UsageTally } from './verification';
 import { TEAM_RESOLVERS } from './resolvers';
 import { TeamEventsSink } from './team-events.sink';
 import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './usecases';
@@ -26,6 +27,10 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyStateChanges,
+    KeyStateCache,
+    CallUsageStream,
+    { provide: UsageTally, inject: [CallUsageStream], useFactory: (stream: CallUsageStream) => stream.tally },
     KeyBudgets,
     OutboxRelay,
     ...TEAM_RESOLVERS,
@@ -36,6 +41,8 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyStateChanges,
+    UsageTally,
     KeyBudgets,
     OutboxRelay,
   ],
