@@ -32,6 +32,7 @@ describe('key verification from memory', () => {
   let owner: TestUser;
   let member: TestUser;
   let teamId: string;
+  let plan: string;
 
   beforeAll(async () => {
     config = isolatedConfig('key_memory_e2e');
@@ -40,7 +41,11 @@ describe('key verification from memory', () => {
     await other.start();
     otherVerify = new KeyVerificationService(
       other,
-      new UsageTally(() => Promise.resolve(null), { reseedMs: 30_000, idleMs: 600_000 }),
+      new UsageTally(
+        // no stream here: the seeds alone
+        { committed: () => Promise.resolve(null), stored: () => Promise.resolve([]) },
+        { reseedMs: 30_000, idleMs: 600_000 },
+      ),
       new QuotaUseReader(app.get(ClickHouseGateway)),
       new KeyBudgets(),
     );
@@ -116,7 +121,7 @@ describe('key verification from memory', () => {
   }
 
   it('refuses a revoked key and a reclaimed seat within 100 ms in another process, at once in this one', async () => {
-    const plan = (
+    plan = (
       await ok(
         'mutation($t: ID!, $e: DateTime!) { createPlan(teamId: $t, name: "p", seats: 2, endsAt: $e) { id } }',
         { t: teamId, e: new Date(Date.now() + 30 * DAY).toISOString() },
@@ -164,6 +169,12 @@ describe('key verification from memory', () => {
   });
 
   it('counts quota use from the ingest stream between rollup reads, each call once', async () => {
+    // the member's seat was reclaimed above: a seat again, and a key
+    await ok(
+      'mutation($p: ID!, $u: ID!) { assignSeat(planId: $p, userId: $u) { id } }',
+      { p: plan, u: member.id },
+      owner.token,
+    );
     const key = await newKey('quota');
     await ok(
       'mutation($t: ID!, $k: ID!) { setQuota(teamId: $t, apiKeyId: $k, unit: "TOKENS", period: "DAY", limit: 1000000) { id } }',

@@ -101,7 +101,11 @@ export class TeamsFixture {
     await f.keyState.start();
     const verification = new KeyVerificationService(
       f.keyState,
-      new UsageTally(() => Promise.resolve(null), { reseedMs: 30_000, idleMs: 600_000 }),
+      new UsageTally(
+        // no stream here: the seeds alone
+        { committed: () => Promise.resolve(null), stored: () => Promise.resolve([]) },
+        { reseedMs: 30_000, idleMs: 600_000 },
+      ),
       new QuotaUseReader(f.clickhouse),
       new KeyBudgets(),
     );

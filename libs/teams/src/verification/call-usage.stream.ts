@@ -3,11 +3,12 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { ClickHouseGateway } from '@app/clickhouse';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { toRowOrReason } from '@app/ingest';
 import { logger } from '@app/observability';
 import { ModelPrice, PriceBook } from '@app/pricing';
-import { CountedCall, UsageTally, Watermark } from './usage-tally';
+import { CountedCall, IngestProgress, UsageTally, Watermark } from './usage-tally';
 
 /** How often a tally in use is read again from the rollups (the bound on drift). */
 export const TALLY_RESEED_MS = 30_000;
@@ -20,11 +21,11 @@ const WATERMARK_REUSE_MS = 1_000;
  * Counts quota and budget use from calls.v1 for key verification: a consumer in a group of its
  * own (one per API process, never committing: every process needs every partition), started at
  * the ingest worker's committed offsets, prices each call as the worker does (toRowOrReason) and
- * feeds the UsageTally. The tallies' seeds read those committed offsets as their watermark.
+ * feeds the UsageTally; it tells the tallies' seeds what the worker has committed and stored.
  */
 @Injectable()
-export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly tally = new UsageTally(() => this.committedOffsets(), { reseedMs: TALLY_RESEED_MS, idleMs: 600_000 });
+export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicationShutdown, IngestProgress {
+  readonly tally = new UsageTally(this, { reseedMs: TALLY_RESEED_MS, idleMs: 600_000 });
   private consumer?: Consumer;
   private admin?: Admin;
   private prices?: PriceBook;
@@ -37,6 +38,7 @@ export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicatio
     private readonly kafka: Kafka,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly postgres: DataSource,
+    private readonly clickhouse: ClickHouseGateway,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -108,6 +110,31 @@ export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicatio
     });
     // everything below the worker's committed offsets is in the rollups the seeds read
     for (const [partition, offset] of committed ?? []) this.consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  committed(): Promise<Watermark | null> {
+    return this.committedOffsets();
+  }
+
+  /** Looked up by position in the calls' hours of their teams (a few granules). */
+  async stored(calls: readonly CountedCall[]): Promise<CountedCall[]> {
+    const times = calls.map((c) => c.occurredAt);
+    const rows = await this.clickhouse.query<{ position: string }>(
+      `SELECT concat(toString(kafka_partition), ':', toString(kafka_offset)) AS position FROM call_events
+        WHERE team_id IN {teams:Array(UUID)}
+          AND occurred_at BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
+          AND position IN {positions:Array(String)}`,
+      {
+        params: {
+          teams: [...new Set(calls.map((c) => c.teamId))],
+          from: Math.min(...times),
+          to: Math.max(...times),
+          positions: calls.map((c) => `${c.partition}:${c.offset}`),
+        },
+      },
+    );
+    const found = new Set(rows.map((r) => r.position));
+    return calls.filter((c) => found.has(`${c.partition}:${c.offset}`));
   }
 
   /** The ingest worker's committed offset per partition (a partition it never committed: 0). */

@@ -31,8 +31,19 @@ function setup(reseedMs = 30_000) {
     [0, 10],
     [1, 20],
   ]);
-  const tally = new UsageTally(() => Promise.resolve(watermark), { reseedMs, idleMs: 60_000 });
-  return { tally, setWatermark: (w: Watermark | null) => (watermark = w) };
+  let stored: CountedCall[] = [];
+  const tally = new UsageTally(
+    {
+      committed: () => Promise.resolve(watermark),
+      stored: (calls) => Promise.resolve(calls.filter((c) => stored.includes(c))),
+    },
+    { reseedMs, idleMs: 60_000 },
+  );
+  return {
+    tally,
+    setWatermark: (w: Watermark | null) => (watermark = w),
+    setStored: (calls: CountedCall[]) => (stored = calls),
+  };
 }
 
 describe('UsageTally', () => {
@@ -77,6 +88,18 @@ describe('UsageTally', () => {
       ]),
     );
     expect((await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 2_000)).toFixed()).toBe('1.002');
+    await new Promise((r) => setImmediate(r));
+    expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 2_001)).toFixed()).toBe('1.002');
+  });
+
+  it('a call stored but not yet committed when the seed is read comes from the seed, not twice', async () => {
+    const { tally, setStored } = setup(1_000);
+    await tally.use('u', userCost, () => Promise.resolve('1'), NOON);
+    const inFlight = [call(0, 10), call(0, 11)];
+    tally.count(inFlight);
+    // the worker inserted offset 10 (the rollup says 1.001) and has not committed it yet
+    setStored([inFlight[0]]);
+    await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 2_000);
     await new Promise((r) => setImmediate(r));
     expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 2_001)).toFixed()).toBe('1.002');
   });

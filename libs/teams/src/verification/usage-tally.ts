@@ -29,6 +29,14 @@ export interface TallySubject {
 /** Per partition, the first offset the ingest worker has not committed: everything before is in the rollups. */
 export type Watermark = Map<number, number>;
 
+/** Where the tally learns what the ingest worker has stored. */
+export interface IngestProgress {
+  /** the worker's committed offsets; null: unknown (no stream) */
+  committed(): Promise<Watermark | null>;
+  /** of these calls (above the committed offsets), the ones already in ClickHouse: stored, not yet committed */
+  stored(calls: readonly CountedCall[]): Promise<CountedCall[]>;
+}
+
 export interface TallyOptions {
   /** how often a tally in use is read again from the rollups, which bounds any drift */
   reseedMs: number;
@@ -65,15 +73,15 @@ function after(watermark: Watermark, call: CountedCall): boolean {
 }
 
 /**
- * Quota and budget use kept in memory: each tally is seeded from the rollups (everything the
- * ingest worker has committed, per partition) and then counts the calls of the ingest stream
- * above that watermark as they arrive, so verification reads no engine per call.
+ * Quota and budget use kept in memory: each tally is seeded from the rollups plus the stream's
+ * calls the rollups do not hold yet (above the worker's committed offsets and not stored), then
+ * counts the calls of the ingest stream as they arrive, so verification reads no engine per call.
  *
- * Drift is bounded: a call the worker stored but had not yet committed when a seed was read is
- * counted twice (at most the worker's chunks in flight), a duplicate event id the worker drops
+ * Drift is bounded: a call the worker stores while a seed is read (between the check of what is
+ * stored and the rollup read, one query) is counted twice, a duplicate event id the worker drops
  * is counted until the next seed, and a call the stream has not delivered yet is missing (this
  * consumer's lag, milliseconds). Every tally in use is seeded again every `reseedMs`, so none of
- * these lasts longer than that.
+ * these lasts longer than that, and the errors lean to counting more, not less.
  */
 export class UsageTally {
   private readonly tallies = new Map<string, Tally>();
@@ -83,7 +91,7 @@ export class UsageTally {
   private recent: CountedCall[] = [];
 
   constructor(
-    private readonly watermark: () => Promise<Watermark | null>,
+    private readonly ingest: IngestProgress,
     private readonly options: TallyOptions,
   ) {}
 
@@ -159,16 +167,22 @@ export class UsageTally {
     return pending;
   }
 
-  /** Watermark first, then the rollups: the seed holds at least every call below the watermark. */
+  /**
+   * What the worker has stored first, then the rollups: the seed holds every call below the
+   * committed offsets and every call found stored, and may hold calls stored in between.
+   */
   private async reseed(tally: Tally, seed: () => Promise<Decimal.Value>, now: number): Promise<void> {
-    const watermark = await this.watermark().catch(() => null);
+    const watermark = await this.ingest.committed().catch(() => null);
+    const inFlight = watermark ? this.recent.filter((c) => after(watermark, c) && matches(tally.subject, c)) : [];
+    const stored = new Set(inFlight.length > 0 ? await this.ingest.stored(inFlight) : []);
     const seeded = new Decimal(await seed());
-    // no await from here on: the stream's calls so far are all in `recent`, none counted twice
+    // no await from here on: the stream's calls so far are all in `recent`
     let value = seeded;
     if (watermark) {
       for (const call of this.recent) {
-        if (after(watermark, call) && matches(tally.subject, call))
+        if (after(watermark, call) && !stored.has(call) && matches(tally.subject, call)) {
           value = value.plus(amount(tally.subject.measure, call));
+        }
       }
     }
     tally.value = value;
