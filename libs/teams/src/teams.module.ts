@@ -6,7 +6,7 @@ import { KeysController } from './keys.controller';
 import { OutboxRelay } from './outbox-relay';
 import { QuotaUseReader } from './quota-use.reader';
 import { DirectoryReader, QuotaStatusReader, TeamReader } from './readers';
-import { CallUsageStream, KeyStateCache, KeyStateChanges, UsageTally } from './verification';
+import { CallUsageStream, KeyStateCache, KeyStateChanges, UsageTally, VerifyFastPath } from './verification';
 import { TEAM_RESOLVERS } from './resolvers';
 import { TeamEventsSink } from './team-events.sink';
 import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './usecases';
@@ -30,6 +30,7 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     KeyStateChanges,
     KeyStateCache,
     CallUsageStream,
+    VerifyFastPath,
     { provide: UsageTally, inject: [CallUsageStream], useFactory: (stream: CallUsageStream) => stream.tally },
     KeyBudgets,
     OutboxRelay,
