@@ -35,6 +35,8 @@ async function main() {
     CLICKHOUSE_PATH: dataDir,
     SERVICE_TOKEN: serviceToken,
     LOG_LEVEL: 'warn',
+    // e.g. BENCH_WORKER_NODE_OPTIONS="--require ./profiler-hook.js" to profile the app, as bench:ingest does
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   await runCli(env, 'migrate');
   const admin = /access token \(shown once, store it now\): (\S+)/.exec(

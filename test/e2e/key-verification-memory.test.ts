@@ -168,6 +168,26 @@ describe('key verification from memory', () => {
     });
   });
 
+  it('answers bad bodies on the fast path exactly as the framework path does', async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      request(app.getHttpServer())
+        .post('/v1/keys/verify')
+        .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+        .set('Content-Type', 'application/json')
+        .set(headers)
+        .send(body);
+    // bodies over 1 KiB go the framework's way (KeysController behind Express's parser)
+    const padding = ' '.repeat(2_000);
+    for (const body of ['{"key": "short"}', '{"key": 12345678}', 'null', '"sk_0123456789"', '[]', '{"key": ']) {
+      const fast = await post(body);
+      const framework = await post(`${body}${padding}`);
+      expect([body, fast.status, fast.body]).toEqual([body, framework.status, framework.body]);
+      expect(fast.status).toBe(400);
+      expect(fast.headers['x-request-id']).toBeDefined();
+    }
+    expect((await post('{"key": "sk_not_a_real_key_at_all"}')).body).toMatchObject({ valid: false, reason: 'unknown' });
+  });
+
   it('counts quota use from the ingest stream between rollup reads, each call once', async () => {
     // the member's seat was reclaimed above: a seat again, and a key
     await ok(

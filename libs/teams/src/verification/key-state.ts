@@ -68,6 +68,8 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
   /** the latest load (the first, or after a lost connection): reloads wait for it */
   private loading?: Promise<void>;
   private listener?: Client;
+  /** set once the first load is done: lookups need not wait for it any more */
+  private loaded = false;
   private stopped = false;
 
   constructor(
@@ -95,7 +97,7 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The key with this secret hash and its team's plans and quotas, after any reload of them in progress. */
   async lookup(secretHash: string): Promise<{ key: KeyRecord; team: TeamAccess } | undefined> {
-    await this.start();
+    if (!this.loaded) await this.start();
     let key = this.keys.get(secretHash);
     const pending = key && this.reloads.get(this.reloadId(key.teamId ? { teamId: key.teamId } : { apiKeyId: key.id }));
     if (pending) {
@@ -158,6 +160,7 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
         await listener.query(`LISTEN ${CHANNEL}`);
         this.listener = listener;
         await this.loadAll();
+        this.loaded = true;
         return;
       } catch (error) {
         logger.warn('key state: cannot listen or load; retrying', { attempt, error: String(error) });

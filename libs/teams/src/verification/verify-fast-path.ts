@@ -51,11 +51,12 @@ export class VerifyFastPath implements OnApplicationBootstrap {
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader(REQUEST_ID_HEADER, requestIdFrom(req.headers['x-request-id']));
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const text = await bodyOf(req);
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        // Express's parser is strict: an object or an array, nothing else
+        if (!/^\s*[[{]/.test(text)) throw new SyntaxError('not an object or array');
+        body = JSON.parse(text);
       } catch {
         return send(res, 400, restErrorBody('BAD_USER_INPUT', 'body: not valid JSON'));
       }
@@ -68,6 +69,16 @@ export class VerifyFastPath implements OnApplicationBootstrap {
       else res.destroy();
     }
   }
+}
+
+/** The body as text, from its events (an async iterator per request showed in the profile). */
+function bodyOf(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
