@@ -107,6 +107,11 @@ export class UsageTally {
     return tally.value;
   }
 
+  /** Whether any tally counts this team's calls: the stream need not price the calls of other teams. */
+  counts(teamId: string): boolean {
+    return (this.ofTeam.get(teamId)?.size ?? 0) > 0;
+  }
+
   /** Calls as the stream delivers them (in offset order per partition). */
   count(calls: readonly CountedCall[]): void {
     for (const call of calls) {
