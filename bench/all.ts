@@ -57,10 +57,14 @@ const BENCHES: Bench[] = [
       'callLogs, 1 day, slowest first',
       'callLog by event id (90 days, bloom filter)',
       'callLog by request id (90 days, bloom filter)',
-    ].map((label): [string, RegExp] => [
-      `query p95 (ms): ${label}`,
-      new RegExp(`\\| ${label.replace(/[()]/g, '\\$&')} \\| [\\d.]+ \\| ([\\d.]+) \\|`),
-    ]),
+    ].flatMap((label): Array<[string, RegExp]> => {
+      const row = `\\| ${label.replace(/[()]/g, '\\$&')} \\|`;
+      // p95 of 10 runs is their slowest but one: p50 shows a shift through the noise of a shared machine
+      return [
+        [`query p50 (ms): ${label}`, new RegExp(`${row} ([\\d.]+) \\|`)],
+        [`query p95 (ms): ${label}`, new RegExp(`${row} [\\d.]+ \\| ([\\d.]+) \\|`)],
+      ];
+    }),
   },
 ];
 
