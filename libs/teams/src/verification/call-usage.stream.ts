@@ -73,6 +73,8 @@ export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicatio
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.run();
+        // stopped while it was starting: the shutdown found no consumer to disconnect
+        if (this.stopped) await this.consumer?.disconnect();
         return;
       } catch (error) {
         logger.warn('key usage stream cannot start; retrying', { attempt, error: String(error) });

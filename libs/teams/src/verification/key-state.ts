@@ -158,6 +158,8 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
         listener.on('error', (error) => this.lost(listener, error));
         await listener.connect();
         await listener.query(`LISTEN ${CHANNEL}`);
+        // stopped while it was connecting: the shutdown found no listener to end
+        if (this.stopped) return void (await listener.end());
         this.listener = listener;
         await this.loadAll();
         this.loaded = true;
