@@ -116,7 +116,8 @@ async function main() {
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
          input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, ttft_ms, status, http_status,
-         error_code, tags, request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset)
+         error_code, tags, request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset,
+         input_cost, output_cost, cache_read_cost, cache_write_cost)
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
@@ -126,7 +127,7 @@ async function main() {
          concat('model-', toString(m)),
          ['text', 'text', 'text', 'vision', 'embedding'][1 + m % 5],
          if(key_slot % 10 = 9, 'internal', 'business'),
-         input, rand(8) % 2000, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
+         input, output, intDiv(input, 4), intDiv(input, 10), 50 + rand(9) % 5000,
          -- embeddings record no time to first token; one call in 50 fails with a status and mostly a code;
          -- a key's calls carry one of a few tag sets of its own, a third none
          if(m % 5 = 4, NULL, 20 + rand(14) % 2000),
@@ -134,10 +135,16 @@ async function main() {
          if(failed AND rand(16) % 5 > 0, ['timeout', 'rate_limited', 'upstream_error'][1 + rand(17) % 3], NULL),
          [[], [], ['prod'], ['prod', 'batch'], ['eval'], ['ci', 'nightly']][1 + (key_slot + rand(18) % 2) % 6],
          concat('req-', toString(number)),
-         toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
+         -- cost is its line items' sum, as pricing writes it; credits are 100 per unit of cost
+         input_item + output_item + cache_read_item + cache_write_item AS row_cost, row_cost * 100,
+         'p', true, 0, number,
+         toDecimal128((input - intDiv(input, 4) - intDiv(input, 10)) * 550, 15) / 1000000000 AS input_item,
+         toDecimal128(output * 2200, 15) / 1000000000 AS output_item,
+         toDecimal128(intDiv(input, 4) * 55, 15) / 1000000000 AS cache_read_item,
+         toDecimal128(intDiv(input, 10) * 690, 15) / 1000000000 AS cache_write_item
        FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team,
                toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
-               100 + rand(12) % 8000 AS input,
+               100 + rand(12) % 8000 AS input, rand(8) % 2000 AS output,
                rand(10) % 50 = 0 AS failed,
                -- a key mostly calls its own model (picked power-law per key), sometimes any other
                if(rand(13) % 10 < 7, toUInt32(pow((cityHash64(team, key_slot) % 1000) / 1000, 2) * 40),

@@ -2,6 +2,7 @@
  * Writes a ClickHouse migration generated from the catalogue (libs/catalog/src):
  *   npm run schema:generate -- baseline               the whole schema (an empty migrations directory only)
  *   npm run schema:generate -- add-measure <measure>  a measure added to raw, its rollups and their views
+ *   npm run schema:generate -- add-measures <slug> <measure>...  several measures in one migration
  *   npm run schema:generate -- add-raw-index <name>   a skip index of the raw table added
  *   npm run schema:generate -- add-rollups <slug> <rollup>...  new rollups and their views, in catalogue order
  *   npm run schema:generate -- cluster <name>         prints the whole schema for a cluster (deploy/README.md)
@@ -54,6 +55,13 @@ function main(): void {
       `Adds the measure ${argument} to the raw events, the rollups that keep it and their views (rows ` +
       `written before hold 0 or an empty state). Generated: npm run schema:generate -- add-measure ${argument}`;
     write(nextFile(`add_${argument}`), toMigrationFile(header, renderMeasureAddition(argument as MeasureColumnName)));
+  } else if (command === 'add-measures' && argument && rest.length && rest.every((m) => m in MEASURE_COLUMNS)) {
+    // several measures in one migration: each view is dropped and created once, not once per measure
+    const header =
+      `Adds the measures ${rest.join(', ')} to the raw events, the rollups that keep them and their views (rows ` +
+      `written before hold 0 or an empty state). Generated: npm run schema:generate -- add-measures ${argument} ` +
+      rest.join(' ');
+    write(nextFile(argument), toMigrationFile(header, renderMeasureAddition(rest as MeasureColumnName[])));
   } else if (command === 'add-raw-index' && RAW_TABLE.skipIndexes.some((i) => i.name === argument)) {
     const header =
       `Adds the skip index ${argument} to the raw events. Parts written before get it as they merge (a merge ` +
@@ -72,7 +80,7 @@ function main(): void {
     process.stdout.write(toMigrationFile(`The schema for cluster ${argument}.`, renderSchema({ cluster: argument })));
   } else {
     throw new Error(
-      'usage: baseline | add-measure <measure in the catalogue> | add-raw-index <raw skip index> |' +
+      'usage: baseline | add-measure <measure in the catalogue> | add-measures <slug> <measure>... | add-raw-index <raw skip index> |' +
         ' add-rollups <slug> <rollup>... | cluster <name>',
     );
   }

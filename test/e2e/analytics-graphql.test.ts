@@ -189,7 +189,8 @@ describe('usage views through GraphQL and the CSV export', () => {
     const [header, ...lines] = res.text.trim().split('\n');
     expect(header).toBe(
       'bucket_start,model,label,requests,successes,errors,input_tokens,output_tokens,cache_read_tokens,' +
-        'cache_write_tokens,total_tokens,cost,credits,reasoning_tokens',
+        'cache_write_tokens,total_tokens,cost,credits,reasoning_tokens,input_cost,output_cost,cache_read_cost,' +
+        'cache_write_cost,unpriced_requests,unpriced_tokens',
     );
     const cols = header.split(',');
     const sum = (name: string) => lines.reduce((s, l) => s + Number(l.split(',')[cols.indexOf(name)]), 0);

@@ -1,3 +1,4 @@
+import { UNPRICED_AMOUNTS } from '@app/pricing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -262,8 +263,7 @@ describe('error analytics through GraphQL and the CSV export', () => {
       error_code: i % 2 ? 'bad_gateway' : null,
       tags: i % 4 === 0 ? ['legacy', 'prod'] : ['legacy'],
       request_id: null,
-      cost: '0',
-      credits: '0',
+      ...UNPRICED_AMOUNTS,
       price_id: '',
       priced: false,
       kafka_partition: 0,

@@ -168,6 +168,40 @@ describe('key verification from memory', () => {
     });
   });
 
+  it('refuses a suspended key, and accepts it once resumed, within 100 ms in another process', async () => {
+    // the member's seat was reclaimed above: a seat again, and a key
+    await ok(
+      'mutation($p: ID!, $u: ID!) { assignSeat(planId: $p, userId: $u) { id } }',
+      { p: plan, u: member.id },
+      owner.token,
+    );
+    const key = await newKey('suspended');
+    await waitFor(
+      'the other process to know the key',
+      () => otherVerify.verify(key.secret),
+      (r) => r.valid,
+      2_000,
+      5,
+    );
+    const suspensionMs = await refusedAfter(key.secret, 'suspended', () =>
+      ok('mutation($k: ID!) { suspendApiKey(apiKeyId: $k) { id } }', { k: key.id }, owner.token),
+    );
+    expect(suspensionMs).toBeLessThan(100);
+    expect(await verifyHere(key.secret)).toEqual({
+      valid: false,
+      reason: 'suspended',
+      teamId,
+      userId: member.id,
+      apiKeyId: key.id,
+      quota: null,
+      budget: null,
+    });
+    const resumeMs = await refusedAfter(key.secret, 'ok', () =>
+      ok('mutation($k: ID!) { resumeApiKey(apiKeyId: $k) { id } }', { k: key.id }, owner.token),
+    );
+    expect(resumeMs).toBeLessThan(100);
+  });
+
   it('answers bad bodies on the fast path exactly as the framework path does', async () => {
     const post = (body: string, headers: Record<string, string> = {}) =>
       request(app.getHttpServer())
@@ -189,12 +223,6 @@ describe('key verification from memory', () => {
   });
 
   it('counts quota use from the ingest stream between rollup reads, each call once', async () => {
-    // the member's seat was reclaimed above: a seat again, and a key
-    await ok(
-      'mutation($p: ID!, $u: ID!) { assignSeat(planId: $p, userId: $u) { id } }',
-      { p: plan, u: member.id },
-      owner.token,
-    );
     const key = await newKey('quota');
     await ok(
       'mutation($t: ID!, $k: ID!) { setQuota(teamId: $t, apiKeyId: $k, unit: "TOKENS", period: "DAY", limit: 1000000) { id } }',
@@ -230,9 +258,10 @@ describe('key verification from memory', () => {
     });
     // once the worker has them in the rollup too, and the tally is seeded again, still counted once
     const rollup = new QuotaUseReader(app.get(ClickHouseGateway));
+    const quota = { team_id: teamId, user_id: null, api_key_id: key.id, unit: 'TOKENS', period: 'DAY' };
     await waitFor(
       'the rollup to hold the calls',
-      () => rollup.read(teamId, 'api_key_id', key.id, 'TOKENS', 'DAY', Date.now()),
+      () => rollup.read(quota, Date.now()),
       (used) => used === tokens,
     );
     const reseeded = await app.get(UsageTally).use(
@@ -245,7 +274,7 @@ describe('key verification from memory', () => {
         from: QuotaUseReader.periodStart('DAY', Date.now()),
         to: QuotaUseReader.periodEnd('DAY', Date.now()),
       },
-      () => rollup.read(teamId, 'api_key_id', key.id, 'TOKENS', 'DAY', Date.now()),
+      () => rollup.read(quota, Date.now()),
     );
     expect(reseeded.toNumber()).toBe(tokens);
     expect((await verifyHere(key.secret)).quota?.used).toBe(tokens);

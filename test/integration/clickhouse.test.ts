@@ -1,3 +1,4 @@
+import { UNPRICED_AMOUNTS } from '@app/pricing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,7 +83,7 @@ describe('ClickHouse gateway on the real engine', () => {
       Array.from({ length: n }, (_, i) =>
         toCallEventRow(
           makeEvent(),
-          { cost: '0.000001', credits: '0', priceId: 'p', priced: true },
+          { ...UNPRICED_AMOUNTS, cost: '0.000001', input_cost: '0.000001', priceId: 'p', priced: true },
           { partition: 0, offset: String(offset0 + i) },
         ),
       );
@@ -160,7 +161,14 @@ describe('ClickHouse gateway on the real engine', () => {
         const rows = Array.from({ length: 2_000 }, (_, i) =>
           toCallEventRow(
             makeEvent(),
-            { cost: '0.000123', credits: '0.5', priceId: 'p', priced: true },
+            {
+              ...UNPRICED_AMOUNTS,
+              cost: '0.000123',
+              input_cost: '0.000123',
+              credits: '0.5',
+              priceId: 'p',
+              priced: true,
+            },
             { partition: 0, offset: String(i) },
           ),
         );

@@ -47,6 +47,9 @@ describe('rebuild from team_events', () => {
       const [key] = await f.postgres.query('SELECT id FROM api_keys WHERE team_id = $1 ORDER BY random() LIMIT 1', [
         teamId,
       ]);
+      const [quota] = await f.postgres.query('SELECT id FROM quotas WHERE team_id = $1 ORDER BY random() LIMIT 1', [
+        teamId,
+      ]);
       const [invitation] = await f.postgres.query(
         `SELECT id FROM invitations WHERE team_id = $1 AND status = 'PENDING' ORDER BY random() LIMIT 1`,
         [teamId],
@@ -85,7 +88,21 @@ describe('rebuild from team_events', () => {
         () => f.lifecycle.assignSeat({ planId: plan?.id ?? other, userId: other }, actor),
         () => f.lifecycle.reclaimSeat({ seatId: seat?.id ?? other }, actor),
         () => f.lifecycle.createApiKey({ teamId, name: `k${i}` }, actor),
+        () => f.lifecycle.createApiKey({ teamId, name: `for${i}`, forUserId: other }, actor),
         () => f.lifecycle.revokeApiKey({ apiKeyId: key?.id ?? other }, actor),
+        () => f.lifecycle.suspendApiKey({ apiKeyId: key?.id ?? other }, actor),
+        () => f.lifecycle.resumeApiKey({ apiKeyId: key?.id ?? other }, actor),
+        () =>
+          f.lifecycle.renewPlan(
+            { planId: plan?.id ?? other, seats: 1 + Math.floor(random() * 4), endsAt: new Date(Date.now() + 60 * DAY) },
+            actor,
+          ),
+        () => f.lifecycle.deleteQuota({ quotaId: quota?.id ?? other }, actor),
+        () =>
+          f.lifecycle.setQuota(
+            { teamId, unit: pick(['TOKENS', 'CREDITS']), period: pick(['DAY', 'MONTH']), limit: 1000 },
+            actor,
+          ),
         () =>
           f.lifecycle.setQuota(
             {
@@ -114,6 +131,11 @@ describe('rebuild from team_events', () => {
     );
     expect(outcome.ok).toBeGreaterThan(300);
     expect(report.differences).toEqual([]);
+    // the history holds every kind of key, plan and quota change the replay must follow
+    const types = await f.postgres.query<Array<{ type: string }>>('SELECT DISTINCT type FROM team_events');
+    expect(types.map((t) => t.type)).toEqual(
+      expect.arrayContaining(['ApiKeySuspended', 'ApiKeyResumed', 'ApiKeyRevoked', 'PlanRenewed', 'QuotaDeleted']),
+    );
 
     // and a deliberately corrupted projection is caught
     const [plan] = await f.postgres.query('SELECT id, seats FROM plans LIMIT 1');

@@ -180,6 +180,7 @@ function secretsOfB(w: TwoTeams): string[] {
     ...w.b.keyNames,
     ...w.b.invitationIds,
     ...w.b.quotaIds,
+    w.b.teamQuotaId,
     w.ownerB.id,
     w.memberB.id,
     w.users.ownerB.username,
@@ -220,7 +221,14 @@ describe('schema walk: no path through nested fields reaches what the viewer may
     const r = await walk(app, schema, w.memberA, w, reached);
     sizes.push(`memberA ${r.queries} queries, refusals ${JSON.stringify(r.refusals)}`);
     expect(secretsOfB(w).filter((s) => r.seen.has(s))).toEqual([]);
-    const membersOnly = [...w.a.invitationIds, w.a.keyIds[0], w.a.keyIds[2], w.a.seatIds[0], w.a.quotaIds[0]];
+    const membersOnly = [
+      ...w.a.invitationIds,
+      w.a.keyIds[0],
+      w.a.keyIds[2],
+      w.a.seatIds[0],
+      w.a.quotaIds[0],
+      w.a.teamQuotaId,
+    ];
     expect(membersOnly.filter((s) => r.seen.has(s))).toEqual([]);
     expect([w.a.name, w.users.shared.email, w.a.keyIds[1], w.a.seatIds[1]].filter((s) => !r.seen.has(s))).toEqual([]);
   });
@@ -229,7 +237,15 @@ describe('schema walk: no path through nested fields reaches what the viewer may
     const r = await walk(app, schema, w.ownerA, w, reached);
     sizes.push(`ownerA ${r.queries} queries, refusals ${JSON.stringify(r.refusals)}`);
     expect(secretsOfB(w).filter((s) => r.seen.has(s))).toEqual([]);
-    const all = [w.a.name, ...w.a.invitationIds, ...w.a.keyIds, ...w.a.seatIds, ...w.a.quotaIds, w.users.memberA.email];
+    const all = [
+      w.a.name,
+      ...w.a.invitationIds,
+      ...w.a.keyIds,
+      ...w.a.seatIds,
+      ...w.a.quotaIds,
+      w.a.teamQuotaId,
+      w.users.memberA.email,
+    ];
     expect(all.filter((s) => !r.seen.has(s))).toEqual([]);
   });
 

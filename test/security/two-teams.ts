@@ -14,6 +14,8 @@ export interface TeamWorld {
   keyPrefixes: string[];
   invitationIds: string[];
   quotaIds: string[];
+  /** a quota on the whole team: its OWNER and ADMINs (and platform staff) read it, its plain members do not */
+  teamQuotaId: string;
 }
 
 /** Two teams A and B that share one member, with plans, seats, keys, quotas, invitations and usage. */
@@ -84,6 +86,8 @@ async function buildTeam(
       5000) { id } }`;
     quotaIds.push((await ok(app, quota, { t: team.id, u: user.id }, owner.token)).setQuota.id);
   }
+  const teamQuota = `mutation($t: ID!) { setQuota(teamId: $t, unit: "credits", period: "month", limit: 900) { id } }`;
+  const teamQuotaId = (await ok(app, teamQuota, { t: team.id }, owner.token)).setQuota.id as string;
   return {
     id: team.id as string,
     name,
@@ -94,6 +98,7 @@ async function buildTeam(
     keyPrefixes: keys.map((k) => k.prefix),
     invitationIds: [invitation.id as string],
     quotaIds,
+    teamQuotaId,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TeamsModule } from '@app/teams';
+import { BreakdownRowResolver } from './breakdown-row.resolver';
 import { CallLogExportController } from './call-log-export.controller';
 import { CallLogsQuery } from './call-logs.query';
 import { LabelDirectory } from './label-directory';
@@ -26,6 +27,7 @@ import { UsageResolver } from './usage.resolver';
     UsageAccessPolicy,
     UsageResolver,
     MyUsageResolver,
+    BreakdownRowResolver,
   ],
   exports: [LiveUsageHub, UsageQueries, UsageAggregator, UsageAccessPolicy],
 })

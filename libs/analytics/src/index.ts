@@ -16,7 +16,7 @@ export * from './call-logs.query';
 export * from './dto/call-log-order';
 export * from './list-cursor';
 export * from './csv-cell';
-export { metricValue } from './usage-metrics';
+export { assertFromTotals, metricValue } from './usage-metrics';
 export { buildWhere } from './query/where-clause';
 export type { TimeRange } from './query/where-clause';
 export type { BoundSql } from './query/usage-read';

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, Principal } from '@app/auth';
+import { BadUserInputError } from '@app/errors';
 import { MembershipReader } from '@app/teams';
 import type { CallLogReach } from './call-logs.query';
 import { UsageFilterInput } from './dto/usage-filter.input';
 
 export type UsageView = 'aggregates' | 'callLogs';
+
+type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+/** Platform ADMIN and SRE read every usage, FINANCE every aggregate. */
+function readsEveryone(principal: UserPrincipal, view: UsageView): boolean {
+  const roles = new Set(principal.platformRoles);
+  return roles.has('ADMIN') || roles.has('SRE') || (roles.has('FINANCE') && view === 'aggregates');
+}
 
 /**
  * Who may read which usage, in one place:
@@ -22,9 +31,49 @@ export class UsageAccessPolicy {
 
   async scope(principal: Principal | undefined, filter: UsageFilterInput, view: UsageView): Promise<UsageFilterInput> {
     if (principal?.kind !== 'user') throw new ForbiddenError('usage is read with a personal access token');
-    const platformRoles = new Set(principal.platformRoles);
-    if (platformRoles.has('ADMIN') || platformRoles.has('SRE')) return filter;
-    if (platformRoles.has('FINANCE') && view === 'aggregates') return filter;
+    const { memberOfTeamIds, ...rest } = filter;
+    return memberOfTeamIds?.length
+      ? this.scopeMembersOf(principal, rest, memberOfTeamIds, view)
+      : this.scopeIds(principal, rest, view);
+  }
+
+  /**
+   * memberOfTeamIds: the calls of the people who are members of these teams now (from Postgres),
+   * resolved here to userIds so that reads know user ids only. The caller must see each team's
+   * people: platform ADMIN and SRE, FINANCE for aggregates, or the team's OWNER or ADMIN, who
+   * read those people's calls in the teams asked for, else in every team they own or administer.
+   * Given userIds are checked as without it, then narrowed to the members.
+   */
+  private async scopeMembersOf(
+    principal: UserPrincipal,
+    filter: UsageFilterInput,
+    memberOfTeamIds: string[],
+    view: UsageView,
+  ): Promise<UsageFilterInput> {
+    const checked = await this.scopeIds(principal, filter, view);
+    let teamIds = checked.teamIds;
+    if (!readsEveryone(principal, view)) {
+      const roles = await this.memberships.rolesOf(principal.userId);
+      const managed = [...roles].filter(([, role]) => role !== 'MEMBER').map(([team]) => team);
+      const foreign = memberOfTeamIds.find((team) => !managed.includes(team));
+      if (foreign) throw new ForbiddenError(`memberOfTeamIds: ${foreign} is not a team you own or administer`);
+      teamIds = checked.teamIds?.length ? checked.teamIds : managed;
+    }
+    const members = await this.memberships.membersOf(memberOfTeamIds);
+    const userIds = filter.userIds?.length ? filter.userIds.filter((u) => members.has(u)) : [...members];
+    // an empty list would mean "no user filter": a filter that can match no one is refused instead
+    if (userIds.length === 0) {
+      throw new BadUserInputError('userIds: none of them is a member of the memberOfTeamIds teams');
+    }
+    return { ...checked, teamIds, userIds };
+  }
+
+  private async scopeIds(
+    principal: UserPrincipal,
+    filter: UsageFilterInput,
+    view: UsageView,
+  ): Promise<UsageFilterInput> {
+    if (readsEveryone(principal, view)) return filter;
 
     const me = principal.userId;
     const roles = await this.memberships.rolesOf(me);

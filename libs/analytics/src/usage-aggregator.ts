@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { ALL_MEASURES, camelName, isDecimal, SUMMED_COLUMNS, UsageDimension } from '@app/catalog';
 import { mergesStates, summedOutput } from './query/measure-sql';
+import { ConcurrencyRead, ConcurrencyRequest, ConcurrencyRow } from './query/concurrency-read';
 import { planUsage } from './query/planner';
 import {
   AggregateRequest,
@@ -118,6 +119,12 @@ export class UsageAggregator {
       (p.series_row ? series : split).push(...groupsOf(own, p.group_key));
     }
     return { series, split };
+  }
+
+  /** The most calls in flight per bucket (and group) with a change in it: see ConcurrencyRead. */
+  async concurrency(req: ConcurrencyRequest): Promise<ConcurrencyRow[]> {
+    const { sql, params } = new ConcurrencyRead(req).toSQL();
+    return this.clickhouse.query<ConcurrencyRow>(sql, { params });
   }
 
   private async groupCount(req: AggregateRequest): Promise<number> {

@@ -8,6 +8,7 @@ import {
   SummedMetric,
   UsageMetric,
 } from '@app/catalog';
+import { BadUserInputError } from '@app/errors';
 import { summedOutput } from './query/measure-sql';
 import type { UsageTotals } from './usage-totals';
 
@@ -23,6 +24,8 @@ interface MetricDefinition {
   sql: string;
   /** per-group values add up to the whole, so shares make sense */
   additive: boolean;
+  /** not computed from a group's totals but from the raw calls over time (ConcurrencyRead): trends only */
+  overTime?: true;
 }
 
 /**
@@ -111,6 +114,14 @@ const METRICS: Record<UsageMetric, MetricDefinition> = {
   [UsageMetric.TTFT_P50]: ttftMetric(0),
   [UsageMetric.TTFT_P95]: ttftMetric(1),
   [UsageMetric.TTFT_P99]: ttftMetric(2),
+  // a peak over time, read by ConcurrencyRead: a group's totals do not hold it
+  [UsageMetric.CONCURRENCY]: {
+    measures: [],
+    value: () => null,
+    sql: 'NULL',
+    additive: false,
+    overTime: true,
+  },
 };
 
 /** A time-to-first-token quantile: null for a group where no call recorded one (an empty digest's NaN). */
@@ -125,6 +136,18 @@ function ttftMetric(index: 0 | 1 | 2): MetricDefinition {
 
 export function metricValue(t: UsageTotals, metric: UsageMetric, minutes: number): number | null {
   return METRICS[metric].value(t, minutes);
+}
+
+/** Whether a metric is a peak over time read from raw calls (CONCURRENCY), not a value of a group's totals. */
+export function isOverTime(metric: UsageMetric): boolean {
+  return METRICS[metric].overTime === true;
+}
+
+/** Refuses a metric that a group's totals cannot answer, where only totals are read (rankings, sorting). */
+export function assertFromTotals(metric: UsageMetric, argument: string): void {
+  if (isOverTime(metric)) {
+    throw new BadUserInputError(`${argument}: ${metric} is a peak over time, asked for in usageTrend only`);
+  }
 }
 
 export function metricExpression(metric: UsageMetric): string {

@@ -1,21 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError } from '@app/errors';
-import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
-import { dimensionRecord, Granularity, UsageDimension, UsageMetric } from '@app/catalog';
+import { MAX_FUTURE_SKEW_MS, PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
+import Decimal from 'decimal.js';
+import {
+  camelName,
+  dimensionRecord,
+  Granularity,
+  isDecimal,
+  RAW_TABLE,
+  SUMMED_COLUMNS,
+  SummedTotals,
+  UsageDimension,
+  UsageMetric,
+} from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-types';
+import { BreakdownConnection, DimensionValue, Point, RankingEntry, Series } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { planned, UsageAggregator } from './usage-aggregator';
-import { isAdditive, measuresFor, metricValue } from './usage-metrics';
+import { assertFromTotals, isAdditive, isOverTime, measuresFor, metricValue } from './usage-metrics';
 import { bucketMinutes, bucketStarts } from './query/time-buckets';
-import { EMPTY_TOTALS, UsageGroup, UsageTotals } from './usage-totals';
+import { EMPTY_TOTALS, normalizeDecimal, UsageGroup, UsageTotals } from './usage-totals';
 import { LabelDirectory } from './label-directory';
 import { assertBucketCount } from './bucket-limit';
+import { MAX_LATENCY_MS, peaksByBucket } from './query/concurrency-read';
 
 export { MAX_BUCKETS } from './bucket-limit';
 const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
 const MAX_SERIES = 50;
+/** The key of usageTrend's series that sums the split values beyond the first MAX_SERIES (no value is spelt so). */
+export const OTHERS_SERIES_KEY = '__others__';
+const DAY_MS = 86_400_000;
 
 interface Timeline {
   starts: number[];
@@ -25,6 +40,8 @@ interface Timeline {
 export interface BreakdownArgs {
   view: UsageDimension;
   orderBy: UsageMetric;
+  /** rows by their label instead of by `orderBy` */
+  orderByName?: boolean;
   descending: boolean;
   search?: string;
   first: number;
@@ -146,7 +163,11 @@ export class UsageQueries {
     now = Date.now(),
   ): Promise<Series[]> {
     if (metrics.length === 0) throw new BadUserInputError('metrics: ask for at least one metric');
-    const { timeline, rows } = await this.grouped(filter, granularity, splitBy, metrics, now);
+    // the peaks over time from raw calls while the rollups answer the rest
+    const [{ timeline, rows }, peaks] = await Promise.all([
+      this.grouped(filter, granularity, splitBy, metrics, now),
+      metrics.some(isOverTime) ? this.concurrency(filter, granularity, splitBy, now) : undefined,
+    ]);
     const groups = new Map<string | null, { rows: UsageGroup[]; requests: number }>();
     for (const row of rows) {
       const key = splitBy ? row.key! : null;
@@ -159,28 +180,83 @@ export class UsageQueries {
       }
     }
     if (!splitBy && groups.size === 0) groups.set(null, { rows: [], requests: 0 });
-    const keys = [...groups.entries()]
-      .sort((a, b) => b[1].requests - a[1].requests)
-      .slice(0, MAX_SERIES)
+    // the most used first, ties by key: which groups make the cap does not depend on the engine's row order
+    const ranked = [...groups.entries()]
+      .sort((a, b) => b[1].requests - a[1].requests || byText(a[0] ?? '', b[0] ?? ''))
       .map(([k]) => k);
+    const keys = ranked.slice(0, MAX_SERIES);
+    const beyond = ranked.slice(MAX_SERIES) as string[];
     const labels = splitBy ? await this.labels.labelsFor(splitBy, keys as string[]) : new Map<string, string>();
     const series: Series[] = [];
     for (const metric of metrics) {
       for (const key of keys) {
-        const points = this.points(timeline, groups.get(key)!.rows, metric);
-        const values = points.map((p) => p.value).filter((v): v is number => v !== null);
-        series.push({
-          metric,
-          key,
-          label: key === null ? null : (labels.get(key) ?? key),
-          points,
-          min: values.length ? Math.min(...values) : null,
-          max: values.length ? Math.max(...values) : null,
-          avg: values.length ? values.reduce((s, v) => s + v, 0) / values.length : null,
-        });
+        const points = isOverTime(metric)
+          ? peakPoints(timeline, peaks!.get(key))
+          : this.points(timeline, groups.get(key)!.rows, metric);
+        series.push(withStats({ metric, key, label: key === null ? null : (labels.get(key) ?? key), points }));
       }
+      if (beyond.length) series.push(this.othersSeries(metric, timeline, beyond, groups, peaks));
     }
     return series;
+  }
+
+  /**
+   * The series beyond the cap as one: per bucket, their totals added up (counts, tokens and
+   * amounts their sums, rates over those sums, percentiles null: finished digests do not
+   * combine), or the sum of their peaks.
+   */
+  private othersSeries(
+    metric: UsageMetric,
+    timeline: Timeline,
+    beyond: string[],
+    groups: Map<string | null, { rows: UsageGroup[] }>,
+    peaks: Map<string | null, number[]> | undefined,
+  ): Series {
+    let points: Point[];
+    if (isOverTime(metric)) {
+      const summed = timeline.starts.map((_, i) => beyond.reduce((sum, k) => sum + (peaks!.get(k)?.[i] ?? 0), 0));
+      points = timeline.starts.map((b, i) => ({ t: new Date(b), value: summed[i] }));
+    } else {
+      const byBucket = new Map<number, UsageTotals>();
+      for (const key of beyond) {
+        for (const row of groups.get(key)!.rows) {
+          byBucket.set(row.bucket!, addTotals(byBucket.get(row.bucket!) ?? EMPTY_TOTALS, row));
+        }
+      }
+      points = timeline.starts.map((b, i) => ({
+        t: new Date(b),
+        value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]),
+      }));
+    }
+    return withStats({ metric, key: OTHERS_SERIES_KEY, label: `Others (${beyond.length})`, points });
+  }
+
+  /** Each group's most calls in flight per bucket of the timeline, from raw calls. */
+  private async concurrency(
+    filter: UsageFilterInput,
+    granularity: Granularity,
+    dimension: UsageDimension | undefined,
+    now: number,
+  ): Promise<Map<string | null, number[]>> {
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    if (from - MAX_LATENCY_MS < now - RAW_TABLE.retentionMs) {
+      throw new BadUserInputError(
+        `range: ${UsageMetric.CONCURRENCY} is read from raw calls, kept ${RAW_TABLE.retentionMs / DAY_MS} days: ` +
+          `the range must start after ${new Date(now - RAW_TABLE.retentionMs + MAX_LATENCY_MS).toISOString()}`,
+      );
+    }
+    const starts = this.buckets(from, to, granularity, range.timeZone, now);
+    const rows = await this.aggregator.concurrency({
+      filter,
+      from,
+      to,
+      timeZone: range.timeZone,
+      granularity,
+      dimension,
+    });
+    return peaksByBucket(rows, starts);
   }
 
   async ranking(
@@ -192,6 +268,7 @@ export class UsageQueries {
     now = Date.now(),
   ): Promise<RankingEntry[]> {
     if (limit < 1 || limit > 1000) throw new BadUserInputError('limit: between 1 and 1000');
+    assertFromTotals(metric, 'metric');
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
@@ -224,8 +301,54 @@ export class UsageQueries {
     }));
   }
 
+  /**
+   * The values of a dimension in the filtered usage, for a filter's drop-down: the most used
+   * first (by requests, ties by key), so that the first page holds what people pick most;
+   * `search` keeps those whose key or label holds it, case-insensitively.
+   */
+  async dimensionValues(
+    filter: UsageFilterInput,
+    dimension: UsageDimension,
+    search: string | undefined,
+    first: number,
+    now = Date.now(),
+  ): Promise<DimensionValue[]> {
+    if (first < 1 || first > 500) throw new BadUserInputError('first: between 1 and 500');
+    const range = resolveRange(filter.range, now);
+    const span = { from: range.from.getTime(), to: range.to.getTime(), now, timeZone: range.timeZone };
+    const request = { ...planned({ ...span, filter, dimension, measures: REQUESTS_ONLY }), dimension };
+    const needle = search?.trim().toLowerCase();
+    if (!needle) {
+      const { groups } = await this.aggregator.aggregateRanked(request, {
+        metric: UsageMetric.REQUESTS,
+        descending: true,
+        nullsAs: 0,
+        limit: first,
+        offset: 0,
+      });
+      const labels = await this.labels.labelsFor(
+        dimension,
+        groups.map((g) => g.key!),
+      );
+      return groups.map((g) => ({ key: g.key!, label: labels.get(g.key!) ?? g.key! }));
+    }
+    // labels of teams, users and keys live in Postgres: every value is labelled, then matched
+    const groups = await this.aggregator.aggregate(request);
+    const labels = await this.labels.labelsFor(
+      dimension,
+      groups.map((g) => g.key!),
+    );
+    return groups
+      .map((g) => ({ key: g.key!, label: labels.get(g.key!) ?? g.key!, requests: g.requests }))
+      .filter((v) => v.key.toLowerCase().includes(needle) || v.label.toLowerCase().includes(needle))
+      .sort((a, b) => b.requests - a.requests || byText(a.key, b.key))
+      .slice(0, first)
+      .map(({ key, label }) => ({ key, label }));
+  }
+
   async breakdown(filter: UsageFilterInput, args: BreakdownArgs, now = Date.now()): Promise<BreakdownConnection> {
     if (args.first < 1 || args.first > 500) throw new BadUserInputError('first: between 1 and 500');
+    assertFromTotals(args.orderBy, 'orderBy');
     const offset = decodeOffsetCursor(args.after);
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
@@ -234,7 +357,7 @@ export class UsageQueries {
     const sparkGranularity = autoGranularity(from, to);
     assertBucketCount(from, to, sparkGranularity);
     // the breakdown table's columns and its sort key
-    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
+    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost', 'credits']);
     const request = {
       ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }),
       dimension: args.view,
@@ -243,26 +366,31 @@ export class UsageQueries {
     let page: UsageGroup[];
     let totalCount: number;
     let people: Awaited<ReturnType<LabelDirectory['describe']>> | undefined;
-    if (needle) {
-      // names, emails and team names live in Postgres: every group is described, then matched
+    if (needle || args.orderByName) {
+      // names, emails and team names live in Postgres: every group is described, then matched or sorted
       const groups = await this.aggregator.aggregate(request);
       const everyone = await this.labels.describe(
         args.view,
         groups.map((g) => g.key!),
       );
       people = everyone;
-      const matching = groups.filter((g) => {
-        const who = everyone.get(g.key!);
-        return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) =>
-          s?.toLowerCase().includes(needle),
-        );
-      });
+      const matching = needle
+        ? groups.filter((g) => {
+            const who = everyone.get(g.key!);
+            return [g.key!, who?.label, who?.email, ...(who?.teamNames ?? [])].some((s) =>
+              s?.toLowerCase().includes(needle),
+            );
+          })
+        : groups;
       const direction = args.descending ? -1 : 1;
-      // the same order as the engine's when there is no search: by value, ties by key
-      matching.sort(
-        (a, b) =>
-          direction * ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) ||
-          byText(a.key!, b.key!),
+      const nameOf = (g: UsageGroup) => (everyone.get(g.key!)?.label ?? g.key!).toLowerCase();
+      // by name: case-insensitive, ties by key; by value: the engine's order without a search, ties by key
+      matching.sort((a, b) =>
+        args.orderByName
+          ? direction * (byText(nameOf(a), nameOf(b)) || byText(a.key!, b.key!))
+          : direction *
+              ((metricValue(a, args.orderBy, minutes) ?? -1) - (metricValue(b, args.orderBy, minutes) ?? -1)) ||
+            byText(a.key!, b.key!),
       );
       page = matching.slice(offset, offset + args.first);
       totalCount = matching.length;
@@ -287,7 +415,7 @@ export class UsageQueries {
     );
     const narrowed = { ...filter, ...dimensionFilter(args.view, keys) };
     const detail = { granularity: sparkGranularity, dimension: args.view, secondDimension: UsageDimension.MODEL };
-    const [{ series, split: models }, described] = await Promise.all([
+    const [{ series, split: models }, described, teams] = await Promise.all([
       keys.length
         ? this.aggregator.aggregateSeriesAndSplit({
             ...planned({
@@ -304,6 +432,7 @@ export class UsageQueries {
         : { series: [] as UsageGroup[], split: [] as UsageGroup[] },
       // names and emails from Postgres while the engine reads (a searched page has them already)
       people ?? this.labels.describe(args.view, keys),
+      this.teamsOfRows(filter, args.view, keys, { from, to, now, timeZone: range.timeZone }),
     ]);
 
     const seriesOf = byKey(series);
@@ -334,11 +463,77 @@ export class UsageQueries {
             inputTokens: g.inputTokens,
             outputTokens: g.outputTokens,
             cost: g.cost,
+            credits: g.credits,
+            teamId: teams.get(g.key!) ?? null,
           },
         };
       }),
     };
   }
+
+  /**
+   * The team of each row: the one team all of the row's usage in the range was made in (a row of
+   * a team is its team; every row of a filter on one team is that team's), none when it spans
+   * teams or is in the personal space. A badge then never claims usage of another team.
+   */
+  private async teamsOfRows(
+    filter: UsageFilterInput,
+    view: UsageDimension,
+    keys: string[],
+    span: { from: number; to: number; now: number; timeZone: string },
+  ): Promise<Map<string, string | null>> {
+    const team = (id: string | undefined) => (id && id !== PERSONAL_SPACE_TEAM_ID ? id : null);
+    if (view === UsageDimension.TEAM) return new Map(keys.map((k) => [k, team(k)]));
+    if (filter.teamIds?.length === 1) return new Map(keys.map((k) => [k, team(filter.teamIds![0])]));
+    if (keys.length === 0) return new Map();
+    const pairs = { dimension: view, secondDimension: UsageDimension.TEAM };
+    const rows = await this.aggregator.aggregate({
+      ...planned({ ...span, ...pairs, filter: { ...filter, ...dimensionFilter(view, keys) }, measures: REQUESTS_ONLY }),
+      ...pairs,
+    });
+    const teamsOf = byKey(rows);
+    return new Map(keys.map((k) => [k, teamsOf.get(k)?.length === 1 ? team(teamsOf.get(k)![0].secondKey) : null]));
+  }
+}
+
+/** A series with the min, max and average of its points that have a value. */
+function withStats(series: Pick<Series, 'metric' | 'key' | 'label' | 'points'>): Series {
+  const values = series.points.map((p) => p.value).filter((v): v is number => v !== null);
+  return {
+    ...series,
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+    avg: values.length ? values.reduce((s, v) => s + v, 0) / values.length : null,
+  };
+}
+
+function peakPoints(timeline: Timeline, peaks: number[] | undefined): Point[] {
+  return timeline.starts.map((b, i) => ({ t: new Date(b), value: peaks?.[i] ?? 0 }));
+}
+
+/** Exact sums of Decimal(38, 15) amounts: 38 significant digits and more, unrounded. */
+const Exact = Decimal.clone({ precision: 60 });
+
+/**
+ * Two groups' totals as one: summed measures and counts added (amounts exactly), distinct users
+ * added (a user in both counts twice), quantiles null (finished digests do not combine).
+ */
+function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
+  const sum: Record<string, unknown> = {};
+  for (const column of SUMMED_COLUMNS) {
+    const name = camelName(column);
+    sum[name] = isDecimal(column)
+      ? normalizeDecimal(new Exact(a[name]).plus(b[name]).toFixed())
+      : (a[name] as number) + (b[name] as number);
+  }
+  return {
+    ...(sum as SummedTotals),
+    activeUsers: a.activeUsers + b.activeUsers,
+    latency: null,
+    ttft: null,
+    businessCalls: a.businessCalls + b.businessCalls,
+    internalCalls: a.internalCalls + b.internalCalls,
+  };
 }
 
 /** Rows by their group key, in their order (one pass, not a scan of all rows per group). */

@@ -144,4 +144,19 @@ describe('usage SQL', () => {
     });
     expect(sent).toMatchSnapshot();
   });
+
+  it('the most calls in flight per bucket, from raw calls: unsplit, and by service in a zone', async () => {
+    for (const dimension of [undefined, UsageDimension.SERVICE]) {
+      const { gateway, sent } = recorder();
+      await new UsageAggregator(gateway).concurrency({
+        filter: filter({ teamIds: [team] }),
+        from: now - HOUR,
+        to: now,
+        timeZone: dimension ? 'Asia/Kathmandu' : 'UTC',
+        granularity: dimension ? Granularity.FIVE_MINUTES : Granularity.MINUTE,
+        dimension,
+      });
+      expect({ dimension, sent }).toMatchSnapshot();
+    }
+  });
 });

@@ -4,7 +4,14 @@ import { CallLogsQuery } from './call-logs.query';
 import { CallLogOrder } from './dto/call-log-order';
 import { Granularity, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
-import { BreakdownConnection, CallLog, CallLogConnection, RankingEntry, Series } from './dto/usage-types';
+import {
+  BreakdownConnection,
+  CallLog,
+  CallLogConnection,
+  DimensionValue,
+  RankingEntry,
+  Series,
+} from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageAccessPolicy } from './usage-access.policy';
 import { UsageQueries } from './usage-queries';
@@ -119,16 +126,43 @@ export class UsageResolver {
     @Args('search', { type: () => String, nullable: true }) search: string | undefined,
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('orderByName', {
+      type: () => Boolean,
+      defaultValue: false,
+      description:
+        'rows by their label (name), case-insensitively, ties by key, instead of by orderBy; descending ' +
+        'applies (false: A to Z)',
+    })
+    orderByName?: boolean,
   ): Promise<BreakdownConnection> {
     const scoped = await this.access.scope(principal, filter, 'aggregates');
     return this.queries.breakdown(scoped, {
       view,
       orderBy,
+      orderByName: orderByName ?? false,
       descending,
       search: search ?? undefined,
       first,
       after: after ?? undefined,
     });
+  }
+
+  /** The values of a dimension in the usage the caller may see, for filter drop-downs. */
+  @Query(() => [DimensionValue], {
+    description:
+      'Values of a dimension present in the filtered usage, most used first; search matches key or label ' +
+      'case-insensitively',
+  })
+  @Expensive(1)
+  async usageDimensionValues(
+    @CurrentPrincipal() principal: Principal,
+    @Args('filter') filter: UsageFilterInput,
+    @Args('dimension', { type: () => UsageDimension }) dimension: UsageDimension,
+    @Args('search', { type: () => String, nullable: true }) search: string | undefined,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+  ): Promise<DimensionValue[]> {
+    const scoped = await this.access.scope(principal, filter, 'aggregates');
+    return this.queries.dimensionValues(scoped, dimension, search ?? undefined, first);
   }
 
   @Query(() => CallLogConnection)

@@ -10,7 +10,7 @@ import { AnomalyType, TeamEventNoteType } from './anomaly.types';
 /** incidents per answer, newest first */
 const LIST_LIMIT = 500;
 const STATUSES = new Set(['OPEN', 'RESOLVED']);
-const UNSUPPORTED_FILTERS = ['userIds', 'services', 'modelTypes', 'sources', 'tags'] as const;
+const UNSUPPORTED_FILTERS = ['userIds', 'memberOfTeamIds', 'services', 'modelTypes', 'sources', 'tags'] as const;
 
 /**
  * `anomalies(filter, status)`: incidents overlapping the filter's range, newest first, narrowed by

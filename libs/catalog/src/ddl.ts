@@ -81,40 +81,52 @@ export function renderSchema(target: DdlTarget = {}): DdlStatement[] {
  * relations that show it) dropped and created again (views cannot change their query in place;
  * migrations run with ingest stopped).
  */
-export function renderMeasureAddition(measure: MeasureColumnName, target: DdlTarget = {}): DdlStatement[] {
-  const record = MEASURE_COLUMNS[measure];
+export function renderMeasureAddition(
+  added: MeasureColumnName | readonly MeasureColumnName[],
+  target: DdlTarget = {},
+): DdlStatement[] {
+  const measures: readonly MeasureColumnName[] = typeof added === 'string' ? [added] : added;
   const statements: DdlStatement[] = [];
   const local = (name: string) => (target.cluster ? `${name}_local` : name);
   const onCluster = target.cluster ? ` ON CLUSTER ${target.cluster}` : '';
-  if ('raw' in record && record.raw) {
+  for (const measure of measures) {
+    const record = MEASURE_COLUMNS[measure];
+    if (!('raw' in record && record.raw)) continue;
     const column = rawColumns().find((c) => c.name === record.column)!;
-    const after = record.raw.after;
     for (const name of target.cluster ? [local('call_events'), 'call_events'] : ['call_events']) {
       statements.push({
-        sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(column)} AFTER ${after}`,
+        sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${columnSql(column)} AFTER ${record.raw.after}`,
       });
     }
   }
-  const keeping = ROLLUP_TABLES.filter((t) => t.measures.includes(measure));
+  // each table's columns in catalogue order, so a column added after another added one follows it
+  const keeping = ROLLUP_TABLES.filter((t) => measures.some((m) => t.measures.includes(m)));
   for (const table of keeping) {
     const spec = rollupSpec(table);
     const columns = spec.columns.map((c) => c.name);
-    const column = spec.columns.find((c) => c.name === record.column)!;
-    const after = columns[columns.indexOf(record.column) - 1];
-    const sql = columnSql(column, spec.uncompressed);
-    for (const name of target.cluster ? [local(table.name), table.name] : [table.name]) {
-      statements.push({ sql: `ALTER TABLE ${name}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${sql} AFTER ${after}` });
+    for (const measure of measures.filter((m) => table.measures.includes(m))) {
+      const name = MEASURE_COLUMNS[measure].column;
+      const column = spec.columns.find((c) => c.name === name)!;
+      const after = columns[columns.indexOf(name) - 1];
+      const sql = columnSql(column, spec.uncompressed);
+      for (const tableName of target.cluster ? [local(table.name), table.name] : [table.name]) {
+        statements.push({
+          sql: `ALTER TABLE ${tableName}${onCluster}\n    ADD COLUMN IF NOT EXISTS ${sql} AFTER ${after}`,
+        });
+      }
     }
   }
   for (const table of keeping) {
     statements.push({ sql: `DROP VIEW IF EXISTS ${table.name}_mv${onCluster}` });
     statements.push(renderRollupView(table, target));
   }
-  if ((SUMMED_COLUMNS as readonly string[]).includes(measure)) {
-    for (const view of sqlRelationsShowing(measure as SummedColumn)) {
-      statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
-      statements.push(renderSqlRelation(view, target));
-    }
+  const summed = measures.filter((m): m is SummedColumn => (SUMMED_COLUMNS as readonly string[]).includes(m));
+  const relations = sqlRelationViews().filter((view) =>
+    summed.some((m) => sqlRelationsShowing(m).some((v) => v.name === view.name)),
+  );
+  for (const view of relations) {
+    statements.push({ sql: `DROP VIEW IF EXISTS ${view.name}${onCluster}` });
+    statements.push(renderSqlRelation(view, target));
   }
   return statements;
 }

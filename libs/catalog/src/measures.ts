@@ -94,6 +94,41 @@ export const MEASURE_COLUMNS = {
   cache_write_tokens: tokenSum('cache_write_tokens', { after: 'cache_read_tokens', csvAfter: 'cache_read_tokens' }),
   cost: decimalSum('cost', { after: 'request_id', csvAfter: 'total_tokens', description: 'Decimal string, exact' }),
   credits: decimalSum('credits', { after: 'cost', csvAfter: 'cost', description: 'Decimal string, exact' }),
+  // cost by line item, priced at ingest with the cost: the four add up to cost exactly in every row
+  input_cost: decimalSum('input_cost', {
+    after: 'ingested_at',
+    csvAfter: 'reasoning_tokens',
+    description: 'The part of cost for input tokens read neither from nor into the cache: decimal string, exact',
+  }),
+  output_cost: decimalSum('output_cost', {
+    after: 'input_cost',
+    csvAfter: 'input_cost',
+    description: 'The part of cost for output tokens: decimal string, exact',
+  }),
+  cache_read_cost: decimalSum('cache_read_cost', {
+    after: 'output_cost',
+    csvAfter: 'output_cost',
+    description: 'The part of cost for cache reads: decimal string, exact',
+  }),
+  cache_write_cost: decimalSum('cache_write_cost', {
+    after: 'cache_read_cost',
+    csvAfter: 'cache_read_cost',
+    description: 'The part of cost for cache writes: decimal string, exact',
+  }),
+  // calls of a model with no price in force at their time: costed 0, and said so
+  unpriced_requests: {
+    ...count('unpriced_requests', 'countIf(NOT priced)', 'cache_write_cost'),
+    description: 'Calls of a model with no price at their time (costed 0)',
+  },
+  unpriced_tokens: {
+    // qualified: in a view's SELECT the bare names are the aliases of the token sums
+    ...count(
+      'unpriced_tokens',
+      'sumIf(toUInt64(call_events.input_tokens) + call_events.output_tokens, NOT priced)',
+      'unpriced_requests',
+    ),
+    description: 'Input and output tokens of the unpriced calls',
+  },
   latency: {
     column: 'latency',
     rollupType: `AggregateFunction(quantilesTDigest(${LATENCY_QUANTILES}), UInt32)`,
@@ -137,6 +172,10 @@ export type RawMeasureColumn = {
 export type EventMeasureColumn = {
   [K in SummedColumn]: Measures[K] extends { raw: { from: 'event' } } ? K : never;
 }[SummedColumn];
+/** The summed measures pricing computes at ingest (exact decimal text on the row). */
+export type PricingMeasureColumn = {
+  [K in SummedColumn]: Measures[K] extends { raw: { from: 'pricing' } } ? K : never;
+}[SummedColumn];
 /** The summed measures that are exact decimals (text in totals and GraphQL). */
 export type DecimalColumn = { [K in SummedColumn]: Measures[K] extends { decimal: true } ? K : never }[SummedColumn];
 
@@ -161,6 +200,10 @@ export const SUMMED_COLUMNS = MEASURE_ORDER.filter((m): m is SummedColumn => !ME
 
 export const EVENT_MEASURE_COLUMNS = SUMMED_COLUMNS.filter(
   (m): m is EventMeasureColumn => measureRecord(m).raw?.from === 'event',
+);
+
+export const PRICING_MEASURE_COLUMNS = SUMMED_COLUMNS.filter(
+  (m): m is PricingMeasureColumn => measureRecord(m).raw?.from === 'pricing',
 );
 
 export function measureRecord(column: MeasureColumnName): MeasureColumn {

@@ -48,6 +48,7 @@ export enum ComputedUsageMetric {
   TTFT_P50 = 'TTFT_P50',
   TTFT_P95 = 'TTFT_P95',
   TTFT_P99 = 'TTFT_P99',
+  CONCURRENCY = 'CONCURRENCY',
 }
 
 /** The metric of each summed measure is its sum, named by its upper-case column (REASONING_TOKENS). */
@@ -68,5 +69,10 @@ registerEnumType(UsageMetric, {
     TTFT_P50: { description: TTFT },
     TTFT_P95: { description: TTFT },
     TTFT_P99: { description: TTFT },
+    CONCURRENCY: {
+      description:
+        'The most calls in flight at once within each bucket: a call is in flight from occurred_at (its start) for ' +
+        'latency_ms. Read from raw events (90 days); usageTrend only',
+    },
   },
 });

@@ -1,3 +1,4 @@
+import { UNPRICED_AMOUNTS } from '@app/pricing';
 import { EVENT_MEASURE_COLUMNS } from '@app/catalog';
 import callEventSchema from '../../../schemas/events/call-event.v1.schema.json';
 import {
@@ -27,7 +28,7 @@ const event = {
 };
 
 describe('call_events rows', () => {
-  const pricing = { cost: '1.5', credits: '150', priceId: 'p1', priced: true };
+  const pricing = { ...UNPRICED_AMOUNTS, cost: '1.5', input_cost: '1.5', credits: '150', priceId: 'p1', priced: true };
   const row = toCallEventRow(event, pricing, { partition: 2, offset: '42' });
 
   it('stores the personal space as the nil team and the time in UTC', () => {

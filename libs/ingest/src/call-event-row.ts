@@ -1,15 +1,20 @@
-import { EVENT_MEASURE_COLUMNS, EventMeasureColumn, rawColumns } from '@app/catalog';
+import {
+  EVENT_MEASURE_COLUMNS,
+  EventMeasureColumn,
+  PRICING_MEASURE_COLUMNS,
+  PricingMeasureColumn,
+  rawColumns,
+} from '@app/catalog';
 import { occurredAtMs } from './event-time';
 import type { CallEventV1 } from './generated/call-event.v1';
 
 export const PERSONAL_SPACE_TEAM_ID = '00000000-0000-0000-0000-000000000000';
 
-export interface Pricing {
-  cost: string;
-  credits: string;
+/** Pricing's output for one call: its amounts (a column each) and the price version used. */
+export type Pricing = Record<PricingMeasureColumn, string> & {
   priceId: string;
   priced: boolean;
-}
+};
 
 export interface KafkaPosition {
   partition: number;
@@ -18,32 +23,32 @@ export interface KafkaPosition {
 
 /**
  * The call_events row of one validated, priced event: the columns below and a count per
- * catalogue measure the event carries (EVENT_MEASURE_COLUMNS, a field of the same name).
+ * catalogue measure the event carries (EVENT_MEASURE_COLUMNS, a field of the same name) and an
+ * exact amount per measure pricing computes (PRICING_MEASURE_COLUMNS).
  */
-export type CallEventRow = Record<EventMeasureColumn, number> & {
-  event_id: string;
-  occurred_at: string;
-  team_id: string;
-  user_id: string;
-  api_key_id: string;
-  service: string;
-  model: string;
-  model_type: string;
-  source: string;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: string;
-  http_status: number | null;
-  error_code: string | null;
-  tags: string[];
-  request_id: string | null;
-  cost: string;
-  credits: string;
-  price_id: string;
-  priced: boolean;
-  kafka_partition: number;
-  kafka_offset: string;
-};
+export type CallEventRow = Record<EventMeasureColumn, number> &
+  Record<PricingMeasureColumn, string> & {
+    event_id: string;
+    occurred_at: string;
+    team_id: string;
+    user_id: string;
+    api_key_id: string;
+    service: string;
+    model: string;
+    model_type: string;
+    source: string;
+    latency_ms: number;
+    ttft_ms: number | null;
+    status: string;
+    http_status: number | null;
+    error_code: string | null;
+    tags: string[];
+    request_id: string | null;
+    price_id: string;
+    priced: boolean;
+    kafka_partition: number;
+    kafka_offset: string;
+  };
 
 /**
  * ClickHouse reads DateTime64 text as `YYYY-MM-DD hh:mm:ss.sss`; the event says RFC 3339 with any
@@ -77,8 +82,6 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
     error_code: event.error_code ?? null,
     tags: event.tags ?? [],
     request_id: event.request_id ?? null,
-    cost: pricing.cost,
-    credits: pricing.credits,
     price_id: pricing.priceId,
     priced: pricing.priced,
     kafka_partition: position.partition,
@@ -86,6 +89,7 @@ export function toCallEventRow(event: CallEventV1, pricing: Pricing, position: K
   } as CallEventRow;
   // an optional count the event leaves out is 0 (its schema default)
   for (const column of EVENT_MEASURE_COLUMNS) row[column] = event[column] ?? 0;
+  for (const column of PRICING_MEASURE_COLUMNS) row[column] = pricing[column];
   return row;
 }
 

@@ -1,3 +1,4 @@
+import { UNPRICED_AMOUNTS } from '@app/pricing';
 import { validateCallEvent } from './call-event.validator';
 import { toCallEventRow } from './call-event-row';
 import { parseEventTime, readOccurredAt } from './event-time';
@@ -125,7 +126,7 @@ describe('the occurred_at rule (event-time.ts)', () => {
       event: { ...event, occurred_at: '2016-12-31T23:59:59.999Z' },
       occurredAtMs: Date.parse('2016-12-31T23:59:59.999Z'),
     });
-    const pricing = { cost: '0', credits: '0', priceId: '', priced: false };
+    const pricing = { ...UNPRICED_AMOUNTS, priceId: '', priced: false };
     expect(() => toCallEventRow(event, pricing, { partition: 0, offset: '0' })).not.toThrow();
     const row = toCallEventRow(result.ok ? result.event : event, pricing, { partition: 0, offset: '0' });
     expect(row.occurred_at).toBe('2016-12-31 23:59:59.999');

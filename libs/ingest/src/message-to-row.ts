@@ -1,4 +1,4 @@
-import { computeCost, PriceVersion } from '@app/pricing';
+import { computeCost, PriceVersion, UNPRICED_AMOUNTS } from '@app/pricing';
 import { decodeCallEvent } from './call-event-decoder';
 import { CallEventRow, toCallEventRow } from './call-event-row';
 import { clickHouseRowProblem } from './clickhouse-values';
@@ -32,7 +32,7 @@ export function toRowOrReason(message: IncomingMessage, deps: MessageToRowDeps):
     if (!decoded.ok) return { reason: decoded.reason };
     const { event, occurredAtMs } = decoded;
     const price = deps.priceAt(event.model, occurredAtMs);
-    const money = price ? computeCost(event, price, deps.creditsPerUnit) : { cost: '0', credits: '0' };
+    const money = price ? computeCost(event, price, deps.creditsPerUnit) : UNPRICED_AMOUNTS;
     const row = toCallEventRow(
       event,
       { ...money, priceId: price?.id ?? '', priced: price !== undefined },

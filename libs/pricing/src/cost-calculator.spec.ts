@@ -69,9 +69,16 @@ describe('computeCost agrees with decimal arithmetic', () => {
         .plus(new Decimal(rates.cacheWritePerMillion ?? rates.inputPerMillion).mul(cacheWrite))
         .plus(new Decimal(rates.outputPerMillion).mul(t.output_tokens))
         .div(1_000_000);
-      const { cost, credits } = computeCost(t, rates, 100);
-      expect(cost).toBe(expected.toFixed(15));
-      expect(credits).toBe(expected.mul(100).toFixed(15));
+      const amounts = computeCost(t, rates, 100);
+      expect(amounts.cost).toBe(expected.toFixed(15));
+      expect(amounts.credits).toBe(expected.mul(100).toFixed(15));
+      // each line item is its own product, and the four add up to the cost exactly
+      const items = [amounts.input_cost, amounts.output_cost, amounts.cache_read_cost, amounts.cache_write_cost];
+      expect(amounts.cache_read_cost).toBe(
+        new Decimal(rates.cacheReadPerMillion ?? rates.inputPerMillion).mul(cacheRead).div(1e6).toFixed(15),
+      );
+      expect(amounts.output_cost).toBe(new Decimal(rates.outputPerMillion).mul(t.output_tokens).div(1e6).toFixed(15));
+      expect(items.reduce((sum, item) => sum.plus(item), new Decimal(0)).toFixed(15)).toBe(amounts.cost);
     }
   });
 

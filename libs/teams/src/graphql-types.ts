@@ -27,6 +27,8 @@ registerEnumType(PlatformRoleEnum, { name: 'PlatformRole' });
 
 @ObjectType('User')
 export class UserType {
+  /** set when reached as an invitation's invitee: whoever may read that invitation may read this user */
+  seenThroughInvitation?: InvitationType;
   @Field(() => ID) id: string;
   @Field() username: string;
   @Field() email: string;
@@ -50,6 +52,9 @@ export class MembershipType {
 @ObjectType('Invitation')
 export class InvitationType {
   teamId: string;
+  inviteeUserId: string | null;
+  inviteeEmail: string | null;
+  acceptedBy: string | null;
   @Field(() => ID) id: string;
   @Field(() => TeamRoleEnum) role: TeamRoleEnum;
   @Field({ description: 'PENDING, ACCEPTED, REVOKED or EXPIRED' }) status: string;
@@ -87,8 +92,9 @@ export class ApiKeyType {
   @Field() last4: string;
   @Field(() => ID, { nullable: true }) teamId: string | null;
   @Field(() => ID) userId: string;
-  @Field({ description: 'ACTIVE or REVOKED' }) status: string;
+  @Field({ description: 'ACTIVE, SUSPENDED (refused until resumed) or REVOKED (for good)' }) status: string;
   @Field(() => String, { nullable: true }) revokedReason: string | null;
+  @Field(() => Date, { nullable: true, description: 'while SUSPENDED: since when' }) suspendedAt: Date | null;
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
   @Field() test: boolean;
 }
@@ -127,7 +133,8 @@ export class CreatedUserType {
 export class QuotaType {
   @Field(() => ID) id: string;
   @Field(() => ID) teamId: string;
-  @Field(() => ID, { nullable: true }) userId: string | null;
+  @Field(() => ID, { nullable: true, description: 'neither userId nor apiKeyId: a quota on the whole team' })
+  userId: string | null;
   @Field(() => ID, { nullable: true }) apiKeyId: string | null;
   @Field({ description: 'TOKENS or CREDITS' }) unit: string;
   @Field({ description: 'DAY or MONTH' }) period: string;
@@ -151,6 +158,9 @@ export const toMembership = (r: MembershipRow): MembershipType => ({
 export const toInvitation = (r: InvitationRow & { token?: string }): InvitationType => ({
   id: r.id,
   teamId: r.team_id,
+  inviteeUserId: r.invitee_user_id,
+  inviteeEmail: r.invitee_email,
+  acceptedBy: r.accepted_by,
   role: TeamRoleEnum[r.role],
   status: r.status === 'PENDING' && r.expires_at.getTime() <= Date.now() ? 'EXPIRED' : r.status,
   expiresAt: r.expires_at,
@@ -180,6 +190,7 @@ export const toApiKey = (r: ApiKeyRow): ApiKeyType => ({
   userId: r.user_id,
   status: r.status,
   revokedReason: r.revoked_reason,
+  suspendedAt: r.suspended_at,
   expiresAt: r.expires_at,
   test: r.test,
 });

@@ -7,7 +7,13 @@ import { KeyRecord, KeyStateCache } from './verification/key-state';
 import { UsageTally } from './verification/usage-tally';
 
 export type VerifyReason =
-  'ok' | 'unknown' | 'revoked' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
+  'ok' | 'unknown' | 'revoked' | 'suspended' | 'expired' | 'seat_reclaimed' | 'seat_expired' | 'no_seat' | 'over_quota';
+
+/** Whether a quota of the key's team limits the key: on the key itself, on its holder, or on the whole team. */
+function limits(q: QuotaRow, key: KeyRecord): boolean {
+  const { column, id } = quotaSubject(q);
+  return column === 'team_id' || (column === 'user_id' ? id === key.userId : id === key.id);
+}
 
 export interface VerifyResult {
   valid: boolean;
@@ -22,9 +28,10 @@ export interface VerifyResult {
 
 /**
  * The gateway's question "may this key call a model now?", answered from memory: keys, plans,
- * seats and quotas from KeyStateCache (reloaded on every committed change, so a revocation or
- * reclaim is refused within milliseconds), quota use from the UsageTally (seeded from the hour
- * rollup, then counted from the ingest stream), budget spend from the alerts context (likewise).
+ * seats and quotas from KeyStateCache (reloaded on every committed change, so a revocation,
+ * suspension or reclaim is refused within milliseconds), quota use from the UsageTally (seeded
+ * from the hour rollup, then counted from the ingest stream; a team-wide quota counts every call
+ * of the team), budget spend from the alerts context (likewise).
  */
 @Injectable()
 export class KeyVerificationService {
@@ -49,6 +56,7 @@ export class KeyVerificationService {
     if (key.status === 'REVOKED') {
       return { valid: false, reason: key.revokedReason === 'seat_reclaimed' ? 'seat_reclaimed' : 'revoked', ...base };
     }
+    if (key.status === 'SUSPENDED') return { valid: false, reason: 'suspended', ...base };
     if (key.expiresAt !== null && key.expiresAt <= now) return { valid: false, reason: 'expired', ...base };
     if (key.teamId) {
       // a team with plans needs a seat; a team without plans does not sell seats
@@ -60,8 +68,7 @@ export class KeyVerificationService {
       }
       const [quota, budget] = await Promise.all([
         this.tightestQuota(
-          key,
-          quotas.filter((q) => q.user_id === key.userId || q.api_key_id === key.id),
+          quotas.filter((q) => limits(q, key)),
           now,
         ),
         this.budgets.forKey({ teamId: key.teamId, userId: key.userId, apiKeyId: key.id }, now),
@@ -76,7 +83,8 @@ export class KeyVerificationService {
     return { valid: true, reason: 'ok', ...base };
   }
 
-  private async tightestQuota(key: KeyRecord, quotas: QuotaRow[], now: number): Promise<VerifyResult['quota']> {
+  /** Of the quotas on the key, on its holder and on its whole team, the one with the least left. */
+  private async tightestQuota(quotas: QuotaRow[], now: number): Promise<VerifyResult['quota']> {
     let tightest: VerifyResult['quota'] = null;
     for (const q of quotas) {
       const { column, id } = quotaSubject(q);
@@ -92,7 +100,7 @@ export class KeyVerificationService {
             from,
             to: QuotaUseReader.periodEnd(q.period, now),
           },
-          () => this.quotaUse.read(q.team_id, column, id, q.unit, q.period, now),
+          () => this.quotaUse.read(q, now),
           now,
         )
       ).toNumber();

@@ -10,11 +10,15 @@ export type TeamEventType =
   | 'MemberLeft'
   | 'MemberRemoved'
   | 'PlanCreated'
+  | 'PlanRenewed'
   | 'SeatAssigned'
   | 'SeatReclaimed'
   | 'ApiKeyCreated'
   | 'ApiKeyRevoked'
-  | 'QuotaSet';
+  | 'ApiKeySuspended'
+  | 'ApiKeyResumed'
+  | 'QuotaSet'
+  | 'QuotaDeleted';
 
 export interface TeamEvent {
   teamId: string;

@@ -11,6 +11,10 @@ export interface TeamState {
   quotas: Record<string, number>; // team/subject/unit/period → limit
 }
 
+/** A quota's subject is a member, a key or (neither in the payload) the team itself. */
+const quotaKey = (teamId: string, p: Record<string, string | null>) =>
+  `${teamId}/${p.userId ?? p.apiKeyId ?? teamId}/${p.unit}/${p.period}`;
+
 const empty = (): TeamState => ({ memberships: {}, seats: {}, invitations: {}, teamKeys: {}, plans: {}, quotas: {} });
 
 /** Replays events (in per-team sequence order) into a fresh state: the state tables are a projection of these. */
@@ -54,6 +58,7 @@ export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type'
         release(t, p.userId, keyOwners);
         break;
       case 'PlanCreated':
+      case 'PlanRenewed':
         s.plans[p.planId] = Number(p.seats);
         break;
       case 'SeatAssigned':
@@ -72,8 +77,17 @@ export function replayTeamEvents(events: Array<Pick<TeamEvent, 'teamId' | 'type'
       case 'ApiKeyRevoked':
         s.teamKeys[p.apiKeyId] = 'REVOKED';
         break;
+      case 'ApiKeySuspended':
+        s.teamKeys[p.apiKeyId] = 'SUSPENDED';
+        break;
+      case 'ApiKeyResumed':
+        s.teamKeys[p.apiKeyId] = 'ACTIVE';
+        break;
       case 'QuotaSet':
-        s.quotas[`${t}/${p.userId ?? p.apiKeyId}/${p.unit}/${p.period}`] = Number(p.limit);
+        s.quotas[quotaKey(t, p)] = Number(p.limit);
+        break;
+      case 'QuotaDeleted':
+        delete s.quotas[quotaKey(t, p)];
         break;
     }
   }
@@ -94,7 +108,7 @@ export async function readLiveState(postgres: DataSource): Promise<TeamState> {
   for (const r of await rows('SELECT id, status FROM invitations')) s.invitations[r.id] = r.status;
   for (const r of await rows('SELECT id, status FROM api_keys WHERE team_id IS NOT NULL')) s.teamKeys[r.id] = r.status;
   for (const r of await rows('SELECT id, seats FROM plans')) s.plans[r.id] = Number(r.seats);
-  const quotas = 'SELECT team_id, coalesce(user_id, api_key_id) AS subject, unit, period, "limit" FROM quotas';
+  const quotas = 'SELECT team_id, coalesce(user_id, api_key_id, team_id) AS subject, unit, period, "limit" FROM quotas';
   for (const r of await rows(quotas)) s.quotas[`${r.team_id}/${r.subject}/${r.unit}/${r.period}`] = Number(r.limit);
   return s;
 }

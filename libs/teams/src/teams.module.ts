@@ -38,6 +38,8 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
   ],
   exports: [
     ...TEAM_USE_CASES,
+    // analytics' breakdown rows name their team through the same per-request loaders
+    TeamReader,
     MembershipReader,
     QuotaStatusReader,
     DirectoryReader,

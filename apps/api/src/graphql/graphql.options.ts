@@ -30,6 +30,8 @@ export const OPERATION_LIMITS: OperationLimits = {
     usageLive: USAGE_READ,
     callLogs: USAGE_READ,
     callLog: USAGE_READ,
+    // a drop-down's values: one grouped read
+    usageDimensionValues: USAGE_READ,
     usageTrend: USAGE_SERIES,
     usageRanking: USAGE_SERIES,
     usageBreakdown: USAGE_SERIES,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, PlatformRole, Principal } from '@app/auth';
-import { NotFoundError } from '@app/errors';
+import { BadUserInputError, NotFoundError } from '@app/errors';
 import { UsageFilterInput } from '@app/analytics';
 import { MembershipReader } from '@app/teams';
 
@@ -92,6 +92,10 @@ export class AlertsAccess {
     filter: UsageFilterInput | null | undefined,
   ): Promise<Record<string, unknown>> {
     const { range: _range, ...rest } = (filter ?? {}) as Partial<UsageFilterInput>;
+    // evaluated without a caller to resolve it for (UsageAccessPolicy), a team's people would change under the rule
+    if (rest.memberOfTeamIds?.length) {
+      throw new BadUserInputError('filter.memberOfTeamIds: an alert rule watches teamIds and userIds, not membership');
+    }
     const stored = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
     if (teamId === null) return stored;
     for (const [field, value] of Object.entries(stored)) {

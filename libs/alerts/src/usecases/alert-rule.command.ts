@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { UsageFilterInput, UsageMetric } from '@app/analytics';
+import { assertFromTotals, UsageFilterInput, UsageMetric } from '@app/analytics';
 import { BadUserInputError } from '@app/errors';
 import type { AlertRuleSetting } from '../persistence';
 import { SEVERITIES } from '../dto/alert-types';
@@ -47,6 +47,8 @@ export function ruleSetting(
 ): AlertRuleSetting {
   const given = [c.above, c.below, c.anomalyScore].filter((v) => v !== undefined && v !== null).length;
   if (given !== 1) throw new BadUserInputError('a rule has exactly one condition: above, below or anomalyScore');
+  // a rule's value is computed from the totals of its window
+  assertFromTotals(c.metric, 'metric');
   const anomaly = c.anomalyScore !== undefined && c.anomalyScore !== null;
   if (anomaly && c.windowMinutes) throw new BadUserInputError('windowMinutes: only for above or below');
   return {

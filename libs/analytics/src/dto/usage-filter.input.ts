@@ -59,6 +59,17 @@ export class UsageFilterInput {
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true })
   apiKeyIds?: string[];
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'the calls of the users who are members of these teams now (wherever else the filter reads them), unlike ' +
+      'teamIds: the calls made in these teams',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  memberOfTeamIds?: string[];
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()

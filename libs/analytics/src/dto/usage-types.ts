@@ -11,8 +11,13 @@ export class Point {
 @ObjectType()
 export class Series {
   @Field(() => UsageMetric) metric: UsageMetric;
-  @Field(() => String, { nullable: true, description: 'the splitBy value (id or name), null when not split' }) key:
-    string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'the splitBy value (id or name), null when not split; "__others__" for the one series that sums the split ' +
+      'values beyond the first 50 (by requests)',
+  })
+  key: string | null;
   @Field(() => String, { nullable: true }) label: string | null;
   @Field(() => [Point]) points: Point[];
   @Field(() => Float, { nullable: true }) min: number | null;
@@ -48,6 +53,17 @@ export class BreakdownRow {
   @Field(() => Float) inputTokens: number;
   @Field(() => Float) outputTokens: number;
   @Field(() => String) cost: string;
+  @Field(() => String, { description: 'Decimal string, exact' }) credits: string;
+  /** the team of the row (UsageQueries.teamsOfRows), resolved to a Team by BreakdownRowResolver */
+  teamId: string | null;
+}
+
+/** A value of a dimension present in the filtered usage, for filter drop-downs. */
+@ObjectType()
+export class DimensionValue {
+  @Field(() => String, { description: 'the value as filters take it (an id, or the name itself)' }) key: string;
+  @Field(() => String, { description: 'the name to show: of the team, user or key, or the value itself' })
+  label: string;
 }
 
 @ObjectType()

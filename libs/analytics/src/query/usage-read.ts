@@ -70,7 +70,11 @@ const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
 
 /** Bucket start as epoch ms, in the caller's zone, from the table's time column. */
 function bucketExpression(table: ReadTableName, granularity: Granularity): string {
-  const t = timeColumn(table);
+  return bucketStartOf(timeColumn(table), granularity);
+}
+
+/** The start (epoch ms) of the bucket, in the caller's zone ({tz:String}), that holds a DateTime. */
+export function bucketStartOf(t: string, granularity: Granularity): string {
   const local =
     granularity === Granularity.DAY
       ? `toStartOfDay(${t}, {tz:String})`
@@ -79,7 +83,7 @@ function bucketExpression(table: ReadTableName, granularity: Granularity): strin
 }
 
 /** A dimension's group key in a table; a call with several values (tags) is counted in the group of each. */
-function groupKey(dimension: UsageDimension, table: ReadTableName): string {
+export function groupKey(dimension: UsageDimension, table: ReadTableName): string {
   const record = dimensionRecord(dimension);
   const value = dimensionValue(record, table === 'call_events');
   return record.multiValued ? `arrayJoin(${value})` : value;

@@ -39,6 +39,10 @@ export function buildWhere(
   table: ReadTableName,
   segment = 0,
 ): WhereClause {
+  // a read that does not narrow to the members would answer for everyone: resolved by the access policy or refused
+  if (filter.memberOfTeamIds?.length) {
+    throw new Error('memberOfTeamIds reached a read: UsageAccessPolicy.scope resolves it to userIds first');
+  }
   const params: Record<string, unknown> = {};
   const conditions: string[] = [];
   const spans = ranges.map(({ from, to }, k) => {

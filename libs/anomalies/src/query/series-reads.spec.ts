@@ -51,6 +51,9 @@ describe('detector query objects', () => {
       'role of user u1 changed from MEMBER to ADMIN',
     );
     expect(summarizeTeamEvent('QuotaSet', '{"apiKeyId":"k2"}')).toBe('quota set on key k2');
+    expect(summarizeTeamEvent('QuotaDeleted', '{"userId":null,"apiKeyId":null}')).toBe('quota deleted on the team');
+    expect(summarizeTeamEvent('ApiKeySuspended', '{"apiKeyId":"k3"}')).toBe('API key k3 suspended');
+    expect(summarizeTeamEvent('ApiKeyResumed', '{"apiKeyId":"k3"}')).toBe('API key k3 resumed');
     expect(summarizeTeamEvent('SeatReclaimed', 'not json')).toBe('seat of user ? reclaimed (their keys revoked)');
   });
 });

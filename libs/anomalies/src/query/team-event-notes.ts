@@ -4,8 +4,11 @@ import type { BoundSql } from '@app/analytics';
 export const NOTED_EVENT_TYPES = [
   'ApiKeyCreated',
   'ApiKeyRevoked',
+  'ApiKeySuspended',
+  'ApiKeyResumed',
   'RoleChanged',
   'QuotaSet',
+  'QuotaDeleted',
   'SeatReclaimed',
   'MemberLeft',
   'MemberRemoved',
@@ -69,11 +72,16 @@ export function summarizeTeamEvent(type: string, payload: string): string {
       return `API key ${text(p.apiKeyId)} created${p.name ? ` (${text(p.name)})` : ''}`;
     case 'ApiKeyRevoked':
       return `API key ${text(p.apiKeyId)} revoked`;
+    case 'ApiKeySuspended':
+      return `API key ${text(p.apiKeyId)} suspended`;
+    case 'ApiKeyResumed':
+      return `API key ${text(p.apiKeyId)} resumed`;
     case 'RoleChanged':
       return `role of user ${text(p.userId)} changed from ${text(p.from)} to ${text(p.to)}`;
-    case 'QuotaSet': {
+    case 'QuotaSet':
+    case 'QuotaDeleted': {
       const on = p.apiKeyId ? `key ${text(p.apiKeyId)}` : p.userId ? `user ${text(p.userId)}` : 'the team';
-      return `quota set on ${on}`;
+      return `quota ${type === 'QuotaSet' ? 'set' : 'deleted'} on ${on}`;
     }
     case 'SeatReclaimed':
       return `seat of user ${text(p.userId)} reclaimed (their keys revoked)`;

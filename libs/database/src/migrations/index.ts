@@ -4,6 +4,7 @@ import { AccessTokenLifetime1000000000003 } from './1000000000003-AccessTokenLif
 import { SqlAuditAndSavedQueries1000000000004 } from './1000000000004-SqlAuditAndSavedQueries';
 import { AlertsBudgetsWebhooks1000000000016 } from './1000000000016-AlertsBudgetsWebhooks';
 import { AnomalyIncidents1000000000017 } from './1000000000017-AnomalyIncidents';
+import { KeySuspensionAndTeamQuotas1000000000018 } from './1000000000018-KeySuspensionAndTeamQuotas';
 import { KeyStateNotify1000000000019 } from './1000000000019-KeyStateNotify';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
@@ -14,5 +15,6 @@ export const POSTGRES_MIGRATIONS = [
   SqlAuditAndSavedQueries1000000000004,
   AlertsBudgetsWebhooks1000000000016,
   AnomalyIncidents1000000000017,
+  KeySuspensionAndTeamQuotas1000000000018,
   KeyStateNotify1000000000019,
 ];

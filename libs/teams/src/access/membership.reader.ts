@@ -29,6 +29,12 @@ export class MembershipReader {
     return new Set(await this.memberships.membersOfAny(userIds, teamIds));
   }
 
+  /** Everyone who is a member of at least one of `teamIds` now. */
+  async membersOf(teamIds: readonly string[]): Promise<Set<string>> {
+    if (teamIds.length === 0) return new Set();
+    return new Set((await this.memberships.ofTeams(teamIds)).map((m) => m.user_id));
+  }
+
   /** The holder and team of each key that exists. */
   async keys(keyIds: readonly string[]): Promise<Map<string, { userId: string; teamId: string | null }>> {
     if (keyIds.length === 0) return new Map();

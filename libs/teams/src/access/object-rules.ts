@@ -19,6 +19,10 @@ const readsEveryTeam = (v: Viewer) => v.hasPlatformRole('ADMIN', 'SRE', 'FINANCE
 const seesAlertsOf = async (teamId: string | null, v: Viewer) =>
   v.hasPlatformRole('ADMIN', 'SRE') || (teamId !== null && (await v.manages(teamId)));
 
+/** Invitations carry invitees' addresses: the team's managers and platform staff, not FINANCE. */
+const seesInvitation = async (i: InvitationType, v: Viewer) =>
+  v.hasPlatformRole('ADMIN', 'SRE') || (await v.manages(i.teamId));
+
 const rule = <T>(check: (object: T, viewer: Viewer) => boolean | Promise<boolean>) => check as ObjectRule<Viewer>;
 
 /**
@@ -29,9 +33,15 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
   entities: {
     Team: rule<TeamType>(async (t, v) => readsEveryTeam(v) || (await v.isMemberOf(t.id))),
     Membership: rule<MembershipType>(async (m, v) => readsEveryTeam(v) || (await v.isMemberOf(m.teamId))),
-    User: rule<UserType>(async (u, v) => u.id === v.userId || readsEveryTeam(v) || (await v.sharesTeamWith(u.id))),
-    // invitations carry invitees' addresses: the team's managers and platform staff, not FINANCE
-    Invitation: rule<InvitationType>(async (i, v) => v.hasPlatformRole('ADMIN', 'SRE') || (await v.manages(i.teamId))),
+    // an invitee need share no team yet: reached through an invitation, whoever may read that reads them
+    User: rule<UserType>(
+      async (u, v) =>
+        u.id === v.userId ||
+        readsEveryTeam(v) ||
+        (await v.sharesTeamWith(u.id)) ||
+        (u.seenThroughInvitation !== undefined && (await seesInvitation(u.seenThroughInvitation, v))),
+    ),
+    Invitation: rule<InvitationType>(seesInvitation),
     Plan: rule<PlanType>(async (p, v) => readsEveryTeam(v) || (await v.isMemberOf(p.teamId))),
     Seat: rule<SeatType>(async (s, v) => readsEveryTeam(v) || s.userId === v.userId || (await v.manages(s.teamId))),
     ApiKey: rule<ApiKeyType>(async (k, v) => readsEveryTeam(v) || k.userId === v.userId || (await v.manages(k.teamId))),
@@ -84,6 +94,7 @@ export const OBJECT_ACCESS_RULES: ObjectAccessRules<Viewer> = {
     BreakdownRow: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     BreakdownEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     BreakdownConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
+    DimensionValue: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     CallLog: 'usage answer: callLogs scoped its filter, callLog its reach (UsageAccessPolicy.callLogReach)',
     CallLogEdge: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',
     CallLogConnection: 'usage answer: its root field scoped the filter (UsageAccessPolicy)',

@@ -1,5 +1,8 @@
 import type { Queryable, UpdateResult } from './postgres';
 
+/** SUSPENDED: refused until resumed; REVOKED: for good. */
+export type ApiKeyStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+
 export interface ApiKeyRow {
   id: string;
   team_id: string | null;
@@ -8,8 +11,11 @@ export interface ApiKeyRow {
   prefix: string;
   last4: string;
   secret_hash: string;
-  status: 'ACTIVE' | 'REVOKED';
+  status: ApiKeyStatus;
   revoked_reason: string | null;
+  /** set exactly while SUSPENDED */
+  suspended_at: Date | null;
+  suspended_by: string | null;
   expires_at: Date | null;
   test: boolean;
   created_at: Date;
@@ -52,21 +58,42 @@ export class ApiKeyRepository {
     return row;
   }
 
-  /** Keeps the first revocation's reason (a seat reclaim stays visible as such). */
+  /** Keeps the first revocation's reason (a seat reclaim stays visible as such); a suspension ends in it. */
   async revoke(id: string): Promise<ApiKeyRow> {
     const [rows] = await this.db.query<UpdateResult<ApiKeyRow>>(
-      `UPDATE api_keys SET status = 'REVOKED', revoked_reason = coalesce(revoked_reason, 'revoked')
+      `UPDATE api_keys SET status = 'REVOKED', revoked_reason = coalesce(revoked_reason, 'revoked'),
+         suspended_at = NULL, suspended_by = NULL
        WHERE id = $1 RETURNING *`,
       [id],
     );
     return rows[0];
   }
 
-  /** Stops every active key a member holds in a team, at once. */
+  /** An ACTIVE key becomes SUSPENDED, remembering who suspended it; undefined when it was not ACTIVE. */
+  async suspend(id: string, by: string): Promise<ApiKeyRow | undefined> {
+    const [rows] = await this.db.query<UpdateResult<ApiKeyRow>>(
+      `UPDATE api_keys SET status = 'SUSPENDED', suspended_at = now(), suspended_by = $2
+       WHERE id = $1 AND status = 'ACTIVE' RETURNING *`,
+      [id, by],
+    );
+    return rows[0];
+  }
+
+  /** A SUSPENDED key becomes ACTIVE again; undefined when it was not SUSPENDED. */
+  async resume(id: string): Promise<ApiKeyRow | undefined> {
+    const [rows] = await this.db.query<UpdateResult<ApiKeyRow>>(
+      `UPDATE api_keys SET status = 'ACTIVE', suspended_at = NULL, suspended_by = NULL
+       WHERE id = $1 AND status = 'SUSPENDED' RETURNING *`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Stops every key a member holds in a team, at once (a suspended one too: it could be resumed). */
   async revokeHolderKeys(teamId: string, userId: string, reason: string): Promise<void> {
     await this.db.query(
-      `UPDATE api_keys SET status = 'REVOKED', revoked_reason = $3
-       WHERE team_id = $1 AND user_id = $2 AND status = 'ACTIVE'`,
+      `UPDATE api_keys SET status = 'REVOKED', revoked_reason = $3, suspended_at = NULL, suspended_by = NULL
+       WHERE team_id = $1 AND user_id = $2 AND status <> 'REVOKED'`,
       [teamId, userId, reason],
     );
   }

@@ -1,4 +1,4 @@
-import type { Queryable } from './postgres';
+import type { Queryable, UpdateResult } from './postgres';
 
 export interface PlanRow {
   id: string;
@@ -18,6 +18,14 @@ export class PlanRepository {
       [teamId, name, seats, endsAt],
     );
     return row;
+  }
+
+  async renew(id: string, seats: number, endsAt: Date): Promise<PlanRow> {
+    const [rows] = await this.db.query<UpdateResult<PlanRow>>(
+      'UPDATE plans SET seats = $2, ends_at = $3 WHERE id = $1 RETURNING *',
+      [id, seats, endsAt],
+    );
+    return rows[0];
   }
 
   async byId(id: string): Promise<PlanRow | undefined> {

@@ -26,6 +26,29 @@ export class SeatRepository {
     );
   }
 
+  /** Adds seats after the last position, or removes unassigned ones from the end, until the plan has `count`. */
+  async resize(planId: string, teamId: string, count: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO seats (plan_id, team_id, position)
+       SELECT $1, $2, s.last + n FROM (SELECT coalesce(max(position), 0) AS last, count(*)::int AS seats
+         FROM seats WHERE plan_id = $1) s, generate_series(1, $3 - s.seats) AS n`,
+      [planId, teamId, count],
+    );
+    await this.db.query(
+      `DELETE FROM seats WHERE id IN (SELECT id FROM seats WHERE plan_id = $1 AND user_id IS NULL
+         ORDER BY position DESC LIMIT greatest((SELECT count(*) FROM seats WHERE plan_id = $1) - $2, 0))`,
+      [planId, count],
+    );
+  }
+
+  async heldCount(planId: string): Promise<number> {
+    const [{ held }] = await this.db.query<Array<{ held: number }>>(
+      'SELECT count(user_id)::int AS held FROM seats WHERE plan_id = $1',
+      [planId],
+    );
+    return held;
+  }
+
   async byId(id: string): Promise<SeatRow | undefined> {
     const [row] = await this.db.query<SeatRow[]>('SELECT * FROM seats WHERE id = $1', [id]);
     return row;

@@ -36,6 +36,11 @@ export class UserRepository {
     return this.db.query<UserRow[]>(`SELECT ${COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
+  /** By lower-cased address. */
+  byEmails(emails: readonly string[]): Promise<UserRow[]> {
+    return this.db.query<UserRow[]>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[])`, [emails]);
+  }
+
   async byUsernameOrEmail(usernameOrEmail: string): Promise<UserRow | undefined> {
     const [user] = await this.db.query<UserRow[]>(
       `SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QuotaType, toQuota } from '../graphql-types';
-import { QuotaRepository, quotaSubject } from '../persistence';
+import { QuotaRepository } from '../persistence';
 import { QuotaUseReader } from '../quota-use.reader';
 
 /** A quota with its use in the current period (UTC day or month). */
@@ -29,14 +29,11 @@ export class QuotaStatusReader {
   /** `teamId` null: in every team. */
   async onUserAndTheirKeys(userId: string, teamId: string | null, now = Date.now()): Promise<QuotaStatus[]> {
     const rows = await this.quotas.onUserOrTheirKeys(userId, teamId);
-    return Promise.all(
-      rows.map(async (row) => {
-        const quota = toQuota(row);
-        const { column, id } = quotaSubject(row);
-        const used = await this.quotaUse.used(quota.teamId, column, id, quota.unit, quota.period, now);
-        const percentUsed = quota.limit > 0 ? (100 * used) / quota.limit : used > 0 ? 100 : 0;
-        return { quota, used, remaining: quota.limit - used, percentUsed };
-      }),
-    );
+    const used = await this.quotaUse.used(rows, now);
+    return rows.map((row, i) => {
+      const quota = toQuota(row);
+      const percentUsed = quota.limit > 0 ? (100 * used[i]) / quota.limit : used[i] > 0 ? 100 : 0;
+      return { quota, used: used[i], remaining: quota.limit - used[i], percentUsed };
+    });
   }
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { QuotaType } from '../graphql-types';
 import {
   AccessTokenRow,
   ApiKeyRow,
@@ -13,6 +14,7 @@ import {
   TeamStore,
   UserRow,
 } from '../persistence';
+import type { QuotaUseReader } from '../quota-use.reader';
 
 /**
  * One request's batch loaders: every field resolved for a list of parents loads in one query
@@ -21,6 +23,8 @@ import {
  */
 export class TeamLoaders {
   readonly users: DataLoader<string, UserRow | undefined>;
+  /** by lower-cased address */
+  readonly usersByEmail: DataLoader<string, UserRow | undefined>;
   readonly teams: DataLoader<string, TeamRow | undefined>;
   readonly plans: DataLoader<string, PlanRow | undefined>;
   readonly ownerOfTeam: DataLoader<string, MembershipRow | undefined>;
@@ -32,9 +36,14 @@ export class TeamLoaders {
   readonly seatsOfPlan: DataLoader<string, SeatRow[]>;
   readonly membershipsOfUser: DataLoader<string, MembershipRow[]>;
   readonly accessTokensOfUser: DataLoader<string, AccessTokenRow[]>;
+  /** each quota's use in its current period: one engine read for all the quotas of a request */
+  readonly quotaUse: DataLoader<QuotaType, number, string>;
 
-  constructor(store: TeamStore) {
+  constructor(store: TeamStore, quotaUse: QuotaUseReader) {
     this.users = new DataLoader(async (ids) => indexedBy(ids, await store.users.byIds(ids), (r) => r.id));
+    this.usersByEmail = new DataLoader(async (emails) =>
+      indexedBy(emails, await store.users.byEmails(emails), (r) => r.email.toLowerCase()),
+    );
     this.teams = new DataLoader(async (ids) => indexedBy(ids, await store.teams.byIds(ids), (r) => r.id));
     this.plans = new DataLoader(async (ids) => indexedBy(ids, await store.plans.byIds(ids), (r) => r.id));
     this.ownerOfTeam = new DataLoader(async (ids) =>
@@ -59,6 +68,20 @@ export class TeamLoaders {
     );
     this.accessTokensOfUser = new DataLoader(async (ids) =>
       groupedBy(ids, await store.accessTokens.ofUsers(ids), (r) => r.user_id),
+    );
+    this.quotaUse = new DataLoader(
+      (quotas) =>
+        quotaUse.used(
+          quotas.map((q) => ({
+            team_id: q.teamId,
+            user_id: q.userId,
+            api_key_id: q.apiKeyId,
+            unit: q.unit,
+            period: q.period,
+          })),
+          Date.now(),
+        ),
+      { cacheKeyFn: (q) => q.id },
     );
   }
 }

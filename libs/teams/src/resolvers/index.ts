@@ -3,6 +3,7 @@ import { KeyMutationsResolver } from './key-mutations.resolver';
 import { MembershipResolver } from './membership.resolver';
 import { PlanMutationsResolver } from './plan-mutations.resolver';
 import { PlanResolver } from './plan.resolver';
+import { QuotaResolver } from './quota.resolver';
 import { SeatResolver } from './seat.resolver';
 import { TeamMutationsResolver } from './team-mutations.resolver';
 import { TeamResolver } from './team.resolver';
@@ -16,6 +17,7 @@ export const TEAM_RESOLVERS = [
   InvitationResolver,
   PlanResolver,
   SeatResolver,
+  QuotaResolver,
   TeamMutationsResolver,
   PlanMutationsResolver,
   KeyMutationsResolver,

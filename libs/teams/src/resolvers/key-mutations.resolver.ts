@@ -5,10 +5,16 @@ import {
   buildCommand,
   CreateApiKey,
   CreateApiKeyCommand,
+  DeleteQuota,
+  DeleteQuotaCommand,
+  ResumeApiKey,
+  ResumeApiKeyCommand,
   RevokeApiKey,
   RevokeApiKeyCommand,
   SetQuota,
   SetQuotaCommand,
+  SuspendApiKey,
+  SuspendApiKeyCommand,
 } from '../usecases';
 import { actorOf } from './actor';
 
@@ -19,6 +25,9 @@ export class KeyMutationsResolver {
     private readonly createApiKeyUseCase: CreateApiKey,
     private readonly revokeApiKeyUseCase: RevokeApiKey,
     private readonly setQuotaUseCase: SetQuota,
+    private readonly suspendApiKeyUseCase: SuspendApiKey,
+    private readonly resumeApiKeyUseCase: ResumeApiKey,
+    private readonly deleteQuotaUseCase: DeleteQuota,
   ) {}
 
   @Mutation(() => CreatedApiKeyType)
@@ -28,8 +37,9 @@ export class KeyMutationsResolver {
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
     @Args('expiresAt', { type: () => Date, nullable: true }) expiresAt?: Date,
     @Args('test', { type: () => Boolean, nullable: true }) test?: boolean,
+    @Args('forUserId', { type: () => ID, nullable: true }) forUserId?: string,
   ): Promise<CreatedApiKeyType> {
-    const command = buildCommand(CreateApiKeyCommand, { teamId, name, expiresAt, test });
+    const command = buildCommand(CreateApiKeyCommand, { teamId, name, expiresAt, test, forUserId });
     const { key, secret } = await this.createApiKeyUseCase.execute(command, actorOf(principal));
     return { apiKey: toApiKey(key), secret };
   }
@@ -43,7 +53,25 @@ export class KeyMutationsResolver {
     return toApiKey(await this.revokeApiKeyUseCase.execute(command, actorOf(principal)));
   }
 
-  @Mutation(() => QuotaType)
+  @Mutation(() => ApiKeyType, { description: 'refused at verification (reason suspended) until resumed' })
+  async suspendApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('apiKeyId', { type: () => ID }) apiKeyId: string,
+  ): Promise<ApiKeyType> {
+    const command = buildCommand(SuspendApiKeyCommand, { apiKeyId });
+    return toApiKey(await this.suspendApiKeyUseCase.execute(command, actorOf(principal)));
+  }
+
+  @Mutation(() => ApiKeyType, { description: 'a revoked key is never resumed' })
+  async resumeApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('apiKeyId', { type: () => ID }) apiKeyId: string,
+  ): Promise<ApiKeyType> {
+    const command = buildCommand(ResumeApiKeyCommand, { apiKeyId });
+    return toApiKey(await this.resumeApiKeyUseCase.execute(command, actorOf(principal)));
+  }
+
+  @Mutation(() => QuotaType, { description: 'neither userId nor apiKeyId: a quota on the whole team' })
   async setQuota(
     @CurrentPrincipal() principal: Principal,
     @Args('teamId', { type: () => ID }) teamId: string,
@@ -62,5 +90,13 @@ export class KeyMutationsResolver {
       limit,
     });
     return toQuota(await this.setQuotaUseCase.execute(command, actorOf(principal)));
+  }
+
+  @Mutation(() => Boolean)
+  deleteQuota(
+    @CurrentPrincipal() principal: Principal,
+    @Args('quotaId', { type: () => ID }) quotaId: string,
+  ): Promise<boolean> {
+    return this.deleteQuotaUseCase.execute(buildCommand(DeleteQuotaCommand, { quotaId }), actorOf(principal));
   }
 }

@@ -11,6 +11,8 @@ import {
   CreatePlanCommand,
   ReclaimSeat,
   ReclaimSeatCommand,
+  RenewPlan,
+  RenewPlanCommand,
 } from '../usecases';
 import { actorOf } from './actor';
 
@@ -22,6 +24,7 @@ export class PlanMutationsResolver {
     private readonly createPlanUseCase: CreatePlan,
     private readonly assignSeatUseCase: AssignSeat,
     private readonly reclaimSeatUseCase: ReclaimSeat,
+    private readonly renewPlanUseCase: RenewPlan,
   ) {}
 
   @Mutation(() => PlanType)
@@ -34,6 +37,17 @@ export class PlanMutationsResolver {
   ): Promise<PlanType> {
     const command = buildCommand(CreatePlanCommand, { teamId, name, seats, endsAt });
     return toPlan(await this.createPlanUseCase.execute(command, actorOf(principal)));
+  }
+
+  @Mutation(() => PlanType, { description: 'a new end in the future; seats (default: as now) not below those held' })
+  async renewPlan(
+    @CurrentPrincipal() principal: Principal,
+    @Args('planId', { type: () => ID }) planId: string,
+    @Args('endsAt', { type: () => Date }) endsAt: Date,
+    @Args('seats', { type: () => Int, nullable: true }) seats?: number,
+  ): Promise<PlanType> {
+    const command = buildCommand(RenewPlanCommand, { planId, endsAt, seats });
+    return toPlan(await this.renewPlanUseCase.execute(command, actorOf(principal)));
   }
 
   @Mutation(() => SeatType)

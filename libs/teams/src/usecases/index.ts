@@ -17,6 +17,8 @@ export * from './create-team/create-team.command';
 export * from './create-team/create-team.usecase';
 export * from './create-user/create-user.command';
 export * from './create-user/create-user.usecase';
+export * from './delete-quota/delete-quota.command';
+export * from './delete-quota/delete-quota.usecase';
 export * from './invite-member/invite-member.command';
 export * from './invite-member/invite-member.usecase';
 export * from './leave-team/leave-team.command';
@@ -25,6 +27,10 @@ export * from './reclaim-seat/reclaim-seat.command';
 export * from './reclaim-seat/reclaim-seat.usecase';
 export * from './remove-member/remove-member.command';
 export * from './remove-member/remove-member.usecase';
+export * from './renew-plan/renew-plan.command';
+export * from './renew-plan/renew-plan.usecase';
+export * from './resume-api-key/resume-api-key.command';
+export * from './resume-api-key/resume-api-key.usecase';
 export * from './revoke-access-token/revoke-access-token.command';
 export * from './revoke-access-token/revoke-access-token.usecase';
 export * from './revoke-api-key/revoke-api-key.command';
@@ -33,6 +39,8 @@ export * from './revoke-invitation/revoke-invitation.command';
 export * from './revoke-invitation/revoke-invitation.usecase';
 export * from './set-quota/set-quota.command';
 export * from './set-quota/set-quota.usecase';
+export * from './suspend-api-key/suspend-api-key.command';
+export * from './suspend-api-key/suspend-api-key.usecase';
 export * from './transfer-ownership/transfer-ownership.command';
 export * from './transfer-ownership/transfer-ownership.usecase';
 
@@ -45,14 +53,18 @@ import { CreateApiKey } from './create-api-key/create-api-key.usecase';
 import { CreatePlan } from './create-plan/create-plan.usecase';
 import { CreateTeam } from './create-team/create-team.usecase';
 import { CreateUser } from './create-user/create-user.usecase';
+import { DeleteQuota } from './delete-quota/delete-quota.usecase';
 import { InviteMember } from './invite-member/invite-member.usecase';
 import { LeaveTeam } from './leave-team/leave-team.usecase';
 import { ReclaimSeat } from './reclaim-seat/reclaim-seat.usecase';
 import { RemoveMember } from './remove-member/remove-member.usecase';
+import { RenewPlan } from './renew-plan/renew-plan.usecase';
+import { ResumeApiKey } from './resume-api-key/resume-api-key.usecase';
 import { RevokeAccessToken } from './revoke-access-token/revoke-access-token.usecase';
 import { RevokeApiKey } from './revoke-api-key/revoke-api-key.usecase';
 import { RevokeInvitation } from './revoke-invitation/revoke-invitation.usecase';
 import { SetQuota } from './set-quota/set-quota.usecase';
+import { SuspendApiKey } from './suspend-api-key/suspend-api-key.usecase';
 import { TransferOwnership } from './transfer-ownership/transfer-ownership.usecase';
 
 /** Every use case, for the module's providers. */
@@ -66,13 +78,17 @@ export const TEAM_USE_CASES = [
   CreatePlan,
   CreateTeam,
   CreateUser,
+  DeleteQuota,
   InviteMember,
   LeaveTeam,
   ReclaimSeat,
   RemoveMember,
+  RenewPlan,
+  ResumeApiKey,
   RevokeAccessToken,
   RevokeApiKey,
   RevokeInvitation,
   SetQuota,
+  SuspendApiKey,
   TransferOwnership,
 ];

@@ -4,20 +4,20 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { logger } from '@app/observability';
-import type { QuotaRow } from '../persistence';
+import type { ApiKeyStatus, QuotaRow } from '../persistence';
 import { KeyStateChange, KeyStateChanges } from './key-state-changes';
 
-/** A key as verification needs it (a suspended flag belongs here, loaded with the rest). */
+/** A key as verification needs it: a SUSPENDED key is refused until resumed. */
 export interface KeyRecord {
   id: string;
   teamId: string | null;
   userId: string;
-  status: 'ACTIVE' | 'REVOKED';
+  status: ApiKeyStatus;
   revokedReason: string | null;
   expiresAt: number | null;
 }
 
-/** A team's plans with who holds a seat in each, and its quotas (team-wide ones would be rows without user or key). */
+/** A team's plans with who holds a seat in each, and its quotas (a team-wide one has neither user nor key). */
 export interface TeamAccess {
   plans: Array<{ endsAt: number; holders: ReadonlySet<string> }>;
   quotas: QuotaRow[];
@@ -30,7 +30,7 @@ interface KeyRow {
   team_id: string | null;
   user_id: string;
   secret_hash: string;
-  status: 'ACTIVE' | 'REVOKED';
+  status: ApiKeyStatus;
   revoked_reason: string | null;
   expires_at: Date | null;
 }

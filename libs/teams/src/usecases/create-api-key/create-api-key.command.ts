@@ -7,4 +7,6 @@ export class CreateApiKeyCommand {
   @DisplayName() name: string;
   @IsOptional() @IsDate() @FutureDate() expiresAt?: Date | null;
   @IsOptional() @IsBoolean() test?: boolean | null;
+  /** a team member holding a seat, for whom an Owner or Admin issues the key; absent: the caller */
+  @IsOptional() @IsUUID() forUserId?: string | null;
 }

@@ -24,6 +24,13 @@ describe('RevokeApiKey', () => {
     expect(fake.events.map((e) => e.type)).toEqual(['ApiKeyRevoked']);
   });
 
+  it('revokes a suspended key for good, recorded', async () => {
+    const { fake, revoke, useCase } = world({ team_id: 't1', user_id: 'bob', status: 'SUSPENDED' });
+    await useCase.execute({ apiKeyId: 'k1' }, 'bob');
+    expect(revoke).toHaveBeenCalledWith('k1');
+    expect(fake.events.map((e) => e.type)).toEqual(['ApiKeyRevoked']);
+  });
+
   it('records nothing for a key that was already revoked', async () => {
     const { fake, useCase } = world({ team_id: 't1', user_id: 'bob', status: 'REVOKED' });
     await useCase.execute({ apiKeyId: 'k1' }, 'bob');

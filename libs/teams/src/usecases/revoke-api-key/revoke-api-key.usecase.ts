@@ -5,7 +5,10 @@ import type { ApiKeyRow } from '../../persistence';
 import { requireRole, TeamTransactions } from '../team-transaction';
 import { RevokeApiKeyCommand } from './revoke-api-key.command';
 
-/** Holders revoke their own keys, Owners and Admins any key of their team; revoking twice is harmless. */
+/**
+ * Holders revoke their own keys, Owners and Admins any key of their team (a suspended one too);
+ * revoking twice is harmless.
+ */
 @Injectable()
 export class RevokeApiKey {
   constructor(private readonly transactions: TeamTransactions) {}
@@ -20,7 +23,7 @@ export class RevokeApiKey {
     return this.transactions.inTeam(found.team_id, actorId, async (tx) => {
       if (found.user_id !== actorId) requireRole(tx, ['OWNER', 'ADMIN'], "revoking another member's key");
       const key = await tx.store.apiKeys.revoke(found.id);
-      if (found.status === 'ACTIVE') await tx.emit('ApiKeyRevoked', { apiKeyId: found.id });
+      if (found.status !== 'REVOKED') await tx.emit('ApiKeyRevoked', { apiKeyId: found.id });
       return key;
     });
   }

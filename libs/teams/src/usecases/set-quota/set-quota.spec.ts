@@ -35,11 +35,19 @@ describe('SetQuota', () => {
     });
   });
 
-  it('needs exactly one subject', async () => {
-    await expect(world().useCase.execute(base, 'owner')).rejects.toThrow(ConflictError);
-    await expect(world().useCase.execute({ ...base, userId: 'bob', apiKeyId: 'own-key' }, 'owner')).rejects.toThrow(
+  it('sets a quota on the whole team when given neither a member nor a key', async () => {
+    const { fake, upsert, useCase } = world();
+    await useCase.execute(base, 'owner');
+    expect(upsert).toHaveBeenCalledWith({ ...base, userId: null, apiKeyId: null });
+    expect(fake.events.map((e) => e.type)).toEqual(['QuotaSet']);
+  });
+
+  it('refuses a member and a key at once', async () => {
+    const { upsert, useCase } = world();
+    await expect(useCase.execute({ ...base, userId: 'bob', apiKeyId: 'own-key' }, 'owner')).rejects.toThrow(
       ConflictError,
     );
+    expect(upsert).not.toHaveBeenCalled();
   });
 
   it("refuses a non-member, another team's key, and Members", async () => {

@@ -4,14 +4,16 @@ import type { QuotaRow } from '../../persistence';
 import { requireRole, TeamTransactions } from '../team-transaction';
 import { SetQuotaCommand } from './set-quota.command';
 
-/** Owners and Admins limit a member or one of the team's keys, per unit and period. */
+/** Owners and Admins limit a member, one of the team's keys or (neither given) the whole team, per unit and period. */
 @Injectable()
 export class SetQuota {
   constructor(private readonly transactions: TeamTransactions) {}
 
   async execute(command: SetQuotaCommand, actorId: string): Promise<QuotaRow> {
-    if (!command.userId === !command.apiKeyId) {
-      throw new ConflictError('a quota is set for exactly one of userId or apiKeyId');
+    if (command.userId && command.apiKeyId) {
+      throw new ConflictError(
+        'a quota is set for a member (userId), a key (apiKeyId) or, with neither, the whole team',
+      );
     }
     return this.transactions.inTeam(command.teamId, actorId, async (tx) => {
       requireRole(tx, ['OWNER', 'ADMIN'], 'setting quotas');
