@@ -44,7 +44,7 @@ describe('key verification from memory', () => {
       new UsageTally(
         // no stream here: the seeds alone
         { committed: () => Promise.resolve(null), stored: () => Promise.resolve([]) },
-        { reseedMs: 30_000, idleMs: 600_000 },
+        { reseedMs: 30_000, idleMs: 600_000, shortSeedRetryMs: 1_000 },
       ),
       new QuotaUseReader(app.get(ClickHouseGateway)),
       new KeyBudgets(),

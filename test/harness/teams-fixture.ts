@@ -116,7 +116,7 @@ export class TeamsFixture {
       new UsageTally(
         // no stream here: the seeds alone
         { committed: () => Promise.resolve(null), stored: () => Promise.resolve([]) },
-        { reseedMs: 30_000, idleMs: 600_000 },
+        { reseedMs: 30_000, idleMs: 600_000, shortSeedRetryMs: 1_000 },
       ),
       new QuotaUseReader(f.clickhouse),
       new KeyBudgets(),

@@ -23,7 +23,8 @@ const TEAM_ID = /"team_id"\s*:\s*"([0-9a-fA-F-]{36})"/g;
  * The team of a call event read without parsing it, when its text names exactly one plainly
  * (a second `team_id`, an escaped one or none: undefined, and the call is decoded in full), so
  * that calls of teams no tally counts cost no decoding and pricing. A seed started later finds
- * skipped calls in the rollups or, in flight, is short of them until its next seed.
+ * skipped calls in the rollups or, in flight, is short of them until it is read again (within a
+ * second or so: UsageTally.skipped).
  */
 function plainTeamId(value: Buffer | null): string | undefined {
   if (!value) return undefined;
@@ -39,7 +40,7 @@ function plainTeamId(value: Buffer | null): string | undefined {
  */
 @Injectable()
 export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicationShutdown, IngestProgress {
-  readonly tally = new UsageTally(this, { reseedMs: TALLY_RESEED_MS, idleMs: 600_000 });
+  readonly tally = new UsageTally(this, { reseedMs: TALLY_RESEED_MS, idleMs: 600_000, shortSeedRetryMs: 1_000 });
   private consumer?: Consumer;
   private admin?: Admin;
   private prices?: PriceBook;
@@ -108,7 +109,10 @@ export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicatio
         const calls: CountedCall[] = [];
         for (const message of batch.messages) {
           const team = plainTeamId(message.value);
-          if (team !== undefined && !this.tally.counts(team)) continue;
+          if (team !== undefined && !this.tally.counts(team)) {
+            this.tally.skipped(team, batch.partition, Number(message.offset));
+            continue;
+          }
           const { row } = toRowOrReason(message, deps);
           if (!row) continue;
           calls.push({

@@ -37,7 +37,7 @@ function setup(reseedMs = 30_000) {
       committed: () => Promise.resolve(watermark),
       stored: (calls) => Promise.resolve(calls.filter((c) => stored.includes(c))),
     },
-    { reseedMs, idleMs: 60_000 },
+    { reseedMs, idleMs: 60_000, shortSeedRetryMs: 500 },
   );
   return {
     tally,
@@ -102,6 +102,41 @@ describe('UsageTally', () => {
     await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 2_000);
     await new Promise((r) => setImmediate(r));
     expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 2_001)).toFixed()).toBe('1.002');
+  });
+
+  it('reads a seed again soon while the stream skipped calls of its team the worker had not committed', async () => {
+    const { tally, setWatermark } = setup();
+    // before any tally counted the team: offset 12 skipped (above the watermark 10), offset 5 committed already
+    tally.skipped(TEAM, 0, 5);
+    tally.skipped(TEAM, 0, 12);
+    tally.skipped(OTHER, 1, 30);
+    await tally.use('u', userCost, () => Promise.resolve('1'), NOON);
+    // short: read again after shortSeedRetryMs (500), not reseedMs (30 s); the rollup has the call now
+    await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 499);
+    await new Promise((r) => setImmediate(r));
+    expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 499)).toFixed()).toBe('1');
+    await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 500);
+    await new Promise((r) => setImmediate(r));
+    expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 501)).toFixed()).toBe('1.001');
+    // the worker committed past it: the skip is forgotten and the seed complete, read again after reseedMs only
+    setWatermark(
+      new Map([
+        [0, 13],
+        [1, 20],
+      ]),
+    );
+    tally.prune(
+      new Map([
+        [0, 13],
+        [1, 20],
+      ]),
+      NOON + 1_000,
+    );
+    await tally.use('u', userCost, () => Promise.resolve('1.001'), NOON + 1_001);
+    await new Promise((r) => setImmediate(r));
+    await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 2_000);
+    await new Promise((r) => setImmediate(r));
+    expect((await tally.use('u', userCost, () => Promise.resolve('9'), NOON + 2_001)).toFixed()).toBe('1.001');
   });
 
   it('without the stream answers the seed alone', async () => {

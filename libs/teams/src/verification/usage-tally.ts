@@ -42,6 +42,8 @@ export interface TallyOptions {
   reseedMs: number;
   /** a tally unused this long is dropped */
   idleMs: number;
+  /** how soon a seed short of calls the stream skipped (see `skipped`) is read again */
+  shortSeedRetryMs: number;
 }
 
 interface Tally {
@@ -50,6 +52,8 @@ interface Tally {
   /** calls below it (per partition) are in the seed; null: no stream, the seed alone */
   watermark: Watermark | null;
   seededAt: number;
+  /** the seed may miss calls of its team the stream skipped above the watermark: read again soon */
+  short: boolean;
   usedAt: number;
   reseeding?: Promise<void>;
 }
@@ -89,6 +93,8 @@ export class UsageTally {
   private readonly ofTeam = new Map<string, Set<Tally>>();
   /** stream calls the worker may not have committed yet, kept for the seeds to come */
   private recent: CountedCall[] = [];
+  /** per team, per partition, the last offset of a call the stream skipped (no tally counted the team then) */
+  private readonly skips = new Map<string, Map<number, number>>();
 
   constructor(
     private readonly ingest: IngestProgress,
@@ -99,7 +105,8 @@ export class UsageTally {
   async use(id: string, subject: TallySubject, seed: () => Promise<Decimal.Value>, now = Date.now()): Promise<Decimal> {
     const tally = this.tallies.get(id) ?? (await this.firstSeed(id, subject, seed, now));
     tally.usedAt = now;
-    if (now - tally.seededAt >= this.options.reseedMs && !tally.reseeding) {
+    const reseedMs = tally.short ? this.options.shortSeedRetryMs : this.options.reseedMs;
+    if (now - tally.seededAt >= reseedMs && !tally.reseeding) {
       tally.reseeding = this.reseed(tally, seed, now)
         .catch(() => undefined)
         .finally(() => (tally.reseeding = undefined));
@@ -110,6 +117,17 @@ export class UsageTally {
   /** Whether any tally counts this team's calls: the stream need not price the calls of other teams. */
   counts(teamId: string): boolean {
     return (this.ofTeam.get(teamId)?.size ?? 0) > 0;
+  }
+
+  /**
+   * A call of a team no tally counted, left undecoded by the stream: a seed of that team read
+   * before the worker stores it misses it, so such a seed is read again every shortSeedRetryMs
+   * until the worker has committed past it.
+   */
+  skipped(teamId: string, partition: number, offset: number): void {
+    const ofTeam = this.skips.get(teamId) ?? new Map<number, number>();
+    ofTeam.set(partition, offset);
+    this.skips.set(teamId, ofTeam);
   }
 
   /** Calls as the stream delivers them (in offset order per partition). */
@@ -129,7 +147,14 @@ export class UsageTally {
    * seed in progress still finds the calls above its own) and tallies idle for `idleMs`.
    */
   prune(watermark: Watermark | null, now = Date.now()): void {
-    if (watermark) this.recent = this.recent.filter((call) => after(watermark, call));
+    if (watermark) {
+      this.recent = this.recent.filter((call) => after(watermark, call));
+      for (const [team, ofTeam] of this.skips) {
+        for (const [partition, offset] of ofTeam)
+          if (offset < (watermark.get(partition) ?? 0)) ofTeam.delete(partition);
+        if (ofTeam.size === 0) this.skips.delete(team);
+      }
+    }
     for (const [id, tally] of this.tallies) {
       if (now - tally.usedAt < this.options.idleMs) continue;
       this.tallies.delete(id);
@@ -151,7 +176,7 @@ export class UsageTally {
     if (!pending) {
       // listed for its team at once, counting nothing until seeded (no watermark): the seed adds
       // what the stream delivers meanwhile from `recent`
-      const tally: Tally = { subject, value: new Decimal(0), watermark: null, seededAt: 0, usedAt: 0 };
+      const tally: Tally = { subject, value: new Decimal(0), watermark: null, seededAt: 0, short: false, usedAt: 0 };
       const team = this.ofTeam.get(subject.teamId) ?? new Set<Tally>();
       team.add(tally);
       this.ofTeam.set(subject.teamId, team);
@@ -193,5 +218,8 @@ export class UsageTally {
     tally.value = value;
     tally.watermark = watermark;
     tally.seededAt = now;
+    tally.short = [...(this.skips.get(tally.subject.teamId) ?? [])].some(
+      ([partition, offset]) => watermark !== null && offset >= (watermark.get(partition) ?? 0),
+    );
   }
 }
