@@ -63,6 +63,16 @@ describe('UsageTally', () => {
     );
   });
 
+  it('a whole-team subject (team-wide quota) counts the calls of every member and key of its team only', async () => {
+    const { tally } = setup();
+    const teamTokens: TallySubject = { ...userCost, userId: null, apiKeyId: null, measure: 'tokens' };
+    expect((await tally.use('t', teamTokens, () => Promise.resolve(50), NOON)).toNumber()).toBe(50);
+    tally.count([call(0, 10), call(0, 11, { userId: OTHER, apiKeyId: OTHER }), call(1, 20, { teamId: OTHER })]);
+    expect((await tally.use('t', teamTokens, () => Promise.reject(new Error('not read again')), NOON)).toNumber()).toBe(
+      250,
+    );
+  });
+
   it('counts a call that arrives while the seed is read once, from the calls it keeps', async () => {
     const { tally } = setup();
     let release!: (v: string) => void;
