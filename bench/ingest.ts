@@ -11,7 +11,6 @@
  * at a steady rate and prints ClickHouse active parts per table every 30 s. With no progress for
  * a minute it stops and prints the worker's log (BENCH_SHOW_LOG=1 prints it at the end too).
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,8 +20,8 @@ import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { applicationTopics, createKafka, ensureTopics } from '@app/kafka';
 import { ChildApp, freePort, runCli } from '../test/harness/child-app';
+import { ensureLocalKafka } from './kafka';
 import { makeEvent } from '../test/harness/events';
-import { REPO_ROOT } from '../test/harness/services';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -53,7 +52,7 @@ function rssMb(pid: number): number {
 }
 
 async function main() {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/kafka.sh'), 'start'], { stdio: 'inherit' });
+  await ensureLocalKafka();
   const id = `bench_${Date.now()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-chdb-'));
   const env: Record<string, string> = {

@@ -4,14 +4,16 @@
  *
  * Starts the standalone app as a child, creates an admin, a team with a plan, a seat, a quota,
  * a key and budgets on the team and the key through the API, then runs autocannon against
- * POST /v1/keys/verify and prints its latency table (p50, p99) and requests/s.
+ * POST /v1/keys/verify and prints requests/s, p50 and p99. Halfway through the load it revokes a
+ * second key through GraphQL and prints how long verify kept accepting it.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChildApp, freePort, runCli } from '../test/harness/child-app';
+import { ensureLocalKafka } from './kafka';
 import { REPO_ROOT } from '../test/harness/services';
 
 const args = process.argv.slice(2);
@@ -21,7 +23,7 @@ const arg = (name: string, fallback: string) => {
 };
 
 async function main() {
-  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/kafka.sh'), 'start'], { stdio: 'inherit' });
+  await ensureLocalKafka();
   const id = `bench_verify_${Date.now()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-verify-'));
   const serviceToken = `bench-${randomUUID()}`;
@@ -33,6 +35,8 @@ async function main() {
     CLICKHOUSE_PATH: dataDir,
     SERVICE_TOKEN: serviceToken,
     LOG_LEVEL: 'warn',
+    // e.g. BENCH_WORKER_NODE_OPTIONS="--require ./profiler-hook.js" to profile the app, as bench:ingest does
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   await runCli(env, 'migrate');
   const admin = /access token \(shown once, store it now\): (\S+)/.exec(
@@ -76,14 +80,17 @@ async function main() {
       `mutation { setBudget(teamId: "${team}", apiKeyId: "${created.apiKey.id}", amount: "10", period: DAY) { id } }`,
       admin,
     );
-    // autocannon prints its latency and throughput tables on stderr
-    execFileSync(
-      path.join(REPO_ROOT, 'node_modules/.bin/autocannon'),
-      [
+    // a second key, revoked through GraphQL halfway through the load while pollers ask about it
+    const doomed = (
+      await gql(`mutation { createApiKey(teamId: "${team}", name: "doomed") { secret apiKey { id } } }`, admin)
+    ).createApiKey;
+    const seconds = Number(arg('seconds', '15'));
+    const [load, revocation] = await Promise.all([
+      autocannon([
         '-c',
         arg('connections', '200'),
         '-d',
-        arg('seconds', '15'),
+        String(seconds),
         '-m',
         'POST',
         '-H',
@@ -93,13 +100,78 @@ async function main() {
         '-b',
         JSON.stringify({ key: secret }),
         `${app.url}/v1/keys/verify`,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+      ]),
+      (async () => {
+        await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
+        return revocationDelay(app.url, serviceToken, doomed.secret, () =>
+          gql(`mutation { revokeApiKey(apiKeyId: "${doomed.apiKey.id}") { id } }`, admin),
+        );
+      })(),
+    ]);
+    const { latency, requests, non2xx, errors } = load;
+    process.stdout.write(
+      `verify: ${requests.average.toFixed(0)} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms ` +
+        `(${arg('connections', '200')} connections, ${seconds} s, ${non2xx} non-2xx, ${errors} errors)\n` +
+        `revocation: refused ${revocation.afterSent.toFixed(1)} ms after revokeApiKey was sent, ` +
+        `${revocation.afterAnswer.toFixed(1)} ms after its answer (under the load above)\n`,
     );
   } finally {
     await app.stop('SIGTERM');
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+interface LoadResult {
+  latency: { p50: number; p99: number };
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon in its own process (as the gateway would be), its result as JSON. */
+function autocannon(cliArgs: string[]): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/autocannon'), ['-j', ...cliArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`autocannon exited with ${code}`)),
+    );
+  });
+}
+
+/**
+ * How long after a revocation verify refuses the key: four pollers ask about it back to back
+ * from before the mutation is sent until one answer says `revoked`.
+ */
+async function revocationDelay(
+  url: string,
+  serviceToken: string,
+  secret: string,
+  revoke: () => Promise<unknown>,
+): Promise<{ afterSent: number; afterAnswer: number }> {
+  let refusedAt = 0;
+  const poll = async () => {
+    while (!refusedAt) {
+      const res = await fetch(`${url}/v1/keys/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceToken}` },
+        body: JSON.stringify({ key: secret }),
+      });
+      const body = (await res.json()) as { reason: string };
+      if (body.reason === 'revoked') refusedAt ||= performance.now();
+    }
+  };
+  const pollers = Array.from({ length: 4 }, poll);
+  await new Promise((r) => setTimeout(r, 200));
+  const sentAt = performance.now();
+  await revoke();
+  const answeredAt = performance.now();
+  await Promise.all(pollers);
+  return { afterSent: refusedAt - sentAt, afterAnswer: Math.max(0, refusedAt - answeredAt) };
 }
 
 main().catch((error) => {

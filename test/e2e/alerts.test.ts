@@ -20,7 +20,7 @@ import {
 import { UsageQueries } from '@app/analytics';
 import type { AppConfig } from '@app/config';
 import { PriceBook } from '@app/pricing';
-import { KeyBudgets } from '@app/teams';
+import { KeyBudgets, KeyStateChanges, UsageTally } from '@app/teams';
 import { graphql, platformAdminToken, startStandalone } from '../harness/app';
 import { freePort } from '../harness/child-app';
 import { makeEvent } from '../harness/events';
@@ -330,7 +330,7 @@ describe('alerts, budgets and webhooks on the real services', () => {
 
     const postgres = app.get(DataSource);
     const another = new BudgetEvaluator(
-      new BudgetSpend(app.get(UsageQueries), new KeyBudgets(), postgres),
+      new BudgetSpend(app.get(UsageQueries), new KeyBudgets(), postgres, app.get(UsageTally), new KeyStateChanges()),
       app.get(AlertRaiser),
       postgres,
     );

@@ -14,7 +14,7 @@ export interface ResolvedServices {
   sources: Record<'kafka' | 'postgres' | 'clickhouse', string>;
 }
 
-function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok: boolean) => {

@@ -25,11 +25,14 @@ import {
   InviteMember,
   InviteMemberCommand,
   KeyBudgets,
+  KeyStateCache,
+  KeyStateChanges,
   KeyVerificationService,
   LeaveTeam,
   LeaveTeamCommand,
   PostgresTeamTransactions,
   QuotaUseReader,
+  UsageTally,
   ReclaimSeat,
   ReclaimSeatCommand,
   RemoveMember,
@@ -91,7 +94,9 @@ export class TeamsFixture {
   clickhouse: ClickHouseGateway;
   lifecycle: ReturnType<typeof teamCommands>;
   createUser: CreateUser;
-  verification: KeyVerificationService;
+  /** key verification, asked only once every change committed before the call is applied (see start) */
+  verification: Pick<KeyVerificationService, 'verify'>;
+  keyState: KeyStateCache;
 
   static async start(name: string): Promise<TeamsFixture> {
     const f = new TeamsFixture();
@@ -100,14 +105,35 @@ export class TeamsFixture {
     f.postgres = await openDataSource(f.config.postgres, [ModelPrice]);
     f.clickhouse = await ClickHouseGateway.connect(f.config.clickhouse);
     await new ClickHouseMigrator(f.clickhouse).migrate();
-    const transactions = new PostgresTeamTransactions(f.postgres, f.config);
+    const changes = new KeyStateChanges();
+    const transactions = new PostgresTeamTransactions(f.postgres, f.config, changes);
     f.lifecycle = teamCommands(transactions);
     f.createUser = new CreateUser(transactions);
-    f.verification = new KeyVerificationService(f.postgres, new QuotaUseReader(f.clickhouse), new KeyBudgets());
+    f.keyState = new KeyStateCache(f.postgres, f.config, changes);
+    await f.keyState.start();
+    const verification = new KeyVerificationService(
+      f.keyState,
+      new UsageTally(
+        // no stream here: the seeds alone
+        { committed: () => Promise.resolve(null), stored: () => Promise.resolve([]) },
+        { reseedMs: 30_000, idleMs: 600_000, shortSeedRetryMs: 1_000 },
+      ),
+      new QuotaUseReader(f.clickhouse),
+      new KeyBudgets(),
+    );
+    // the specs change keys and plans with plain SQL too, then verify at once: the service takes
+    // such a change within milliseconds (its notification); the fixture waits for it
+    f.verification = {
+      verify: async (secret, now) => {
+        await f.keyState.caughtUp();
+        return verification.verify(secret, now);
+      },
+    };
     return f;
   }
 
   async stop(): Promise<void> {
+    await this.keyState?.beforeApplicationShutdown();
     await this.clickhouse?.command(`DROP DATABASE IF EXISTS ${this.clickhouse.database}`);
     await this.clickhouse?.close();
     await this.postgres?.destroy();

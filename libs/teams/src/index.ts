@@ -15,6 +15,7 @@ export * from './readers';
 export * from './graphql-types';
 export * from './key-budgets';
 export * from './key-verification.service';
+export * from './verification';
 export * from './outbox-relay';
 export * from './team-event-store';
 export * from './teams.module';

@@ -50,6 +50,35 @@ export class QuotaUseRead {
   }
 }
 
+function keyUse(r: Record<keyof KeyUse, string | number>): KeyUse {
+  return {
+    team: String(r.team),
+    member: String(r.member),
+    apiKey: String(r.apiKey),
+    tokensToday: Number(r.tokensToday),
+    tokensThisMonth: Number(r.tokensThisMonth),
+    creditsToday: Number(r.creditsToday),
+    creditsThisMonth: Number(r.creditsThisMonth),
+  };
+}
+
+/** A quota's use in its current period, from its team's rows of QuotaUseRead. */
+function useOf(q: MeasuredQuota, rows: readonly KeyUse[]): number {
+  const { column, id } = quotaSubject(q);
+  const field = column === 'user_id' ? 'member' : column === 'api_key_id' ? 'apiKey' : 'team';
+  const measure: keyof KeyUse =
+    q.unit === 'TOKENS'
+      ? q.period === 'DAY'
+        ? 'tokensToday'
+        : 'tokensThisMonth'
+      : q.period === 'DAY'
+        ? 'creditsToday'
+        : 'creditsThisMonth';
+  let used = 0;
+  for (const row of rows) if (row[field] === id) used += row[measure];
+  return used;
+}
+
 /** Use against quotas in their current period (UTC day or month), from the key hour rollup. */
 @Injectable()
 export class QuotaUseReader {
@@ -64,24 +93,28 @@ export class QuotaUseReader {
       : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   }
 
+  /** The start of the period after the one `now` is in. */
+  static periodEnd(period: string, now: number): number {
+    const d = new Date(now);
+    return period === 'DAY'
+      ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)
+      : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+
+  /**
+   * One quota's use read now, uncached (key verification's seeds: its UsageTally keeps the use
+   * in memory between them, so a seed must hold every call the rollup has).
+   */
+  async read(quota: MeasuredQuota, now: number): Promise<number> {
+    const { sql, params } = new QuotaUseRead([quota.team_id], now).toSQL();
+    const rows = await this.clickhouse.query<Record<keyof KeyUse, string | number>>(sql, { params });
+    return useOf(quota, rows.map(keyUse));
+  }
+
   /** The use of each quota in its current period, in its order: one read for all the teams not cached. */
   async used(quotas: readonly MeasuredQuota[], now: number): Promise<number[]> {
     const byTeam = await this.useOfTeams([...new Set(quotas.map((q) => q.team_id))], now);
-    return quotas.map((q) => {
-      const { column, id } = quotaSubject(q);
-      const field = column === 'user_id' ? 'member' : column === 'api_key_id' ? 'apiKey' : 'team';
-      const measure: keyof KeyUse =
-        q.unit === 'TOKENS'
-          ? q.period === 'DAY'
-            ? 'tokensToday'
-            : 'tokensThisMonth'
-          : q.period === 'DAY'
-            ? 'creditsToday'
-            : 'creditsThisMonth';
-      let used = 0;
-      for (const row of byTeam.get(q.team_id) ?? []) if (row[field] === id) used += row[measure];
-      return used;
-    });
+    return quotas.map((q) => useOf(q, byTeam.get(q.team_id) ?? []));
   }
 
   private async useOfTeams(teamIds: readonly string[], now: number): Promise<Map<string, KeyUse[]>> {
@@ -96,17 +129,7 @@ export class QuotaUseReader {
     const { sql, params } = new QuotaUseRead(stale, now).toSQL();
     const rows = await this.clickhouse.query<Record<keyof KeyUse, string | number>>(sql, { params });
     for (const team of stale) byTeam.set(team, []);
-    for (const r of rows) {
-      byTeam.get(String(r.team))?.push({
-        team: String(r.team),
-        member: String(r.member),
-        apiKey: String(r.apiKey),
-        tokensToday: Number(r.tokensToday),
-        tokensThisMonth: Number(r.tokensThisMonth),
-        creditsToday: Number(r.creditsToday),
-        creditsThisMonth: Number(r.creditsThisMonth),
-      });
-    }
+    for (const r of rows) byTeam.get(String(r.team))?.push(keyUse(r));
     for (const team of stale) this.cache.set(team, { at: now, rows: byTeam.get(team)! });
     return byTeam;
   }

@@ -6,6 +6,7 @@ import { KeysController } from './keys.controller';
 import { OutboxRelay } from './outbox-relay';
 import { QuotaUseReader } from './quota-use.reader';
 import { DirectoryReader, QuotaStatusReader, TeamReader } from './readers';
+import { CallUsageStream, KeyStateCache, KeyStateChanges, UsageTally, VerifyFastPath } from './verification';
 import { TEAM_RESOLVERS } from './resolvers';
 import { TeamEventsSink } from './team-events.sink';
 import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './usecases';
@@ -26,6 +27,11 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyStateChanges,
+    KeyStateCache,
+    CallUsageStream,
+    VerifyFastPath,
+    { provide: UsageTally, inject: [CallUsageStream], useFactory: (stream: CallUsageStream) => stream.tally },
     KeyBudgets,
     OutboxRelay,
     ...TEAM_RESOLVERS,
@@ -38,6 +44,8 @@ import { PostgresTeamTransactions, TEAM_USE_CASES, TeamTransactions } from './us
     QuotaStatusReader,
     DirectoryReader,
     KeyVerificationService,
+    KeyStateChanges,
+    UsageTally,
     KeyBudgets,
     OutboxRelay,
   ],

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { UsageFilterInput, UsageQueries } from '@app/analytics';
-import { BudgetedKey, KeyBudgets, KeyBudgetStatus } from '@app/teams';
+import { BudgetedKey, KeyBudgets, KeyBudgetStatus, KeyStateChanges, UsageTally } from '@app/teams';
 import { BudgetRepository, BudgetRow } from '../persistence';
 import { budgetPeriodAt } from './budget-period';
 
@@ -31,13 +31,18 @@ const SUBJECT_ORDER = (b: BudgetRow) => (b.api_key_id ? 0 : b.user_id ? 1 : 2);
 export class BudgetSpend implements OnModuleInit {
   private readonly cache = new Map<string, { at: number; spent: Promise<string> }>();
   private readonly budgets: BudgetRepository;
+  /** each team's budgets for key verification, dropped on any change to the team (KeyStateChanges) */
+  private readonly ofTeam = new Map<string, Promise<BudgetRow[]>>();
 
   constructor(
     private readonly usage: UsageQueries,
     private readonly keyBudgets: KeyBudgets,
     @InjectDataSource() postgres: DataSource,
+    private readonly tally: UsageTally,
+    changes: KeyStateChanges,
   ) {
     this.budgets = new BudgetRepository(postgres);
+    changes.subscribe((change) => change.teamId && this.ofTeam.delete(change.teamId));
   }
 
   onModuleInit(): void {
@@ -68,16 +73,54 @@ export class BudgetSpend implements OnModuleInit {
   /**
    * Of the budgets on a key, its holder and its team, the one with the least left (all of them
    * apply: a team out of budget stops every key); a tie goes to the most specific (key, user, team).
+   * From memory: the team's budgets as last loaded, the spend from the UsageTally (seeded from
+   * the rollups, then counted from the ingest stream).
    */
   async tightestForKey(key: BudgetedKey, now: number): Promise<KeyBudgetStatus | null> {
-    const budgets = await this.budgets.applyingToKey(key.teamId, key.userId, key.apiKeyId);
-    if (budgets.length === 0) return null;
-    const statuses = await Promise.all(budgets.map((b) => this.status(b, now)));
-    statuses.sort(
-      (a, b) => new Decimal(a.remaining).comparedTo(b.remaining) || SUBJECT_ORDER(a.budget) - SUBJECT_ORDER(b.budget),
+    const budgets = (await this.budgetsOfTeam(key.teamId)).filter(
+      (b) => b.api_key_id === key.apiKeyId || b.user_id === key.userId || (!b.user_id && !b.api_key_id),
     );
-    const { budget, spent, remaining, exceeded } = statuses[0];
-    return { amount: new Decimal(budget.amount).toFixed(), spent, remaining, exceeded };
+    if (budgets.length === 0) return null;
+    const statuses = await Promise.all(budgets.map((b) => this.tallied(b, now)));
+    statuses.sort((a, b) => a.remaining.comparedTo(b.remaining) || SUBJECT_ORDER(a.budget) - SUBJECT_ORDER(b.budget));
+    const { budget, spent, remaining } = statuses[0];
+    return {
+      amount: new Decimal(budget.amount).toFixed(),
+      spent: spent.toFixed(),
+      remaining: remaining.toFixed(),
+      exceeded: remaining.lte(0),
+    };
+  }
+
+  private budgetsOfTeam(teamId: string): Promise<BudgetRow[]> {
+    let budgets = this.ofTeam.get(teamId);
+    if (!budgets) {
+      budgets = this.budgets.ofTeam(teamId);
+      this.ofTeam.set(teamId, budgets);
+      budgets.catch(() => this.ofTeam.get(teamId) === budgets && this.ofTeam.delete(teamId));
+    }
+    return budgets;
+  }
+
+  private async tallied(
+    budget: BudgetRow,
+    now: number,
+  ): Promise<{ budget: BudgetRow; spent: Decimal; remaining: Decimal }> {
+    const { start, end } = budgetPeriodAt(budget.period, budget.time_zone, now);
+    const spent = await this.tally.use(
+      `budget:${budget.id}:${start.getTime()}`,
+      {
+        teamId: budget.team_id,
+        userId: budget.user_id,
+        apiKeyId: budget.api_key_id,
+        measure: 'cost',
+        from: start.getTime(),
+        to: end.getTime(),
+      },
+      () => this.spentBetween(budget, start, end, now),
+      now,
+    );
+    return { budget, spent, remaining: new Decimal(budget.amount).minus(spent) };
   }
 
   private async spentBetween(budget: BudgetRow, start: Date, end: Date, now: number): Promise<string> {

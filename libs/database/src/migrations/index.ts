@@ -6,6 +6,7 @@ import { AlertsBudgetsWebhooks1000000000016 } from './1000000000016-AlertsBudget
 import { AnomalyIncidents1000000000017 } from './1000000000017-AnomalyIncidents';
 import { KeySuspensionAndTeamQuotas1000000000018 } from './1000000000018-KeySuspensionAndTeamQuotas';
 import { PeriodCloseAndRepricing1000000000019 } from './1000000000019-PeriodCloseAndRepricing';
+import { KeyStateNotify1000000000020 } from './1000000000020-KeyStateNotify';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
 export const POSTGRES_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const POSTGRES_MIGRATIONS = [
   AnomalyIncidents1000000000017,
   KeySuspensionAndTeamQuotas1000000000018,
   PeriodCloseAndRepricing1000000000019,
+  KeyStateNotify1000000000020,
 ];

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConflictError, NotFoundError } from '@app/errors';
 import { isUniqueViolation, TeamRole, TeamRow, TeamStore, teamStore } from '../persistence';
 import { appendTeamEvent, TeamEventType } from '../team-event-store';
+import { KeyStateChanges } from '../verification/key-state-changes';
 
 /** Appends a domain event to team_events and the outbox, in the transaction that changed the state. */
 export type AppendTeamEvent = (
@@ -49,17 +50,29 @@ export class PostgresTeamTransactions extends TeamTransactions {
   constructor(
     @InjectDataSource() private readonly postgres: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly changes: KeyStateChanges = new KeyStateChanges(),
   ) {
     super();
     this.store = teamStore(postgres);
   }
 
-  run<T>(work: TransactionWork<T>, isolation?: 'SERIALIZABLE'): Promise<T> {
+  /**
+   * After the commit, the teams it appended events for are announced to this process's key
+   * verification, before the command answers: its caller's next verify sees the change (other
+   * processes learn it from the Postgres notification).
+   */
+  async run<T>(work: TransactionWork<T>, isolation?: 'SERIALIZABLE'): Promise<T> {
+    const touched = new Set<string>();
     const inTransaction = (manager: EntityManager) =>
       work(teamStore(manager), async (teamId, type, actorId, payload) => {
+        touched.add(teamId);
         await appendTeamEvent(manager, this.config.kafka.teamEventsTopic, teamId, type, actorId, payload);
       });
-    return isolation ? this.postgres.transaction(isolation, inTransaction) : this.postgres.transaction(inTransaction);
+    const result = await (isolation
+      ? this.postgres.transaction(isolation, inTransaction)
+      : this.postgres.transaction(inTransaction));
+    for (const teamId of touched) this.changes.publish({ teamId });
+    return result;
   }
 
   async inTeam<T>(teamId: string, actorId: string, work: (tx: TeamTx) => Promise<T>): Promise<T> {

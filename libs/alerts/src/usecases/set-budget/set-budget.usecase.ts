@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { assertTimeZone } from '@app/analytics';
 import { BadUserInputError, NotFoundError } from '@app/errors';
-import { MembershipReader } from '@app/teams';
+import { KeyStateChanges, MembershipReader } from '@app/teams';
 import { AlertsAccess, AlertsActor } from '../../access/alerts-access';
 import { AlertRaiser } from '../../alert-raiser';
 import type { BudgetRow } from '../../persistence';
@@ -18,6 +18,7 @@ export class SetBudget {
     private readonly access: AlertsAccess,
     private readonly memberships: MembershipReader,
     private readonly raiser: AlertRaiser,
+    private readonly changes: KeyStateChanges,
   ) {}
 
   async execute(command: SetBudgetCommand, actor: AlertsActor): Promise<BudgetRow> {
@@ -36,7 +37,7 @@ export class SetBudget {
     ) {
       throw new NotFoundError('apiKeyId: not a key of the team');
     }
-    return this.raiser.transaction((store) =>
+    const budget = await this.raiser.transaction((store) =>
       store.budgets.upsert(
         {
           teamId: command.teamId,
@@ -50,5 +51,8 @@ export class SetBudget {
         actor.userId,
       ),
     );
+    // this process's key verification answers the new budget from the next call on
+    this.changes.publish({ teamId: command.teamId });
+    return budget;
   }
 }
