@@ -178,7 +178,9 @@ async function main() {
     describe: async (_: UsageDimension, ks: string[]) =>
       new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
   };
-  const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
+  const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory, {
+    pricing: { creditsPerUnit: 100, currency: 'USD' },
+  });
   const logs = new CallLogsQuery(ch, new UsageAggregator(ch), new ListCursors({ cursors: {} }));
   const team = '00000000-0000-4000-8000-000000000003';
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };

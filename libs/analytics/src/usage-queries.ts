@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError } from '@app/errors';
 import { MAX_FUTURE_SKEW_MS } from '@app/ingest';
 import { dimensionRecord, Granularity, UsageDimension, UsageMetric } from '@app/catalog';
@@ -7,7 +8,8 @@ import { BreakdownConnection, Point, RankingEntry, Series } from './dto/usage-ty
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { planned, UsageAggregator } from './usage-aggregator';
-import { isAdditive, measuresFor, metricValue } from './usage-metrics';
+import { isAdditive, isCurrencyMetric, isMoneyMetric, measuresFor, metricAmount, metricValue } from './usage-metrics';
+import { amountRange, averageAmount } from './exact-amount';
 import { bucketMinutes, bucketStarts } from './query/time-buckets';
 import { EMPTY_TOTALS, UsageGroup, UsageTotals } from './usage-totals';
 import { LabelDirectory } from './label-directory';
@@ -15,6 +17,7 @@ import { assertBucketCount } from './bucket-limit';
 
 export { MAX_BUCKETS } from './bucket-limit';
 const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
+const UNPRICED_ONLY = measuresFor([UsageMetric.UNPRICED_REQUESTS]);
 const MAX_SERIES = 50;
 
 interface Timeline {
@@ -55,7 +58,13 @@ export class UsageQueries {
   constructor(
     private readonly aggregator: UsageAggregator,
     private readonly labels: LabelDirectory,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'pricing'>,
   ) {}
+
+  /** The deployment's currency, named on every answer of an amount of it. */
+  get currency(): string {
+    return this.config.pricing.currency;
+  }
 
   async totals(filter: UsageFilterInput, now = Date.now()): Promise<UsageTotals> {
     const range = resolveRange(filter.range, now);
@@ -65,8 +74,28 @@ export class UsageQueries {
     return row ?? EMPTY_TOTALS;
   }
 
+  /**
+   * The models of the range's unpriced calls: read only when the totals count some, so the
+   * summary of a fully priced range (and every live push of one) stays one read.
+   */
+  private async unpricedModels(filter: UsageFilterInput, t: UsageTotals, now: number): Promise<string[]> {
+    if (t.unpricedRequests === 0) return [];
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const dimension = UsageDimension.MODEL;
+    const models = await this.aggregator.aggregate(
+      planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: UNPRICED_ONLY }),
+    );
+    return models
+      .filter((m) => m.unpricedRequests > 0)
+      .map((m) => m.key!)
+      .sort(byText);
+  }
+
   async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
     const t = await this.totals(filter, now);
+    const unpricedModels = await this.unpricedModels(filter, t, now);
     const { activeUsers, latency, ttft, businessCalls, internalCalls, ...sums } = t;
     return {
       ...sums,
@@ -83,6 +112,8 @@ export class UsageQueries {
       ttftP99: ttft?.[2] ?? null,
       businessCalls,
       internalCalls,
+      currency: this.currency,
+      unpricedModels,
     };
   }
 
@@ -130,12 +161,34 @@ export class UsageQueries {
     return { starts, minutes: starts.map((b) => bucketMinutes(b, granularity, timeZone)) };
   }
 
+  /** A point per bucket; a money metric's point carries its exact amount beside the value to plot. */
   private points(timeline: Timeline, rows: UsageGroup[], metric: UsageMetric): Point[] {
     const byBucket = new Map(rows.map((r) => [r.bucket!, r]));
-    return timeline.starts.map((b, i) => ({
-      t: new Date(b),
-      value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]),
-    }));
+    const money = isMoneyMetric(metric);
+    return timeline.starts.map((b, i) => {
+      const totals = byBucket.get(b) ?? EMPTY_TOTALS;
+      return {
+        t: new Date(b),
+        value: metricValue(totals, metric, timeline.minutes[i]),
+        amount: money ? metricAmount(totals, metric) : null,
+      };
+    });
+  }
+
+  /** A money series' currency and exact min, max and average of its points' amounts; nulls otherwise. */
+  private seriesAmounts(
+    metric: UsageMetric,
+    points: Point[],
+  ): Pick<Series, 'currency' | 'minAmount' | 'maxAmount' | 'avgAmount'> {
+    if (!isMoneyMetric(metric)) return { currency: null, minAmount: null, maxAmount: null, avgAmount: null };
+    const amounts = points.map((p) => p.amount!);
+    const { min, max } = amountRange(amounts);
+    return {
+      currency: isCurrencyMetric(metric) ? this.currency : null,
+      minAmount: min,
+      maxAmount: max,
+      avgAmount: averageAmount(amounts),
+    };
   }
 
   async trend(
@@ -177,6 +230,7 @@ export class UsageQueries {
           min: values.length ? Math.min(...values) : null,
           max: values.length ? Math.max(...values) : null,
           avg: values.length ? values.reduce((s, v) => s + v, 0) / values.length : null,
+          ...this.seriesAmounts(metric, points),
         });
       }
     }
@@ -201,7 +255,15 @@ export class UsageQueries {
     assertBucketCount(from, to, bucketSize);
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
       {
-        ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }),
+        ...planned({
+          filter,
+          from,
+          to,
+          now,
+          timeZone: range.timeZone,
+          dimension,
+          measures: measuresFor([metric], ['unpricedRequests']),
+        }),
         dimension,
       },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
@@ -221,6 +283,8 @@ export class UsageQueries {
       value: metricValue(t, metric, minutes) ?? 0,
       share: shared ? t.rankValue / whole : 0,
       points: this.points(timeline, rowsOf.get(t.key!) ?? [], metric),
+      amount: metricAmount(t, metric) ?? null,
+      unpricedRequests: t.unpricedRequests,
     }));
   }
 
@@ -234,7 +298,7 @@ export class UsageQueries {
     const sparkGranularity = autoGranularity(from, to);
     assertBucketCount(from, to, sparkGranularity);
     // the breakdown table's columns and its sort key
-    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost']);
+    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost', 'unpricedRequests']);
     const request = {
       ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }),
       dimension: args.view,
@@ -334,6 +398,7 @@ export class UsageQueries {
             inputTokens: g.inputTokens,
             outputTokens: g.outputTokens,
             cost: g.cost,
+            unpricedRequests: g.unpricedRequests,
           },
         };
       }),

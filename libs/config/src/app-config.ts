@@ -64,6 +64,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean() INGEST_DEDUP_BY_EVENT_ID?: boolean;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
+  /** the one currency every amount of cost is in (ISO 4217 code shape: three capital letters) */
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be an ISO 4217 code such as USD (three capital letters)' })
+  CURRENCY?: string;
 
   @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
   /** comma-separated gateway tokens, several at once while one is rotated out; merged with SERVICE_TOKEN */
@@ -135,7 +139,8 @@ export interface AppConfig {
     faultWriteFailureMs: number;
     dedupByEventId: boolean;
   };
-  pricing: { creditsPerUnit: number };
+  /** currency: the one currency of every price and cost of the deployment, named on money answers */
+  pricing: { creditsPerUnit: number; currency: string };
   /** every token the model gateway may use (`SERVICE_TOKENS` and `SERVICE_TOKEN`); empty: none */
   auth: { serviceTokens: string[] };
   /** in memory, per process: replicas share nothing (README, "HTTP trust boundary") */
@@ -241,7 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       faultWriteFailureMs: vars.INGEST_FAULT_WRITE_FAILURE_MS ?? 0,
       dedupByEventId: vars.INGEST_DEDUP_BY_EVENT_ID ?? true,
     },
-    pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
+    pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100, currency: vars.CURRENCY ?? 'USD' },
     auth: { serviceTokens: [...new Set([...(vars.SERVICE_TOKENS ?? []), vars.SERVICE_TOKEN].filter(isSet))] },
     rateLimits: {
       authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 20,

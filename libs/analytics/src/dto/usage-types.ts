@@ -6,6 +6,11 @@ import { EventMeasureFields } from './measure-fields';
 export class Point {
   @Field(() => Date) t: Date;
   @Field(() => Float, { nullable: true }) value: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'money metrics (cost, its line items, credits): the value as exact decimal text; null for others',
+  })
+  amount?: string | null;
 }
 
 @ObjectType()
@@ -18,6 +23,20 @@ export class Series {
   @Field(() => Float, { nullable: true }) min: number | null;
   @Field(() => Float, { nullable: true }) max: number | null;
   @Field(() => Float, { nullable: true }) avg: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'the currency of the amounts (ISO 4217) for cost and its line items; null for credits and non-money',
+  })
+  currency?: string | null;
+  @Field(() => String, { nullable: true, description: 'money metrics: min of the points, exact' })
+  minAmount?: string | null;
+  @Field(() => String, { nullable: true, description: 'money metrics: max of the points, exact' })
+  maxAmount?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'money metrics: mean of the points, exact sum / count rounded to 15 decimals, half to even',
+  })
+  avgAmount?: string | null;
 }
 
 @ObjectType()
@@ -28,6 +47,10 @@ export class RankingEntry {
   @Field(() => Float, { description: 'value / total over every key of the dimension (0 when the total is 0)' })
   share: number;
   @Field(() => [Point]) points: Point[];
+  @Field(() => String, { nullable: true, description: 'money metrics: the value as exact decimal text' })
+  amount?: string | null;
+  @Field(() => Float, { description: 'calls of a model with no price at their time (costed 0)' })
+  unpricedRequests: number;
 }
 
 @ObjectType()
@@ -48,6 +71,8 @@ export class BreakdownRow {
   @Field(() => Float) inputTokens: number;
   @Field(() => Float) outputTokens: number;
   @Field(() => String) cost: string;
+  @Field(() => Float, { description: 'calls of a model with no price at their time (costed 0)' })
+  unpricedRequests: number;
 }
 
 @ObjectType()
