@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TeamsModule } from '@app/teams';
 import { CallLogExportController } from './call-log-export.controller';
 import { CallLogsQuery } from './call-logs.query';
+import { CostReportQuery } from './cost-report.query';
+import { CostReportResolver } from './cost-report.resolver';
 import { LabelDirectory } from './label-directory';
 import { ListCursors } from './list-cursor';
 import { LiveUsageHub } from './live-usage.hub';
@@ -21,6 +23,8 @@ import { UsageResolver } from './usage.resolver';
     UsageAggregator,
     UsageQueries,
     CallLogsQuery,
+    CostReportQuery,
+    CostReportResolver,
     ListCursors,
     LabelDirectory,
     UsageAccessPolicy,

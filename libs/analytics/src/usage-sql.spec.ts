@@ -2,6 +2,7 @@ import type { ClickHouseGateway, RequestOptions } from '@app/clickhouse';
 import { Granularity, Measure, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
+import { REPORT_MEASURES, reportRequest } from './cost-report.query';
 
 /**
  * The SQL every read shape sends, pinned: a refactoring of the query core must send the same
@@ -143,5 +144,35 @@ describe('usage SQL', () => {
       secondDimension: UsageDimension.MODEL,
     });
     expect(sent).toMatchSnapshot();
+  });
+
+  it('cost report pages: team × model × day from a rollup, key × model with raw edges, after a cursor', async () => {
+    const { gateway, sent } = recorder();
+    const aggregator = new UsageAggregator(gateway);
+    const month = (range: Partial<UsageFilterInput['range']>) => filter({ range, teamIds: [team] });
+    const byDay = reportRequest(
+      month({ from: new Date(midnight - 30 * DAY), to: new Date(midnight) }),
+      [UsageDimension.TEAM, UsageDimension.MODEL],
+      Granularity.DAY,
+      now,
+    );
+    await aggregator.report({ ...byDay, limit: 101 });
+    await aggregator.report({
+      ...byDay,
+      limit: 101,
+      after: { bucket: midnight - 3 * DAY, keys: [team, 'glm-5'] },
+    });
+    const keyByModel = reportRequest(
+      month({ from: new Date(midnight - 7 * DAY + 17 * 60_000), to: new Date(now) }),
+      [UsageDimension.API_KEY, UsageDimension.MODEL],
+      undefined,
+      now,
+    );
+    await aggregator.report({ ...keyByModel, limit: 11, after: { bucket: null, keys: ['k', 'm'] } });
+    expect({
+      plans: [byDay.plan, keyByModel.plan],
+      measures: [...REPORT_MEASURES],
+      sent,
+    }).toMatchSnapshot();
   });
 });

@@ -58,7 +58,7 @@ export interface RankRequest {
  * with a grouping per segment, 20 without; a sparkline-and-models read 28 and 14). States
  * (distinct users, quantiles) are merged per segment first, and raw events are counted.
  */
-function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>): boolean {
+export function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>): boolean {
   return table !== 'call_events' && !mergesStates(measures);
 }
 
@@ -69,7 +69,7 @@ const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
 };
 
 /** Bucket start as epoch ms, in the caller's zone, from the table's time column. */
-function bucketExpression(table: ReadTableName, granularity: Granularity): string {
+export function bucketExpression(table: ReadTableName, granularity: Granularity): string {
   const t = timeColumn(table);
   const local =
     granularity === Granularity.DAY
@@ -79,7 +79,7 @@ function bucketExpression(table: ReadTableName, granularity: Granularity): strin
 }
 
 /** A dimension's group key in a table; a call with several values (tags) is counted in the group of each. */
-function groupKey(dimension: UsageDimension, table: ReadTableName): string {
+export function groupKey(dimension: UsageDimension, table: ReadTableName): string {
   const record = dimensionRecord(dimension);
   const value = dimensionValue(record, table === 'call_events');
   return record.multiValued ? `arrayJoin(${value})` : value;
