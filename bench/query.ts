@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import {
   CallLogOrder,
   CallLogsQuery,
+  CostReportQuery,
   Granularity,
   ListCursors,
   RangePreset,
@@ -116,7 +117,8 @@ async function main() {
     await ch.command(
       `INSERT INTO call_events (event_id, occurred_at, team_id, user_id, api_key_id, service, model, model_type, source,
          input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, ttft_ms, status, http_status,
-         error_code, tags, request_id, cost, credits, price_id, priced, kafka_partition, kafka_offset)
+         error_code, tags, request_id, cost, credits, input_cost, output_cost, price_id, priced, kafka_partition,
+         kafka_offset)
        SELECT toString(generateUUIDv4()),
          fromUnixTimestamp64Milli(toInt64({now:Int64} - pow(rand(1) / 4294967295, 1.4) * 30 * 86400000)),
          toUUID(concat('00000000-0000-4000-8000-', leftPad(toString(team), 12, '0'))),
@@ -134,7 +136,9 @@ async function main() {
          if(failed AND rand(16) % 5 > 0, ['timeout', 'rate_limited', 'upstream_error'][1 + rand(17) % 3], NULL),
          [[], [], ['prod'], ['prod', 'batch'], ['eval'], ['ci', 'nightly']][1 + (key_slot + rand(18) % 2) % 6],
          concat('req-', toString(number)),
-         toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15), 'p', true, 0, number
+         toDecimal128(input * 0.00000055 + 0.000002, 15), toDecimal128(input * 0.000055, 15),
+         -- the cost's line items, adding up to it
+         toDecimal128(input * 0.00000055, 15), toDecimal128(0.000002, 15), 'p', true, 0, number
        FROM (SELECT number, toUInt32(pow(rand(11) / 4294967295, 3) * 300) AS team,
                toUInt32(pow(rand(3) / 4294967295, 2) * 30) AS key_slot,
                100 + rand(12) % 8000 AS input,
@@ -188,6 +192,24 @@ async function main() {
   // presets of a day or more end on the hour; a custom range to the minute reads raw for its edges
   const minuteTo = Math.ceil((now + 1) / 60_000) * 60_000;
   const monthToTheMinute = { range: { from: new Date(minuteTo - 30 * 86_400_000), to: new Date(minuteTo) } };
+  const costs = new CostReportQuery(
+    new UsageAggregator(ch),
+    labels as unknown as LabelDirectory,
+    new ListCursors({ cursors: {} }),
+    { pricing: { creditsPerUnit: 100, currency: 'USD' } },
+  );
+  const teamModelDay = { groupBy: [UsageDimension.TEAM, UsageDimension.MODEL], granularity: Granularity.DAY };
+  /** A whole cost report, page after page (what a finance export of the month reads). */
+  const everyPage = async (first: number) => {
+    let rows = 0;
+    for (let after: string | undefined, more = true; more;) {
+      const page = await costs.execute(month, { ...teamModelDay, first, after }, now);
+      rows += page.edges.length;
+      more = page.pageInfo.hasNextPage;
+      after = page.pageInfo.endCursor ?? undefined;
+    }
+    return rows;
+  };
   // a call from the middle of the range: what an SRE pastes from a gateway log (events before the
   // loader wrote request ids have none: their lookup by request id finds nothing, through the same index)
   const [probe] = await ch.query<{ event_id: string; request_id: string }>(
@@ -268,6 +290,12 @@ async function main() {
         ),
     ],
     ['summary, 30 days, tag filter', () => queries.summary({ ...month, tags: ['prod'] }, now)],
+    // finance (no Postgres counterpart)
+    [
+      'costReport, 30 days, team × model × day, first 100',
+      () => costs.execute(month, { ...teamModelDay, first: 100 }, now),
+    ],
+    ['costReport, 30 days, team × model × day, every page of 1,000', () => everyPage(1000)],
     [
       'ranking, 30 days, top tags by requests',
       () => queries.ranking(month, UsageDimension.TAG, UsageMetric.REQUESTS, 10, Granularity.DAY, now),

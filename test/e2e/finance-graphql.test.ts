@@ -57,10 +57,16 @@ describe('finance: exact money, costReport, unpriced usage', () => {
     app = await startStandalone(config);
     const pricedAt = Date.now();
     await ok(
-      `mutation($m: String!) { setModelPrice(model: $m, effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: "${RATES.inputPerMillion}",
-        outputPerMillion: "${RATES.outputPerMillion}", cacheReadPerMillion: "${RATES.cacheReadPerMillion}",
-        cacheWritePerMillion: "${RATES.cacheWritePerMillion}") { id } }`,
-      { m: PRICED },
+      `mutation($m: String!, $i: String!, $o: String!, $cr: String, $cw: String) { setModelPrice(model: $m,
+        effectiveFrom: "2026-01-01T00:00:00Z", inputPerMillion: $i, outputPerMillion: $o, cacheReadPerMillion: $cr,
+        cacheWritePerMillion: $cw) { id } }`,
+      {
+        m: PRICED,
+        i: RATES.inputPerMillion,
+        o: RATES.outputPerMillion,
+        cr: RATES.cacheReadPerMillion,
+        cw: RATES.cacheWritePerMillion,
+      },
       await platformAdminToken(app),
     );
     // buildTwoTeams sends a few calls of its own (a model without a price) and waits for them
@@ -280,7 +286,8 @@ describe('finance: exact money, costReport, unpriced usage', () => {
         .set('Authorization', `Bearer ${await platformAdminToken(app)}`);
       return res;
     };
-    const range = `from=${(filter.range as any).from}&to=${(filter.range as any).to}&teamIds=${world.a.id},${world.b.id}`;
+    const { from, to } = filter.range as { from: string; to: string };
+    const range = `from=${from}&to=${to}&teamIds=${world.a.id},${world.b.id}`;
     const several = await csv(`${range}&services=chat,batch&groupBy=TEAM,MODEL&granularity=DAY`);
     expect(several.status).toBe(200);
     const [header, ...lines] = several.text.trim().split('\n');

@@ -60,7 +60,7 @@ export class UsageFilterQuery {
   @IsOptional() @Transform(list) @MaxLength(128, { each: true }) errorCodes?: string[];
 }
 
-/** The query string of the usage export: the filter plus groupBy (one dimension or several, comma-separated) and granularity. */
+/** The usage export's query string: the filter, groupBy (one dimension or several, comma-separated), granularity. */
 export class UsageExportQuery extends UsageFilterQuery {
   @IsOptional() @Transform(list) @IsEnum(UsageDimension, { each: true }) groupBy?: UsageDimension[];
   @IsOptional() @IsEnum(Granularity) granularity?: Granularity;

@@ -64,10 +64,12 @@ export class CostReportRead {
         ...req.groupBy.map((d, k) => `${groupKey(d, table)} AS g_${k}`),
         additive(table, req.measures, rows),
       ];
-      return `SELECT ${select.join(', ')} FROM ${table} WHERE ${where.sql}${rows ? '' : ` GROUP BY ${inner.join(', ')}`}`;
+      const grouped = rows ? '' : ` GROUP BY ${inner.join(', ')}`;
+      return `SELECT ${select.join(', ')} FROM ${table} WHERE ${where.sql}${grouped}`;
     });
     const totals = additiveColumns(req.measures).map((c) => c.total);
-    let sql = `SELECT ${[...outer, ...totals].join(', ')} FROM (${parts.join(' UNION ALL ')}) GROUP BY ${inner.join(', ')}`;
+    const from = `(${parts.join(' UNION ALL ')})`;
+    let sql = `SELECT ${[...outer, ...totals].join(', ')} FROM ${from} GROUP BY ${inner.join(', ')}`;
     if (req.after) {
       // the row after the last of the previous page, in the order of the answer
       const bound = [
