@@ -190,7 +190,7 @@ describe('costReport equals the raw events and usageSummary (property test)', ()
     await fc.assert(
       fc.asyncProperty(
         dimensionLists,
-        fc.constantFrom(undefined, Granularity.DAY, Granularity.HOUR),
+        fc.constantFrom(undefined, Granularity.DAY, Granularity.HOUR, Granularity.MONTH),
         ranges,
         filters,
         fc.constantFrom('UTC', 'Asia/Kolkata', 'America/New_York'),
@@ -224,14 +224,16 @@ describe('costReport equals the raw events and usageSummary (property test)', ()
               (!dims.teamIds || dims.teamIds.includes(e.row.team_id)) &&
               (!dims.models || dims.models.includes(e.row.model)),
           );
+          // a row's bucket is named by its local calendar label, as each event's time is (Intl, not the code under test)
+          const label = (at: number) => (bucketed ? localLabel(at, timeZone, bucketed) : '');
           const groups = new Map<string, Ev[]>();
           for (const e of inRange) {
-            const k = JSON.stringify(groupBy.map((d) => DIMENSION_KEY[d]!(e.row)));
+            const k = JSON.stringify([label(e.at), ...groupBy.map((d) => DIMENSION_KEY[d]!(e.row))]);
             groups.set(k, [...(groups.get(k) ?? []), e]);
           }
           const answered = new Map<string, CostRow[]>();
           for (const r of rows) {
-            const k = JSON.stringify(r.keys);
+            const k = JSON.stringify([r.bucket ? label(r.bucket.getTime()) : '', ...r.keys]);
             answered.set(k, [...(answered.get(k) ?? []), r]);
             expect({ context, labels: r.labels }).toEqual({ context, labels: r.keys.map((x) => `L${x}`) });
             const items = r.lineItems;
@@ -281,6 +283,25 @@ describe('costReport equals the raw events and usageSummary (property test)', ()
     expect(multiPage).toBeGreaterThan(5);
   }, 600_000);
 });
+
+/** The local calendar label of an instant in a zone: its month, day or hour there. */
+function localLabel(at: number, timeZone: string, granularity: Granularity): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const month = `${parts.year}-${parts.month}`;
+  if (granularity === Granularity.MONTH) return month;
+  return granularity === Granularity.DAY ? `${month}-${parts.day}` : `${month}-${parts.day} ${parts.hour}`;
+}
 
 /** Rows added up exactly (a group's rows over its buckets, or a whole report). */
 function sumRows(rows: CostRow[]) {

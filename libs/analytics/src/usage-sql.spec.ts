@@ -169,8 +169,16 @@ describe('usage SQL', () => {
       now,
     );
     await aggregator.report({ ...keyByModel, limit: 11, after: { bucket: null, keys: ['k', 'm'] } });
+    // key × model × month: whole months from the day rollup, a first day cut by the range and today from raw
+    const keyByModelByMonth = reportRequest(
+      month({ from: new Date(Date.UTC(2026, 7, 31, 18, 30)), to: new Date(now) }),
+      [UsageDimension.API_KEY, UsageDimension.MODEL],
+      Granularity.MONTH,
+      now,
+    );
+    await aggregator.report({ ...keyByModelByMonth, limit: 101 });
     expect({
-      plans: [byDay.plan, keyByModel.plan],
+      plans: [byDay.plan, keyByModel.plan, keyByModelByMonth.plan],
       measures: [...REPORT_MEASURES],
       sent,
     }).toMatchSnapshot();

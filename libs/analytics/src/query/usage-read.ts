@@ -62,7 +62,7 @@ export function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>):
   return table !== 'call_events' && !mergesStates(measures);
 }
 
-const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
+const INTERVAL: Record<Exclude<Granularity, Granularity.DAY | Granularity.MONTH>, string> = {
   [Granularity.HOUR]: '1 HOUR',
   [Granularity.FIVE_MINUTES]: '5 MINUTE',
   [Granularity.MINUTE]: '1 MINUTE',
@@ -71,10 +71,13 @@ const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
 /** Bucket start as epoch ms, in the caller's zone, from the table's time column. */
 export function bucketExpression(table: ReadTableName, granularity: Granularity): string {
   const t = timeColumn(table);
+  // a month's start is a Date: made the DateTime of its local midnight, as a day's start is
   const local =
     granularity === Granularity.DAY
       ? `toStartOfDay(${t}, {tz:String})`
-      : `toStartOfInterval(${t}, INTERVAL ${INTERVAL[granularity]}, {tz:String})`;
+      : granularity === Granularity.MONTH
+        ? `toDateTime(toStartOfMonth(${t}, {tz:String}), {tz:String})`
+        : `toStartOfInterval(${t}, INTERVAL ${INTERVAL[granularity]}, {tz:String})`;
   return `toUnixTimestamp(${local}) * 1000`;
 }
 
