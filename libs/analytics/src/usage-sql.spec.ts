@@ -157,6 +157,7 @@ describe('usage SQL', () => {
       now,
     );
     await aggregator.report({ ...byDay, limit: 101 });
+    // a page after a cursor reads from the cursor's day on
     await aggregator.report({
       ...byDay,
       limit: 101,

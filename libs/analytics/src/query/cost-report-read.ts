@@ -42,6 +42,22 @@ export class CostReportRead {
     return this.req.groupBy.map((_, i) => `key_${i}`);
   }
 
+  /**
+   * The plan, without what lies before the cursor's bucket: every row of that time is in an
+   * earlier bucket, so a page deep in a month reads only from its own day on. The bucket is one
+   * of the answer's bucket starts, which the planner put on the grain of the segment holding it.
+   */
+  private planFromCursor(): UsagePlan {
+    const start = this.req.granularity ? this.req.after?.bucket : null;
+    if (start === null || start === undefined) return this.req.plan;
+    const rest = this.req.plan
+      .filter((segment) => segment.to > start)
+      .map((segment) => ({ ...segment, from: Math.max(segment.from, start) }));
+    // a cursor past the range (a preset's range resolved again later): an empty range of its last table
+    const last = this.req.plan[this.req.plan.length - 1];
+    return rest.length ? rest : [{ ...last, from: last.to }];
+  }
+
   toSQL(): BoundSql {
     const { req } = this;
     const params: Record<string, unknown> = { tz: req.timeZone };
@@ -53,7 +69,7 @@ export class CostReportRead {
     const order = [...(req.granularity ? ['bucket'] : []), ...this.keyColumns()];
 
     const rangesByTable = new Map<ReadTableName, TimeRange[]>();
-    for (const { table, from, to } of req.plan)
+    for (const { table, from, to } of this.planFromCursor())
       rangesByTable.set(table, [...(rangesByTable.get(table) ?? []), { from, to }]);
     const parts = [...rangesByTable].map(([table, ranges], i) => {
       const where = buildWhere(req.filter, ranges, table, i);
