@@ -224,7 +224,7 @@ describe('costReport equals the raw events and usageSummary (property test)', ()
               (!dims.teamIds || dims.teamIds.includes(e.row.team_id)) &&
               (!dims.models || dims.models.includes(e.row.model)),
           );
-          // a row's bucket is named by its local calendar label, as each event's time is (Intl, not the code under test)
+          // a row's bucket is named by its local calendar label, as each event's time is (by Intl, not the code tested)
           const label = (at: number) => (bucketed ? localLabel(at, timeZone, bucketed) : '');
           const groups = new Map<string, Ev[]>();
           for (const e of inRange) {
