@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import {
   CallLogOrder,
   CallLogsQuery,
+  CostReportQuery,
   Granularity,
   ListCursors,
   RangePreset,
@@ -185,7 +186,9 @@ async function main() {
     describe: async (_: UsageDimension, ks: string[]) =>
       new Map(ks.map((k) => [k, { label: k, email: null, teamNames: [] }])),
   };
-  const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory);
+  const queries = new UsageQueries(new UsageAggregator(ch), labels as unknown as LabelDirectory, {
+    pricing: { creditsPerUnit: 100, currency: 'USD' },
+  });
   const logs = new CallLogsQuery(ch, new UsageAggregator(ch), new ListCursors({ cursors: {} }));
   const team = '00000000-0000-4000-8000-000000000003';
   const week = { range: { preset: RangePreset.LAST_7_DAYS } };
@@ -193,6 +196,13 @@ async function main() {
   // presets of a day or more end on the hour; a custom range to the minute reads raw for its edges
   const minuteTo = Math.ceil((now + 1) / 60_000) * 60_000;
   const monthToTheMinute = { range: { from: new Date(minuteTo - 30 * 86_400_000), to: new Date(minuteTo) } };
+  const costs = new CostReportQuery(
+    new UsageAggregator(ch),
+    labels as unknown as LabelDirectory,
+    new ListCursors({ cursors: {} }),
+    { pricing: { creditsPerUnit: 100, currency: 'USD' } },
+  );
+  const teamModelDay = { groupBy: [UsageDimension.TEAM, UsageDimension.MODEL], granularity: Granularity.DAY };
   // a call from the middle of the range: what an SRE pastes from a gateway log (events before the
   // loader wrote request ids have none: their lookup by request id finds nothing, through the same index)
   const [probe] = await ch.query<{ event_id: string; request_id: string }>(
@@ -273,6 +283,15 @@ async function main() {
         ),
     ],
     ['summary, 30 days, tag filter', () => queries.summary({ ...month, tags: ['prod'] }, now)],
+    // finance (no Postgres counterpart)
+    [
+      'costReport, 30 days, team × model × day, first 100',
+      () => costs.execute(month, { ...teamModelDay, first: 100 }, now),
+    ],
+    [
+      'costReport, 30 days, user × service, first 100',
+      () => costs.execute(month, { groupBy: [UsageDimension.USER, UsageDimension.SERVICE], first: 100 }, now),
+    ],
     [
       'ranking, 30 days, top tags by requests',
       () => queries.ranking(month, UsageDimension.TAG, UsageMetric.REQUESTS, 10, Granularity.DAY, now),

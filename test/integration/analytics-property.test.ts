@@ -286,7 +286,9 @@ describe('analytics answers equal aggregates of the raw events (property test)',
       return aggregateSeriesAndSplit(req);
     };
     plainAggregator = new UsageAggregator(ch);
-    queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory);
+    queries = new UsageQueries(aggregator, labels as unknown as LabelDirectory, {
+      pricing: { creditsPerUnit: 100, currency: 'USD' },
+    });
   });
   afterAll(async () => {
     await ch.command(`DROP DATABASE IF EXISTS ${ch.database}`);

@@ -3,6 +3,8 @@ import { TeamsModule } from '@app/teams';
 import { BreakdownRowResolver } from './breakdown-row.resolver';
 import { CallLogExportController } from './call-log-export.controller';
 import { CallLogsQuery } from './call-logs.query';
+import { CostReportQuery } from './cost-report.query';
+import { CostReportResolver } from './cost-report.resolver';
 import { LabelDirectory } from './label-directory';
 import { ListCursors } from './list-cursor';
 import { LiveUsageHub } from './live-usage.hub';
@@ -22,6 +24,8 @@ import { UsageResolver } from './usage.resolver';
     UsageAggregator,
     UsageQueries,
     CallLogsQuery,
+    CostReportQuery,
+    CostReportResolver,
     ListCursors,
     LabelDirectory,
     UsageAccessPolicy,

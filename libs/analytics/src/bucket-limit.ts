@@ -12,6 +12,8 @@ const NOMINAL_BUCKET_MS: Record<Granularity, number> = {
   [Granularity.FIVE_MINUTES]: 300_000,
   [Granularity.HOUR]: 3_600_000,
   [Granularity.DAY]: 86_400_000,
+  // the shortest month: a count a little high rather than too low
+  [Granularity.MONTH]: 28 * 86_400_000,
 };
 
 /** How many buckets of `granularity` the range [from, to) spans, from its length alone. */

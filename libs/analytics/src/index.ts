@@ -13,6 +13,8 @@ export * from './dto/usage-types';
 export * from './live-usage.hub';
 export * from './live-subscriber';
 export * from './call-logs.query';
+export * from './cost-report.query';
+export * from './dto/cost-report.types';
 export * from './dto/call-log-order';
 export * from './list-cursor';
 export * from './csv-cell';

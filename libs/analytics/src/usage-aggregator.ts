@@ -13,7 +13,11 @@ import {
   RankRequest,
   SeriesAndSplitRead,
 } from './query/usage-read';
+import { CostReportRead, ReportRequest } from './query/cost-report-read';
 import { normalizeDecimal, UsageGroup, UsageTotals } from './usage-totals';
+
+/** A report row: its bucket (when bucketed), its key per grouped dimension, its totals. */
+export type ReportGroup = UsageTotals & { bucket?: number; keys: string[] };
 
 export type { AggregateRequest, RankRequest } from './query/usage-read';
 
@@ -125,6 +129,20 @@ export class UsageAggregator {
   async concurrency(req: ConcurrencyRequest): Promise<ConcurrencyRow[]> {
     const { sql, params } = new ConcurrencyRead(req).toSQL();
     return this.clickhouse.query<ConcurrencyRow>(sql, { params });
+  }
+
+  /** One keyset page of a report grouped by any dimensions (query/cost-report-read.ts). */
+  async report(req: ReportRequest): Promise<ReportGroup[]> {
+    const read = new CostReportRead(req);
+    const { sql, params } = read.toSQL();
+    const keyColumns = read.keyColumns();
+    const rows = await this.clickhouse.query<Row>(sql, { params });
+    return rows.map((r) => {
+      const group = toTotals((output) => r[output]) as ReportGroup;
+      if (r.bucket !== undefined) group.bucket = Number(r.bucket);
+      group.keys = keyColumns.map((c) => r[c] as string);
+      return group;
+    });
   }
 
   private async groupCount(req: AggregateRequest): Promise<number> {

@@ -10,6 +10,7 @@ import {
   camelName,
   Granularity,
   isDecimal,
+  Measure,
   measureRecord,
   Placed,
   placedInOrder,
@@ -21,7 +22,9 @@ import { LabelDirectory } from './label-directory';
 import { ResolvedRange, resolveRange } from './time-range';
 import { UsageAccessPolicy } from './usage-access.policy';
 import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
-import { UsageGroup } from './usage-totals';
+import { UsageGroup, UsageTotals } from './usage-totals';
+import { checkGroupBy, reportRequest } from './cost-report.query';
+import { ReportPosition, ReportRequest } from './query/cost-report-read';
 
 // a repeated query parameter arrives as an array: its values join as a comma-separated list would
 export const text = (value: unknown): string => (Array.isArray(value) ? value.join(',') : `${value as string}`);
@@ -62,9 +65,9 @@ export class UsageFilterQuery {
   includeTest?: boolean;
 }
 
-/** The query string of the usage export: the filter plus groupBy and granularity. */
+/** The usage export's query string: the filter, groupBy (one dimension or several, comma-separated), granularity. */
 export class UsageExportQuery extends UsageFilterQuery {
-  @IsOptional() @IsEnum(UsageDimension) groupBy?: UsageDimension;
+  @IsOptional() @Transform(list) @IsEnum(UsageDimension, { each: true }) groupBy?: UsageDimension[];
   @IsOptional() @IsEnum(Granularity) granularity?: Granularity;
 }
 
@@ -78,8 +81,13 @@ export function exportFilter(q: UsageFilterQuery): UsageFilterInput {
 
 const PAGE = 10_000;
 
+/** What an export grouped by several dimensions sums: every summed catalogue measure. */
+const SUMMED_MEASURES: ReadonlySet<Measure> = new Set(
+  SUMMED_COLUMNS.filter((c) => c !== 'requests').map((c) => camelName(c) as Measure),
+);
+
 interface CsvColumn extends Placed {
-  cell: (group: UsageGroup) => CsvValue;
+  cell: (group: UsageTotals) => CsvValue;
 }
 
 /**
@@ -93,7 +101,7 @@ const COLUMNS = placedInOrder<CsvColumn>([
     return {
       name: column,
       after: measureRecord(column).csvAfter ?? null,
-      cell: isDecimal(column) ? (g: UsageGroup) => new DecimalCell(g[name] as string) : (g: UsageGroup) => g[name],
+      cell: isDecimal(column) ? (g: UsageTotals) => new DecimalCell(g[name] as string) : (g: UsageTotals) => g[name],
     };
   }),
   { name: 'total_tokens', after: 'cache_write_tokens', cell: (g) => g.inputTokens + g.outputTokens },
@@ -140,7 +148,10 @@ export class UsageExportController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const { groupBy, granularity, ...asked } = q;
+    const { groupBy: grouped, granularity, ...asked } = q;
+    // several dimensions: checked as a cost report's grouping, before anything runs
+    if (grouped && grouped.length > 1) checkGroupBy(grouped);
+    const groupBy = grouped?.[0];
     const { range: askedRange, ...dims } = exportFilter(asked);
     const now = Date.now();
     // the range's length alone decides, before any bucket list, plan, lookup or slot
@@ -151,11 +162,60 @@ export class UsageExportController {
     const release = this.rateLimits.acquireExportSlot(req, principal);
     try {
       const filter: UsageFilterInput = await this.access.scope(principal, { range: askedRange, ...dims }, 'aggregates');
+      if (grouped && grouped.length > 1) {
+        const report = reportRequest(filter, grouped, granularity, now, SUMMED_MEASURES);
+        await this.streamReport(res, report, range);
+        return;
+      }
       const request = planned({ filter, from, to, now, timeZone: range.timeZone, granularity, dimension: groupBy });
       await this.stream(res, request, range, groupBy, granularity);
     } finally {
       release();
     }
+  }
+
+  private writeHead(res: Response, range: ResolvedRange): void {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="usage-${range.from.toISOString().slice(0, 10)}-` +
+        `${range.to.toISOString().slice(0, 10)}.csv"`,
+    );
+  }
+
+  /**
+   * Usage grouped by several dimensions, in keyset pages in the order (bucket, keys): a column
+   * and a label column per dimension (`team,team_label,model,model_label`).
+   */
+  private async streamReport(res: Response, report: Omit<ReportRequest, 'limit'>, range: ResolvedRange) {
+    this.writeHead(res, range);
+    const header = [
+      ...(report.granularity ? ['bucket_start'] : []),
+      ...report.groupBy.flatMap((d) => [d.toLowerCase(), `${d.toLowerCase()}_label`]),
+      ...COLUMNS.map((c) => c.name),
+    ];
+    res.write(header.join(',') + '\n');
+    let after: ReportPosition | undefined;
+    for (;;) {
+      const rows = await this.aggregator.report({ ...report, after, limit: PAGE });
+      const labels = await Promise.all(
+        report.groupBy.map((d, i) => this.labels.labelsFor(d, [...new Set(rows.map((r) => r.keys[i]))])),
+      );
+      const chunk = rows
+        .map((r) => {
+          const cells: CsvValue[] = report.granularity ? [new Date(r.bucket!).toISOString()] : [];
+          r.keys.forEach((k, i) => cells.push(k, labels[i].get(k) ?? k));
+          for (const column of COLUMNS) cells.push(column.cell(r));
+          return csvLine(cells);
+        })
+        .join('');
+      if (chunk && !(await written(res, chunk))) return;
+      if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      after = { bucket: last.bucket ?? null, keys: last.keys };
+    }
+    res.end();
   }
 
   private async stream(
@@ -165,13 +225,7 @@ export class UsageExportController {
     groupBy?: UsageDimension,
     granularity?: Granularity,
   ): Promise<void> {
-    res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="usage-${range.from.toISOString().slice(0, 10)}-` +
-        `${range.to.toISOString().slice(0, 10)}.csv"`,
-    );
+    this.writeHead(res, range);
     const header = [
       ...(granularity ? ['bucket_start'] : []),
       ...(groupBy ? [groupBy.toLowerCase(), 'label'] : []),

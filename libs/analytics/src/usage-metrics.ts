@@ -1,6 +1,7 @@
 import {
   camelName,
   Measure,
+  isCurrencyAmount,
   isDecimal,
   SUMMED_COLUMNS,
   SummedColumn,
@@ -26,6 +27,10 @@ interface MetricDefinition {
   additive: boolean;
   /** not computed from a group's totals but from the raw calls over time (ConcurrencyRead): trends only */
   overTime?: true;
+  /** an exact decimal measure (cost, credits, line items): its exact text for a group's totals */
+  amount?: (t: UsageTotals) => string;
+  /** an amount of the deployment's currency (credits are not) */
+  inCurrency?: boolean;
 }
 
 /**
@@ -40,6 +45,7 @@ function summedMetric(column: SummedColumn): MetricDefinition {
     value: decimal ? (t) => Number(t[name]) : (t) => t[name] as number,
     sql: decimal ? `toFloat64(${summedOutput(column)})` : summedOutput(column),
     additive: true,
+    ...(decimal ? { amount: (t: UsageTotals) => t[name] as string, inCurrency: isCurrencyAmount(column) } : {}),
   };
 }
 
@@ -152,6 +158,21 @@ export function assertFromTotals(metric: UsageMetric, argument: string): void {
 
 export function metricExpression(metric: UsageMetric): string {
   return METRICS[metric].sql;
+}
+
+/** A money metric's exact value for a group (decimal text), or undefined for a metric that is not money. */
+export function metricAmount(t: UsageTotals, metric: UsageMetric): string | undefined {
+  return METRICS[metric].amount?.(t);
+}
+
+/** Whether a metric is money: an exact decimal measure (cost, its line items, credits). */
+export function isMoneyMetric(metric: UsageMetric): boolean {
+  return METRICS[metric].amount !== undefined;
+}
+
+/** Whether a metric is an amount of the deployment's currency. */
+export function isCurrencyMetric(metric: UsageMetric): boolean {
+  return METRICS[metric].inCurrency === true;
 }
 
 export function isAdditive(metric: UsageMetric): boolean {

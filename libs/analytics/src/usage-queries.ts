@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { BadUserInputError } from '@app/errors';
 import { MAX_FUTURE_SKEW_MS, PERSONAL_SPACE_TEAM_ID } from '@app/ingest';
 import Decimal from 'decimal.js';
@@ -18,7 +19,17 @@ import { BreakdownConnection, DimensionValue, Point, RankingEntry, Series } from
 import { UsageSummary } from './dto/usage-summary.type';
 import { resolveRange } from './time-range';
 import { planned, UsageAggregator } from './usage-aggregator';
-import { assertFromTotals, isAdditive, isOverTime, measuresFor, metricValue } from './usage-metrics';
+import {
+  assertFromTotals,
+  isAdditive,
+  isCurrencyMetric,
+  isMoneyMetric,
+  isOverTime,
+  measuresFor,
+  metricAmount,
+  metricValue,
+} from './usage-metrics';
+import { amountRange, averageAmount } from './exact-amount';
 import { bucketMinutes, bucketStarts } from './query/time-buckets';
 import { EMPTY_TOTALS, normalizeDecimal, UsageGroup, UsageTotals } from './usage-totals';
 import { LabelDirectory } from './label-directory';
@@ -27,6 +38,7 @@ import { MAX_LATENCY_MS, peaksByBucket } from './query/concurrency-read';
 
 export { MAX_BUCKETS } from './bucket-limit';
 const REQUESTS_ONLY = measuresFor([UsageMetric.REQUESTS]);
+const UNPRICED_ONLY = measuresFor([UsageMetric.UNPRICED_REQUESTS]);
 const MAX_SERIES = 50;
 /** The key of usageTrend's series that sums the split values beyond the first MAX_SERIES (no value is spelt so). */
 export const OTHERS_SERIES_KEY = '__others__';
@@ -72,7 +84,13 @@ export class UsageQueries {
   constructor(
     private readonly aggregator: UsageAggregator,
     private readonly labels: LabelDirectory,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'pricing'>,
   ) {}
+
+  /** The deployment's currency, named on every answer of an amount of it. */
+  get currency(): string {
+    return this.config.pricing.currency;
+  }
 
   async totals(filter: UsageFilterInput, now = Date.now()): Promise<UsageTotals> {
     const range = resolveRange(filter.range, now);
@@ -82,8 +100,28 @@ export class UsageQueries {
     return row ?? EMPTY_TOTALS;
   }
 
+  /**
+   * The models of the range's unpriced calls: read only when the totals count some, so the
+   * summary of a fully priced range (and every live push of one) stays one read.
+   */
+  private async unpricedModels(filter: UsageFilterInput, t: UsageTotals, now: number): Promise<string[]> {
+    if (t.unpricedRequests === 0) return [];
+    const range = resolveRange(filter.range, now);
+    const from = range.from.getTime();
+    const to = range.to.getTime();
+    const dimension = UsageDimension.MODEL;
+    const models = await this.aggregator.aggregate(
+      planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: UNPRICED_ONLY }),
+    );
+    return models
+      .filter((m) => m.unpricedRequests > 0)
+      .map((m) => m.key!)
+      .sort(byText);
+  }
+
   async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
     const t = await this.totals(filter, now);
+    const unpricedModels = await this.unpricedModels(filter, t, now);
     const { activeUsers, latency, ttft, businessCalls, internalCalls, ...sums } = t;
     return {
       ...sums,
@@ -100,6 +138,8 @@ export class UsageQueries {
       ttftP99: ttft?.[2] ?? null,
       businessCalls,
       internalCalls,
+      currency: this.currency,
+      unpricedModels,
     };
   }
 
@@ -147,12 +187,34 @@ export class UsageQueries {
     return { starts, minutes: starts.map((b) => bucketMinutes(b, granularity, timeZone)) };
   }
 
+  /** A point per bucket; a money metric's point carries its exact amount beside the value to plot. */
   private points(timeline: Timeline, rows: UsageGroup[], metric: UsageMetric): Point[] {
     const byBucket = new Map(rows.map((r) => [r.bucket!, r]));
-    return timeline.starts.map((b, i) => ({
-      t: new Date(b),
-      value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]),
-    }));
+    const money = isMoneyMetric(metric);
+    return timeline.starts.map((b, i) => {
+      const totals = byBucket.get(b) ?? EMPTY_TOTALS;
+      return {
+        t: new Date(b),
+        value: metricValue(totals, metric, timeline.minutes[i]),
+        amount: money ? metricAmount(totals, metric) : null,
+      };
+    });
+  }
+
+  /** A money series' currency and exact min, max and average of its points' amounts; nulls otherwise. */
+  private seriesAmounts(
+    metric: UsageMetric,
+    points: Point[],
+  ): Pick<Series, 'currency' | 'minAmount' | 'maxAmount' | 'avgAmount'> {
+    if (!isMoneyMetric(metric)) return { currency: null, minAmount: null, maxAmount: null, avgAmount: null };
+    const amounts = points.map((p) => p.amount!);
+    const { min, max } = amountRange(amounts);
+    return {
+      currency: isCurrencyMetric(metric) ? this.currency : null,
+      minAmount: min,
+      maxAmount: max,
+      avgAmount: averageAmount(amounts),
+    };
   }
 
   async trend(
@@ -193,7 +255,10 @@ export class UsageQueries {
         const points = isOverTime(metric)
           ? peakPoints(timeline, peaks!.get(key))
           : this.points(timeline, groups.get(key)!.rows, metric);
-        series.push(withStats({ metric, key, label: key === null ? null : (labels.get(key) ?? key), points }));
+        series.push({
+          ...withStats({ metric, key, label: key === null ? null : (labels.get(key) ?? key), points }),
+          ...this.seriesAmounts(metric, points),
+        });
       }
       if (beyond.length) series.push(this.othersSeries(metric, timeline, beyond, groups, peaks));
     }
@@ -223,12 +288,17 @@ export class UsageQueries {
           byBucket.set(row.bucket!, addTotals(byBucket.get(row.bucket!) ?? EMPTY_TOTALS, row));
         }
       }
-      points = timeline.starts.map((b, i) => ({
-        t: new Date(b),
-        value: metricValue(byBucket.get(b) ?? EMPTY_TOTALS, metric, timeline.minutes[i]),
-      }));
+      // the summed buckets as rows: values and exact amounts come the way every series' do
+      points = this.points(
+        timeline,
+        [...byBucket].map(([bucket, totals]) => ({ ...totals, bucket })),
+        metric,
+      );
     }
-    return withStats({ metric, key: OTHERS_SERIES_KEY, label: `Others (${beyond.length})`, points });
+    return {
+      ...withStats({ metric, key: OTHERS_SERIES_KEY, label: `Others (${beyond.length})`, points }),
+      ...this.seriesAmounts(metric, points),
+    };
   }
 
   /** Each group's most calls in flight per bucket of the timeline, from raw calls. */
@@ -278,7 +348,15 @@ export class UsageQueries {
     assertBucketCount(from, to, bucketSize);
     const { groups: top, whole } = await this.aggregator.aggregateRanked(
       {
-        ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension, measures: measuresFor([metric]) }),
+        ...planned({
+          filter,
+          from,
+          to,
+          now,
+          timeZone: range.timeZone,
+          dimension,
+          measures: measuresFor([metric], ['unpricedRequests']),
+        }),
         dimension,
       },
       { metric, descending: true, nullsAs: 0, limit, offset: 0 },
@@ -298,6 +376,8 @@ export class UsageQueries {
       value: metricValue(t, metric, minutes) ?? 0,
       share: shared ? t.rankValue / whole : 0,
       points: this.points(timeline, rowsOf.get(t.key!) ?? [], metric),
+      amount: metricAmount(t, metric) ?? null,
+      unpricedRequests: t.unpricedRequests,
     }));
   }
 
@@ -357,7 +437,10 @@ export class UsageQueries {
     const sparkGranularity = autoGranularity(from, to);
     assertBucketCount(from, to, sparkGranularity);
     // the breakdown table's columns and its sort key
-    const measures = measuresFor([args.orderBy], ['inputTokens', 'outputTokens', 'cost', 'credits']);
+    const measures = measuresFor(
+      [args.orderBy],
+      ['inputTokens', 'outputTokens', 'cost', 'credits', 'unpricedRequests'],
+    );
     const request = {
       ...planned({ filter, from, to, now, timeZone: range.timeZone, dimension: args.view, measures }),
       dimension: args.view,
@@ -465,6 +548,7 @@ export class UsageQueries {
             cost: g.cost,
             credits: g.credits,
             teamId: teams.get(g.key!) ?? null,
+            unpricedRequests: g.unpricedRequests,
           },
         };
       }),

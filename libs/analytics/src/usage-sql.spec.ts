@@ -2,6 +2,7 @@ import type { ClickHouseGateway, RequestOptions } from '@app/clickhouse';
 import { Granularity, Measure, UsageDimension, UsageMetric } from '@app/catalog';
 import { UsageFilterInput } from './dto/usage-filter.input';
 import { AggregateRequest, planned, UsageAggregator } from './usage-aggregator';
+import { REPORT_MEASURES, reportRequest } from './cost-report.query';
 
 /**
  * The SQL every read shape sends, pinned: a refactoring of the query core must send the same
@@ -158,5 +159,44 @@ describe('usage SQL', () => {
       });
       expect({ dimension, sent }).toMatchSnapshot();
     }
+  });
+
+  it('cost report pages: team × model × day from a rollup, key × model with raw edges, after a cursor', async () => {
+    const { gateway, sent } = recorder();
+    const aggregator = new UsageAggregator(gateway);
+    const month = (range: Partial<UsageFilterInput['range']>) => filter({ range, teamIds: [team] });
+    const byDay = reportRequest(
+      month({ from: new Date(midnight - 30 * DAY), to: new Date(midnight) }),
+      [UsageDimension.TEAM, UsageDimension.MODEL],
+      Granularity.DAY,
+      now,
+    );
+    await aggregator.report({ ...byDay, limit: 101 });
+    // a page after a cursor reads from the cursor's day on
+    await aggregator.report({
+      ...byDay,
+      limit: 101,
+      after: { bucket: midnight - 3 * DAY, keys: [team, 'glm-5'] },
+    });
+    const keyByModel = reportRequest(
+      month({ from: new Date(midnight - 7 * DAY + 17 * 60_000), to: new Date(now) }),
+      [UsageDimension.API_KEY, UsageDimension.MODEL],
+      undefined,
+      now,
+    );
+    await aggregator.report({ ...keyByModel, limit: 11, after: { bucket: null, keys: ['k', 'm'] } });
+    // key × model × month: whole months from the day rollup, a first day cut by the range and today from raw
+    const keyByModelByMonth = reportRequest(
+      month({ from: new Date(Date.UTC(2026, 7, 31, 18, 30)), to: new Date(now) }),
+      [UsageDimension.API_KEY, UsageDimension.MODEL],
+      Granularity.MONTH,
+      now,
+    );
+    await aggregator.report({ ...keyByModelByMonth, limit: 101 });
+    expect({
+      plans: [byDay.plan, keyByModel.plan, keyByModelByMonth.plan],
+      measures: [...REPORT_MEASURES],
+      sent,
+    }).toMatchSnapshot();
   });
 });

@@ -28,6 +28,8 @@ export interface MeasureColumn {
   readonly state: boolean;
   /** an exact decimal: its sums travel as text, not as a double */
   readonly decimal?: boolean;
+  /** an amount of the deployment's currency (cost and its line items; credits are not one) */
+  readonly inCurrency?: boolean;
   /** summed measures: the CSV export's column it follows (null: the first measure column) */
   readonly csvAfter?: string | null;
   /** the GraphQL description of its UsageSummary and CallLog fields */
@@ -45,6 +47,7 @@ interface SummedOptions {
   csvAfter: string | null;
   description?: string;
   hiddenFromSql?: boolean;
+  inCurrency?: true;
 }
 
 /** A token count of the event, summed: the event field, the raw column and the rollup column share its name. */
@@ -100,28 +103,37 @@ export const MEASURE_COLUMNS = {
   }),
   cache_read_tokens: tokenSum('cache_read_tokens', { after: 'reasoning_tokens', csvAfter: 'output_tokens' }),
   cache_write_tokens: tokenSum('cache_write_tokens', { after: 'cache_read_tokens', csvAfter: 'cache_read_tokens' }),
-  cost: decimalSum('cost', { after: 'request_id', csvAfter: 'total_tokens', description: 'Decimal string, exact' }),
+  cost: decimalSum('cost', {
+    after: 'request_id',
+    csvAfter: 'total_tokens',
+    description: 'Decimal string, exact',
+    inCurrency: true,
+  }),
   credits: decimalSum('credits', { after: 'cost', csvAfter: 'cost', description: 'Decimal string, exact' }),
   // cost by line item, priced at ingest with the cost: the four add up to cost exactly in every row
   input_cost: decimalSum('input_cost', {
     after: 'ingested_at',
     csvAfter: 'reasoning_tokens',
     description: 'The part of cost for input tokens read neither from nor into the cache: decimal string, exact',
+    inCurrency: true,
   }),
   output_cost: decimalSum('output_cost', {
     after: 'input_cost',
     csvAfter: 'input_cost',
     description: 'The part of cost for output tokens: decimal string, exact',
+    inCurrency: true,
   }),
   cache_read_cost: decimalSum('cache_read_cost', {
     after: 'output_cost',
     csvAfter: 'output_cost',
     description: 'The part of cost for cache reads: decimal string, exact',
+    inCurrency: true,
   }),
   cache_write_cost: decimalSum('cache_write_cost', {
     after: 'cache_read_cost',
     csvAfter: 'cache_read_cost',
     description: 'The part of cost for cache writes: decimal string, exact',
+    inCurrency: true,
   }),
   // calls of a model with no price in force at their time: costed 0, and said so
   unpriced_requests: {
@@ -223,6 +235,11 @@ export function measureRecord(column: MeasureColumnName): MeasureColumn {
 
 export function isDecimal(column: MeasureColumnName): boolean {
   return measureRecord(column).decimal === true;
+}
+
+/** Whether a measure is an amount of the deployment's currency (its answers name the currency). */
+export function isCurrencyAmount(column: MeasureColumnName): boolean {
+  return measureRecord(column).inCurrency === true;
 }
 
 /** What every rollup but the requests-only ones keeps (the `users` state only where no user column is kept). */

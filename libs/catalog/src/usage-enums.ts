@@ -6,6 +6,8 @@ export enum Granularity {
   FIVE_MINUTES = 'FIVE_MINUTES',
   HOUR = 'HOUR',
   DAY = 'DAY',
+  /** calendar months in the caller's zone (finance reports) */
+  MONTH = 'MONTH',
 }
 registerEnumType(Granularity, { name: 'Granularity' });
 

@@ -66,6 +66,10 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CREDITS_PER_UNIT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) LEDGER_SETTLE_MS?: number;
+  /** the one currency every amount of cost is in (ISO 4217 code shape: three capital letters) */
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'CURRENCY must be an ISO 4217 code such as USD (three capital letters)' })
+  CURRENCY?: string;
 
   @IsOptional() @IsString() @MinLength(16) SERVICE_TOKEN?: string;
   /** comma-separated gateway tokens, several at once while one is rotated out; merged with SERVICE_TOKEN */
@@ -139,7 +143,8 @@ export interface AppConfig {
     /** events older than this are refused at intake (`too_old`) unless an operator replays them */
     horizonDays: number;
   };
-  pricing: { creditsPerUnit: number };
+  /** currency: the one currency of every price and cost of the deployment, named on money answers */
+  pricing: { creditsPerUnit: number; currency: string };
   /**
    * How far behind now a ledger cut (a period close, a repricing's `as_of`) is taken. A raw row's
    * ingested_at is stamped when the engine reads the insert and the row becomes visible when the
@@ -254,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dedupByEventId: vars.INGEST_DEDUP_BY_EVENT_ID ?? true,
       horizonDays: vars.INGEST_HORIZON_DAYS ?? 35,
     },
-    pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100 },
+    pricing: { creditsPerUnit: vars.CREDITS_PER_UNIT ?? 100, currency: vars.CURRENCY ?? 'USD' },
     ledger: { settleMs: vars.LEDGER_SETTLE_MS ?? 10_000 },
     auth: { serviceTokens: [...new Set([...(vars.SERVICE_TOKENS ?? []), vars.SERVICE_TOKEN].filter(isSet))] },
     rateLimits: {

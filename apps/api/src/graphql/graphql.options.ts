@@ -35,6 +35,7 @@ export const OPERATION_LIMITS: OperationLimits = {
     usageTrend: USAGE_SERIES,
     usageRanking: USAGE_SERIES,
     usageBreakdown: USAGE_SERIES,
+    costReport: USAGE_SERIES,
     // each budget's spend is a usage read (cached a few seconds per budget)
     budgets: USAGE_READ,
   },

@@ -19,4 +19,10 @@ export class UsageSummary extends SummedMeasureFields() {
   @Field(() => Float, { nullable: true }) ttftP99: number | null;
   @Field(() => Float) businessCalls: number;
   @Field(() => Float) internalCalls: number;
+  @Field(() => String, { description: 'the currency of cost and its line items (ISO 4217), one per deployment' })
+  currency: string;
+  @Field(() => [String], {
+    description: 'models with calls in the range that had no price at their time (costed 0), sorted',
+  })
+  unpricedModels: string[];
 }

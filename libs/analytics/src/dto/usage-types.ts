@@ -6,6 +6,11 @@ import { EventMeasureFields } from './measure-fields';
 export class Point {
   @Field(() => Date) t: Date;
   @Field(() => Float, { nullable: true }) value: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'money metrics (cost, its line items, credits): the value as exact decimal text; null for others',
+  })
+  amount?: string | null;
 }
 
 @ObjectType()
@@ -23,6 +28,20 @@ export class Series {
   @Field(() => Float, { nullable: true }) min: number | null;
   @Field(() => Float, { nullable: true }) max: number | null;
   @Field(() => Float, { nullable: true }) avg: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'the currency of the amounts (ISO 4217) for cost and its line items; null for credits and non-money',
+  })
+  currency?: string | null;
+  @Field(() => String, { nullable: true, description: 'money metrics: min of the points, exact' })
+  minAmount?: string | null;
+  @Field(() => String, { nullable: true, description: 'money metrics: max of the points, exact' })
+  maxAmount?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'money metrics: mean of the points, exact sum / count rounded to 15 decimals, half to even',
+  })
+  avgAmount?: string | null;
 }
 
 @ObjectType()
@@ -33,6 +52,10 @@ export class RankingEntry {
   @Field(() => Float, { description: 'value / total over every key of the dimension (0 when the total is 0)' })
   share: number;
   @Field(() => [Point]) points: Point[];
+  @Field(() => String, { nullable: true, description: 'money metrics: the value as exact decimal text' })
+  amount?: string | null;
+  @Field(() => Float, { description: 'calls of a model with no price at their time (costed 0)' })
+  unpricedRequests: number;
 }
 
 @ObjectType()
@@ -56,6 +79,8 @@ export class BreakdownRow {
   @Field(() => String, { description: 'Decimal string, exact' }) credits: string;
   /** the team of the row (UsageQueries.teamsOfRows), resolved to a Team by BreakdownRowResolver */
   teamId: string | null;
+  @Field(() => Float, { description: 'calls of a model with no price at their time (costed 0)' })
+  unpricedRequests: number;
 }
 
 /** A value of a dimension present in the filtered usage, for filter drop-downs. */

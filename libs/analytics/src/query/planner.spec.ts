@@ -1,5 +1,6 @@
 import { Granularity, UsageDimension } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
+import { REPORT_MEASURES } from '../cost-report.query';
 import { planUsage, PlanRequest, UsagePlan } from './planner';
 
 const HOUR = 3_600_000;
@@ -276,5 +277,22 @@ describe('planUsage', () => {
     expect(older.at(-1)).toEqual({ table: 'call_events', from: rawFrom, to: midnight });
     expect(older.slice(0, -1).every((s) => s.table !== 'call_events' && s.to <= rawFrom)).toBe(true);
     expect(older[0].from).toBe(midnight - 120 * DAY);
+  });
+
+  it('answers a grouping by several dimensions from a rollup keyed by all of them, else from raw events', () => {
+    // what a cost report reads: sums only
+    const day = { granularity: Granularity.DAY, measures: REPORT_MEASURES };
+    expect(plan({ ...day, groupBy: [UsageDimension.TEAM, UsageDimension.MODEL] })).toBe('usage_detail_1d');
+    expect(plan({ ...day, groupBy: [UsageDimension.USER, UsageDimension.SERVICE] })).toBe('usage_key_1d');
+    expect(plan({ measures: REPORT_MEASURES, groupBy: [UsageDimension.TEAM, UsageDimension.USER] })).toBe(
+      'usage_user_1d',
+    );
+    expect(plan({ ...day, groupBy: [UsageDimension.TEAM, UsageDimension.HTTP_STATUS] })).toBe('usage_errors_1d');
+    // the grouped dimensions and the filtered ones together
+    expect(plan({ ...day, filter: { errorCodes: ['timeout'] }, groupBy: [UsageDimension.MODEL] })).toBe(
+      'usage_errors_1d',
+    );
+    // no rollup keeps users with an HTTP status: raw events, within their retention
+    expect(plan({ ...day, groupBy: [UsageDimension.USER, UsageDimension.HTTP_STATUS] })).toBe('call_events');
   });
 });

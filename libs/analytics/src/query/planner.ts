@@ -27,6 +27,8 @@ export interface PlanRequest {
   granularity?: Granularity;
   dimension?: UsageDimension;
   secondDimension?: UsageDimension;
+  /** any number of dimensions grouped together (a cost report's rows) */
+  groupBy?: readonly UsageDimension[];
   /** what the reads will compute (default: every measure) */
   measures?: ReadonlySet<Measure>;
   now: number;
@@ -87,6 +89,7 @@ export function planUsage(req: PlanRequest): UsagePlan {
   const dims = DIMENSIONS.filter((d) => (filter[d.filterField]?.length ?? 0) > 0).map((d) => d.dimension);
   if (req.dimension) dims.push(req.dimension);
   if (req.secondDimension) dims.push(req.secondDimension);
+  dims.push(...(req.groupBy ?? []));
   const measures = [...(req.measures ?? ALL_MEASURES)];
   const candidates = BY_PREFERENCE.map(rollupTable).filter(
     (table) =>

@@ -5,7 +5,10 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export const GRANULARITY_MS: Record<Exclude<Granularity, Granularity.DAY>, number> = {
+/** The granularities of a fixed length; days (23 to 25 hours) and months follow the zone's calendar. */
+type FixedGranularity = Exclude<Granularity, Granularity.DAY | Granularity.MONTH>;
+
+export const GRANULARITY_MS: Record<FixedGranularity, number> = {
   [Granularity.MINUTE]: MINUTE,
   [Granularity.FIVE_MINUTES]: 5 * MINUTE,
   [Granularity.HOUR]: HOUR,
@@ -24,8 +27,12 @@ export function bucketStarts(from: number, to: number, granularity: Granularity,
 
 export function bucketStart(at: number, granularity: Granularity, timeZone: string): number {
   const offset = zoneOffsetMs(timeZone, at);
-  if (granularity === Granularity.DAY) {
-    const localMidnight = Math.floor((at + offset) / DAY) * DAY;
+  if (granularity === Granularity.DAY || granularity === Granularity.MONTH) {
+    let localMidnight = Math.floor((at + offset) / DAY) * DAY;
+    if (granularity === Granularity.MONTH) {
+      const local = new Date(localMidnight);
+      localMidnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1);
+    }
     return localMidnight - zoneOffsetMs(timeZone, localMidnight - offset);
   }
   const size = GRANULARITY_MS[granularity];
@@ -33,6 +40,8 @@ export function bucketStart(at: number, granularity: Granularity, timeZone: stri
 }
 
 function nextBucket(start: number, granularity: Granularity, timeZone: string): number {
+  // a local month lasts 28 to 31 days give or take an hour: the next one is the month 32 days on
+  if (granularity === Granularity.MONTH) return bucketStart(start + 32 * DAY, Granularity.MONTH, timeZone);
   if (granularity !== Granularity.DAY) return start + GRANULARITY_MS[granularity];
   // a local day lasts 23 to 25 hours; the next midnight is the start of the day 30 hours on
   return bucketStart(start + 30 * HOUR, Granularity.DAY, timeZone);

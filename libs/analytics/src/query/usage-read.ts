@@ -59,28 +59,47 @@ export interface RankRequest {
  * with a grouping per segment, 20 without; a sparkline-and-models read 28 and 14). States
  * (distinct users, quantiles) are merged per segment first, and raw events are counted.
  */
-function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>): boolean {
+export function readsRows(table: ReadTableName, measures: ReadonlySet<Measure>): boolean {
   return table !== 'call_events' && !mergesStates(measures);
 }
 
-const INTERVAL: Record<Exclude<Granularity, Granularity.DAY>, string> = {
+const INTERVAL: Record<Exclude<Granularity, Granularity.DAY | Granularity.MONTH>, string> = {
   [Granularity.HOUR]: '1 HOUR',
   [Granularity.FIVE_MINUTES]: '5 MINUTE',
   [Granularity.MINUTE]: '1 MINUTE',
 };
 
 /** Bucket start as epoch ms, in the caller's zone, from the table's time column. */
-function bucketExpression(table: ReadTableName, granularity: Granularity): string {
+export function bucketExpression(table: ReadTableName, granularity: Granularity): string {
   return bucketStartOf(timeColumn(table), granularity);
 }
 
 /** The start (epoch ms) of the bucket, in the caller's zone ({tz:String}), that holds a DateTime. */
 export function bucketStartOf(t: string, granularity: Granularity): string {
+  // a month's start is a Date: made the DateTime of its local midnight, as a day's start is
   const local =
     granularity === Granularity.DAY
       ? `toStartOfDay(${t}, {tz:String})`
-      : `toStartOfInterval(${t}, INTERVAL ${INTERVAL[granularity]}, {tz:String})`;
+      : granularity === Granularity.MONTH
+        ? `toDateTime(toStartOfMonth(${t}, {tz:String}), {tz:String})`
+        : `toStartOfInterval(${t}, INTERVAL ${INTERVAL[granularity]}, {tz:String})`;
   return `toUnixTimestamp(${local}) * 1000`;
+}
+
+/**
+ * What a segment reads from: a rollup, or raw events with what repricing changed on each (see
+ * repricedRawSource). cost_adjustments has no test flag (repricing skips test calls), so its WHERE is
+ * the segment's without that condition; its parameters are the segment's own.
+ */
+export function readSource(
+  table: ReadTableName,
+  measures: ReadonlySet<Measure>,
+  filter: UsageFilterInput,
+  ranges: TimeRange[],
+  index: number,
+): string {
+  if (table !== 'call_events') return table;
+  return repricedRawSource(measures, buildWhere({ ...filter, includeTest: true }, ranges, table, index).sql);
 }
 
 /** A dimension's group key in a table; a call with several values (tags) is counted in the group of each. */
@@ -153,11 +172,7 @@ export class GroupedUsageRead {
       if (req.secondDimension) select.push(`${groupKey(req.secondDimension, table)} AS g_second`);
       const rows = readsRows(table, measures);
       select.push(additive(table, measures, rows));
-      // cost_adjustments has no test flag (repricing skips test calls): its WHERE is the read's without that condition
-      const from =
-        table === 'call_events'
-          ? repricedRawSource(measures, buildWhere({ ...req.filter, includeTest: true }, ranges, table, i).sql)
-          : table;
+      const from = readSource(table, measures, req.filter, ranges, i);
       return { table, from, select, where: where.sql, groupBy: rows ? '' : groupBy };
     });
 
