@@ -1,4 +1,4 @@
-import { renderMeasureAddition, renderSchema, ROLLUP_TABLES } from '@app/catalog';
+import { adjustedRollups, renderMeasureAddition, renderSchema, ROLLUP_TABLES } from '@app/catalog';
 import { ClickHouseGateway } from '@app/clickhouse';
 import { isolatedConfig } from '../harness/test-env';
 
@@ -60,8 +60,8 @@ describe('ClickHouse DDL rendered for one server and for a cluster', () => {
     );
     // views hang on the local tables: each shard aggregates the rows written to it
     const views = statements.filter((sql) => sql.startsWith('CREATE MATERIALIZED VIEW'));
-    // one per rollup and the event-id view
-    expect(views.length).toBe(ROLLUP_TABLES.length + 1);
+    // one per rollup, the event-id view, and one of cost_adjustments per rollup fed by raw with money sums
+    expect(views.length).toBe(ROLLUP_TABLES.length + 1 + adjustedRollups().length);
     for (const sql of views) {
       expect(sql).toMatch(/ TO \w+_local AS\n/);
       expect(sql).toMatch(/\nFROM \w+_local(\n|$)/);
