@@ -57,6 +57,12 @@ const BENCHES: Bench[] = [
       'callLogs, 1 day, slowest first',
       'callLog by event id (90 days, bloom filter)',
       'callLog by request id (90 days, bloom filter)',
+      'ranking, 30 days, HTTP statuses by error rate',
+      'trend, 7 days hourly, errors and TTFT p95 by error code, one team',
+      'summary, 30 days, tag filter',
+      'costReport, 30 days, team × model × day, first 100',
+      'costReport, 30 days, user × service, first 100',
+      'ranking, 30 days, top tags by requests',
     ].flatMap((label): Array<[string, RegExp]> => {
       const row = `\\| ${label.replace(/[()]/g, '\\$&')} \\|`;
       // p95 of 10 runs is their slowest but one: p50 shows a shift through the noise of a shared machine
