@@ -1,9 +1,9 @@
-import { Granularity, Measure, ReadTableName, UsageDimension } from '@app/catalog';
+import { Granularity, Measure, UsageDimension } from '@app/catalog';
 import { UsageFilterInput } from '../dto/usage-filter.input';
 import { additive, additiveColumns, mergesStates } from './measure-sql';
 import { UsagePlan } from './planner';
-import { BoundSql, bucketExpression, groupKey, readSource, readsRows } from './usage-read';
-import { buildWhere, TimeRange } from './where-clause';
+import { BoundSql, bucketExpression, groupKey, rangesByTable, readSource, readsRows } from './usage-read';
+import { buildWhere } from './where-clause';
 
 /** Where a page starts: after the row with this bucket (null without buckets) and these keys. */
 export interface ReportPosition {
@@ -68,10 +68,7 @@ export class CostReportRead {
     ];
     const order = [...(req.granularity ? ['bucket'] : []), ...this.keyColumns()];
 
-    const rangesByTable = new Map<ReadTableName, TimeRange[]>();
-    for (const { table, from, to } of this.planFromCursor())
-      rangesByTable.set(table, [...(rangesByTable.get(table) ?? []), { from, to }]);
-    const parts = [...rangesByTable].map(([table, ranges], i) => {
+    const parts = [...rangesByTable(this.planFromCursor())].map(([table, ranges], i) => {
       const where = buildWhere(req.filter, ranges, table, i);
       Object.assign(params, where.params);
       const rows = readsRows(table, req.measures);

@@ -86,6 +86,13 @@ export function bucketStartOf(t: string, granularity: Granularity): string {
   return `toUnixTimestamp(${local}) * 1000`;
 }
 
+/** A plan's ranges grouped by table: one read per table, as a plan's two edges often come from the same rollup. */
+export function rangesByTable(plan: UsagePlan): Map<ReadTableName, TimeRange[]> {
+  const byTable = new Map<ReadTableName, TimeRange[]>();
+  for (const { table, from, to } of plan) byTable.set(table, [...(byTable.get(table) ?? []), { from, to }]);
+  return byTable;
+}
+
 /**
  * What a segment reads from: a rollup, or raw events with what repricing changed on each (see
  * repricedRawSource). cost_adjustments has no test flag (repricing skips test calls), so its WHERE is
@@ -159,11 +166,7 @@ export class GroupedUsageRead {
     const outerGroupBy = seriesAndSplit ? ' GROUP BY GROUPING SETS ((g_key, bucket), (g_key, g_second))' : groupBy;
     if (seriesAndSplit) outer.push('grouping(g_second) AS series_row');
 
-    // one read per table: a plan's two edges often come from the same rollup
-    const rangesByTable = new Map<ReadTableName, TimeRange[]>();
-    for (const { table, from, to } of req.plan)
-      rangesByTable.set(table, [...(rangesByTable.get(table) ?? []), { from, to }]);
-    const segments = [...rangesByTable].map(([table, ranges], i) => {
+    const segments = [...rangesByTable(req.plan)].map(([table, ranges], i) => {
       const where = buildWhere(req.filter, ranges, table, i);
       Object.assign(params, where.params);
       const select: string[] = [];
