@@ -279,4 +279,43 @@ describe('key verification from memory', () => {
     expect(reseeded.toNumber()).toBe(tokens);
     expect((await verifyHere(key.secret)).quota?.used).toBe(tokens);
   });
+
+  it("leaves a test key's calls out of its holder's quota, as the rollups do", async () => {
+    const live = await newKey('live');
+    const test = (
+      await ok(
+        'mutation($t: ID!) { createApiKey(teamId: $t, name: "test", test: true) { secret apiKey { id } } }',
+        { t: teamId },
+        member.token,
+      )
+    ).createApiKey;
+    await ok(
+      'mutation($t: ID!, $u: ID!) { setQuota(teamId: $t, userId: $u, unit: "TOKENS", period: "DAY", limit: 5000000) { id } }',
+      { t: teamId, u: member.id },
+      owner.token,
+    );
+    const before = (await verifyHere(live.secret)).quota!.used;
+    const call = (apiKeyId: string) =>
+      makeEvent({ team_id: teamId, user_id: member.id, api_key_id: apiKeyId, occurred_at: new Date().toISOString() });
+    // one team's calls share a partition: the test key's calls, first in it, are read before the live key's
+    const testCalls = Array.from({ length: 4 }, () => call(test.apiKey.id));
+    const liveCalls = Array.from({ length: 3 }, () => call(live.id));
+    const tokensOf = (events: typeof liveCalls) => events.reduce((sum, e) => sum + e.input_tokens + e.output_tokens, 0);
+    expect(tokensOf(testCalls)).toBeGreaterThan(0);
+    await request(app.getHttpServer())
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${SERVICE_TOKEN}`)
+      .send([...testCalls, ...liveCalls])
+      .expect(202);
+    const counted = await waitFor(
+      "the stream to count the live key's calls",
+      () => verifyHere(live.secret),
+      (r) => (r.quota?.used ?? 0) >= before + tokensOf(liveCalls),
+      20_000,
+      50,
+    );
+    expect(counted.quota!.used).toBe(before + tokensOf(liveCalls));
+    // the test key answers against the same holder's quota, with the same use
+    expect((await verifyHere(test.secret)).quota!.used).toBe(before + tokensOf(liveCalls));
+  });
 });

@@ -15,6 +15,8 @@ export interface KeyRecord {
   status: ApiKeyStatus;
   revokedReason: string | null;
   expiresAt: number | null;
+  /** a test key's calls are in no rollup, so they use no quota or budget */
+  test: boolean;
 }
 
 /** A team's plans with who holds a seat in each, and its quotas (a team-wide one has neither user nor key). */
@@ -33,6 +35,7 @@ interface KeyRow {
   status: ApiKeyStatus;
   revoked_reason: string | null;
   expires_at: Date | null;
+  test: boolean;
 }
 
 interface PlanRow {
@@ -41,7 +44,7 @@ interface PlanRow {
   holders: string[];
 }
 
-const KEY_COLUMNS = 'id, team_id, user_id, secret_hash, status, revoked_reason, expires_at';
+const KEY_COLUMNS = 'id, team_id, user_id, secret_hash, status, revoked_reason, expires_at, test';
 const PLANS = `SELECT p.team_id, p.ends_at, array_remove(array_agg(s.user_id), NULL) AS holders
   FROM plans p LEFT JOIN seats s ON s.plan_id = p.id`;
 const QUOTAS = 'SELECT id, team_id, user_id, api_key_id, unit, period, "limit" FROM quotas';
@@ -125,6 +128,12 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
     await this.start();
     await this.listener?.query('SELECT 1');
     await Promise.all([...this.reloads.values()]);
+  }
+
+  /** Whether the key is a known test key (a key not loaded yet counts as none: the next reseed corrects that). */
+  isTestKey(apiKeyId: string): boolean {
+    const hash = this.hashes.get(apiKeyId);
+    return hash !== undefined && this.keys.get(hash)?.test === true;
   }
 
   private reloadId(change: KeyStateChange): string {
@@ -233,6 +242,7 @@ export class KeyStateCache implements OnApplicationBootstrap, BeforeApplicationS
       status: k.status,
       revokedReason: k.revoked_reason,
       expiresAt: k.expires_at ? k.expires_at.getTime() : null,
+      test: k.test,
     });
     this.hashes.set(k.id, k.secret_hash);
     if (k.team_id) {
