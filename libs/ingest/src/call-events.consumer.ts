@@ -6,6 +6,7 @@ import {
   BatchSteps,
   Chunk,
   ChunkBounds,
+  DeadLetterPolicy,
   Decoded,
   IdempotentProducer,
   RejectedMessage,
@@ -60,7 +61,7 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
       // overlaps another's ClickHouse write; the dedup check and insert stay serial (see serially)
       partitionsConsumedConcurrently: config.kafka.topicPartitions,
       handler: this,
-      deadLetters: sendToDeadLetterTopic(dlqProducer, config.kafka.callsDlqTopic),
+      deadLetters: timedDeadLetters(metrics, sendToDeadLetterTopic(dlqProducer, config.kafka.callsDlqTopic)),
       hooks: {
         onFetch: (partition, highWatermark, next) => metrics.observeFetch(partition, highWatermark, next),
         onCommitted: (partition, highWatermark, next) => metrics.observeProgress(partition, highWatermark, next),
@@ -86,7 +87,9 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
    */
   async plan(batch: Batch, steps: BatchSteps): Promise<ChunkBounds[]> {
     const first = batch.messages[0].offset;
-    const recorded = await steps.retry('plan', () => this.writer.recordedChunks(batch.topic, batch.partition, first));
+    const recorded = await this.metrics.timeStage('plan', () =>
+      steps.retry('plan', () => this.writer.recordedChunks(batch.topic, batch.partition, first)),
+    );
     const chunks = planChunks(
       batch.messages.map((m) => m.offset),
       this.config.ingest.batchMaxEvents,
@@ -111,9 +114,13 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
    */
   async decode(chunk: Chunk, steps: BatchSteps): Promise<Decoded<CallEventRow[]>> {
     // a Postgres outage is retried like a ClickHouse one; thrown, it would restart the consumer
-    await steps.retry('prices', () => this.prices.refreshIfStale());
-    const decoded = this.priceAndValidate(chunk.messages, chunk.partition);
-    await steps.retry('test-keys', () => this.testKeys.learn(decoded.records.map((row) => row.api_key_id)));
+    await this.metrics.timeStage('prices', () => steps.retry('prices', () => this.prices.refreshIfStale()));
+    const decoded = await this.metrics.timeStage('decode', () =>
+      this.priceAndValidate(chunk.messages, chunk.partition),
+    );
+    await this.metrics.timeStage('test-keys', () =>
+      steps.retry('test-keys', () => this.testKeys.learn(decoded.records.map((row) => row.api_key_id))),
+    );
     for (const row of decoded.records) row.is_test = this.testKeys.isTest(row.api_key_id);
     this.writeStarted.set(chunk.partition, process.hrtime.bigint());
     return decoded;
@@ -124,10 +131,18 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     const { topic, partition, messages, retry } = chunk;
     const first = messages[0].offset;
     const last = messages[messages.length - 1].offset;
-    if (!retry) await steps.retry('record', () => this.writer.recordChunk(topic, partition, first, last));
+    if (!retry) {
+      await this.metrics.timeStage('record', () =>
+        steps.retry('record', () => this.writer.recordChunk(topic, partition, first, last)),
+      );
+    }
     const written = await this.serially(async () => {
-      const fresh = await steps.retry('dedup', () => this.writer.dropKnown(rows, { retry }));
-      await steps.retry('insert', () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
+      const fresh = await this.metrics.timeStage('dedup', () =>
+        steps.retry('dedup', () => this.writer.dropKnown(rows, { retry })),
+      );
+      await this.metrics.timeStage('insert', () =>
+        steps.retry('insert', () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`)),
+      );
       return fresh.length;
     });
     const started = this.writeStarted.get(partition) ?? process.hrtime.bigint();
@@ -172,4 +187,9 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     }
     return { records: rows, rejected };
   }
+}
+
+/** The DLQ step's time counts as the stage `dlq`. */
+function timedDeadLetters(metrics: IngestMetrics, policy: DeadLetterPolicy): DeadLetterPolicy {
+  return { handle: (rejected, chunk, steps) => metrics.timeStage('dlq', () => policy.handle(rejected, chunk, steps)) };
 }
