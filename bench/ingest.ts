@@ -77,7 +77,8 @@ async function main() {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     // the bench polls the summary as fast as it can; the per-user budget would throttle the polling, not ingest
     RATE_LIMIT_EXPENSIVE_PER_MINUTE: '1000000',
-    // e.g. BENCH_WORKER_NODE_OPTIONS="--require ./profiler-hook.js" to profile the worker (--cpu-prof is refused there)
+    // BENCH_WORKER_NODE_OPTIONS="--require ./bench/cpu-profile-hook.js" profiles the worker
+    // (node refuses --cpu-prof in NODE_OPTIONS)
     ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   const config = loadConfig(env);
