@@ -170,7 +170,8 @@ export class ClickHouseGateway {
     await this.run(settings, () =>
       this.client.insert({
         table,
-        values: Readable.from([encoded.bytes]),
+        // bytes, not objects: the server client streams them as the request body
+        values: Readable.from([encoded.bytes], { objectMode: false }),
         format: encoded.format,
         columns: encoded.columns as [string, ...string[]],
         clickhouse_settings: settings,
