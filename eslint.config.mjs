@@ -24,9 +24,15 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
-  // the alias resolver and jest's test environment are plain CommonJS, loaded before any TypeScript exists
+  // the alias resolver, jest's test environment and the bench's profiler hook are plain CommonJS, loaded
+  // before any TypeScript exists
   {
-    files: ['scripts/register-aliases.js', 'scripts/register-aliases.spec.ts', 'test/harness/engine-environment.js'],
+    files: [
+      'scripts/register-aliases.js',
+      'scripts/register-aliases.spec.ts',
+      'test/harness/engine-environment.js',
+      'bench/cpu-profile-hook.js',
+    ],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -30,6 +30,8 @@ const BENCHES: Bench[] = [
       ['ingest: freshness p50 (ms)', /freshness .*?p50 (\d+) ms/],
       ['ingest: freshness p99 (ms)', /freshness .*?p99 (\d+) ms/],
       ['ingest: worker peak RSS (MB)', /peak RSS: (\d+) MB/],
+      ['ingest: engine ceiling (events/s)', /engine ceiling: (\d+) events\/s/],
+      ['ingest: worker / engine (%)', /worker \/ engine: (\d+)%/],
     ],
   },
   {

@@ -7,7 +7,11 @@
  * process, produces N events to calls.v1 as fast as it can, and reports end-to-end events/s
  * (until all are visible in the minute rollup), freshness p50/p99 (produce ack → visible in
  * usageSummary, from the two timelines), and the worker's peak RSS. With --preload the events
- * are produced before the app starts, so the drain rate is the worker's alone. In soak mode it produces
+ * are produced before the app starts, so the drain rate is the worker's alone. Then the engine
+ * ceiling: the same events, priced and encoded as the worker encodes them (untimed), inserted
+ * straight into the engine (no Kafka, no worker) in a fresh database with every view attached,
+ * in chunks of the worker's size with its insert settings; the worker's rate over that is the
+ * ratio (issue 19). The worker's time per step (ingest_stage_seconds_total) is printed too. In soak mode it produces
  * at a steady rate and prints ClickHouse active parts per table every 30 s. With no progress for
  * a minute it stops and prints the worker's log (BENCH_SHOW_LOG=1 prints it at the end too).
  */
@@ -17,7 +21,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, CompressionTypes, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { loadConfig } from '@app/config';
+import { ClickHouseGateway, ClickHouseMigrator } from '@app/clickhouse';
+import { AppConfig, loadConfig } from '@app/config';
+import { callEventInsertSettings, CallEventRow, encodeCallEventRows, toRowOrReason } from '@app/ingest';
 import { applicationTopics, createKafka, ensureTopics } from '@app/kafka';
 import { ChildApp, freePort, runCli } from '../test/harness/child-app';
 import { ensureLocalKafka } from './kafka';
@@ -37,6 +43,8 @@ const BATCH = Number(arg('batch', '2000'));
 const IN_FLIGHT = 4;
 const STALL_MS = 60_000;
 const TOKEN = `bench-${randomUUID()}`;
+const WORKER_BATCH = arg('worker-batch', '20000');
+const PRICE = { model: 'deepseek-r1-distill-llama-70b', input: '0.55', output: '2.19', cacheRead: '0.14' };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -63,13 +71,14 @@ async function main() {
     KAFKA_CONSUMER_GROUP: `ingest.${id}`,
     CLICKHOUSE_PATH: dataDir,
     SERVICE_TOKEN: TOKEN,
-    INGEST_BATCH_MAX_EVENTS: arg('worker-batch', '20000'),
+    INGEST_BATCH_MAX_EVENTS: WORKER_BATCH,
     INGEST_BATCH_MAX_WAIT_MS: arg('worker-wait-ms', '200'),
     INGEST_DEDUP_BY_EVENT_ID: DEDUP ? 'true' : 'false',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     // the bench polls the summary as fast as it can; the per-user budget would throttle the polling, not ingest
     RATE_LIMIT_EXPENSIVE_PER_MINUTE: '1000000',
-    // e.g. BENCH_WORKER_NODE_OPTIONS="--require ./profiler-hook.js" to profile the worker (--cpu-prof is refused there)
+    // BENCH_WORKER_NODE_OPTIONS="--require ./bench/cpu-profile-hook.js" profiles the worker
+    // (node refuses --cpu-prof in NODE_OPTIONS)
     ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   const config = loadConfig(env);
@@ -82,7 +91,8 @@ async function main() {
   await pg.connect();
   await pg.query(
     `INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cache_read_per_million)
-     VALUES ('deepseek-r1-distill-llama-70b', '2020-01-01', '0.55', '2.19', '0.14')`,
+     VALUES ($1, '2020-01-01', $2, $3, $4)`,
+    [PRICE.model, PRICE.input, PRICE.output, PRICE.cacheRead],
   );
   await pg.end();
   const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
@@ -119,13 +129,15 @@ async function main() {
   };
 
   let peakRss = 0;
+  let workerRate = 0;
+  const payloads = SOAK_MINUTES > 0 ? [] : payloadsFor(teams);
   const rssTimer = setInterval(() => app.pid && (peakRss = Math.max(peakRss, rssMb(app.pid))), 250);
 
   try {
     if (SOAK_MINUTES > 0) {
       await soak(producer, config.kafka.callsTopic, teams, app, count);
     } else if (PRELOAD) {
-      await produceAll(producer, config.kafka.callsTopic, payloadsFor(teams), () => undefined);
+      await produceAll(producer, config.kafka.callsTopic, payloads, () => undefined);
       await app.start();
       const started = Date.now();
       let seen = 0;
@@ -141,15 +153,17 @@ async function main() {
         }
       }
       const seconds = (Date.now() - started) / 1000;
+      workerRate = EVENTS / seconds;
       process.stdout.write(
         `\n\npreloaded ${EVENTS}, dedup ${DEDUP ? 'on' : 'off'}: ` +
           `worker drained ${(EVENTS / seconds).toFixed(0)} events/s ` +
           `(${seconds.toFixed(1)} s after the app was healthy)\n`,
       );
     } else {
-      await throughput(producer, config.kafka.callsTopic, teams, count);
+      workerRate = await throughput(producer, config.kafka.callsTopic, payloads, count);
     }
     process.stdout.write(`worker (standalone) peak RSS: ${peakRss.toFixed(0)} MB\n`);
+    if (SOAK_MINUTES === 0) process.stdout.write(`worker stages (s): ${await stageSeconds(app.url)}\n`);
   } finally {
     clearInterval(rssTimer);
     await producer.disconnect();
@@ -157,9 +171,68 @@ async function main() {
     if (process.env.BENCH_SHOW_LOG) process.stdout.write(app.log);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  if (SOAK_MINUTES > 0) return;
+  // after the app stopped: the engine has the cores to itself, as the worker's engine had them
+  const ceiling = await engineCeiling(config, payloads);
+  process.stdout.write(
+    `engine ceiling: ${ceiling.toFixed(0)} events/s (the same rows inserted directly, every view attached)\n` +
+      `worker / engine: ${((100 * workerRate) / ceiling).toFixed(0)}%\n`,
+  );
 }
 
-function payloadsFor(teams: string[]) {
+/** ingest_stage_seconds_total from the worker's /metrics, as `stage seconds` pairs. */
+async function stageSeconds(url: string): Promise<string> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return [...metrics.matchAll(/^ingest_stage_seconds_total\{stage="([^"]+)"\} ([\d.e+-]+)/gm)]
+    .map((m) => `${m[1]} ${Number(m[2]).toFixed(1)}`)
+    .join(', ');
+}
+
+/**
+ * Events/s of the engine's own insert of the payloads' rows, priced by the worker's own code, in a
+ * fresh database with the schema's every view: only the inserts are timed.
+ */
+async function engineCeiling(config: AppConfig, payloads: Array<{ value: string }>): Promise<number> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ceiling-'));
+  const gateway = await ClickHouseGateway.connect({ mode: 'embedded', path: dataDir, database: 'ceiling' });
+  try {
+    await new ClickHouseMigrator(gateway).migrate();
+    const price = {
+      id: randomUUID(),
+      model: PRICE.model,
+      effectiveFrom: 0,
+      inputPerMillion: PRICE.input,
+      outputPerMillion: PRICE.output,
+      cacheReadPerMillion: PRICE.cacheRead,
+      cacheWritePerMillion: null,
+    };
+    const deps = {
+      partition: 0,
+      now: Date.now(),
+      creditsPerUnit: config.pricing.creditsPerUnit,
+      horizonDays: config.ingest.horizonDays,
+      priceAt: () => price,
+    };
+    const rows = payloads.map(
+      (p, i) => toRowOrReason({ value: Buffer.from(p.value), offset: String(i) }, deps).row as CallEventRow,
+    );
+    const size = Number(WORKER_BATCH);
+    const chunks = [];
+    for (let start = 0; start < rows.length; start += size)
+      chunks.push(encodeCallEventRows(rows.slice(start, start + size)));
+    const started = process.hrtime.bigint();
+    for (const [i, chunk] of chunks.entries()) {
+      await gateway.insertEncoded('call_events', chunk, callEventInsertSettings(`ceiling:${i}`));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return rows.length / seconds;
+  } finally {
+    await gateway.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function payloadsFor(teams: string[]): Array<{ key: string; value: string }> {
   process.stdout.write(`generating ${EVENTS} events…\n`);
   return Array.from({ length: EVENTS }, (_, i) => {
     const team = teams[Math.floor(Math.random() ** 2 * teams.length)];
@@ -193,10 +266,9 @@ async function produceAll(
 async function throughput(
   producer: import('kafkajs').Producer,
   topic: string,
-  teams: string[],
+  payloads: Array<{ key: string; value: string }>,
   count: () => Promise<number>,
-) {
-  const payloads = payloadsFor(teams);
+): Promise<number> {
   const acked: Array<[number, number]> = [];
   const visible: Array<[number, number]> = [];
   let stop = false;
@@ -236,6 +308,7 @@ async function throughput(
       `freshness (ack → visible, per produced batch of ${BATCH}): ` +
       `p50 ${percentile(freshness, 50)} ms, p99 ${percentile(freshness, 99)} ms\n`,
   );
+  return last[1] / e2eSeconds;
 }
 
 async function soak(

@@ -2,11 +2,14 @@ import { ClickHouseClient, ClickHouseSettings, createClient } from '@clickhouse/
 import { createChdbConnection } from 'chdb/connection';
 import type { AppConfig } from '@app/config';
 
+/** The line formats an encoded insert may carry (chdb's rawInsert takes text formats only). */
+export type RawInsertFormat = 'JSONCompactEachRow' | 'TabSeparated';
+
 /** Writes bytes already in `format` straight to the engine, with settings scoped to that INSERT. */
 export type RawInsert = (params: {
   table: string;
   columns: readonly string[];
-  format: 'JSONCompactEachRow';
+  format: RawInsertFormat;
   values: Buffer;
   settings?: ClickHouseSettings;
 }) => Promise<void>;

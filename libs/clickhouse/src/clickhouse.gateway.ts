@@ -1,7 +1,22 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { AppConfig } from '@app/config';
-import { createClickHouseClient, RawInsert } from './clickhouse-client.factory';
+import { Readable } from 'node:stream';
+import { createClickHouseClient, RawInsert, RawInsertFormat } from './clickhouse-client.factory';
 import { ReadWriteLock } from './rw-lock';
+
+/** Rows in one of the line formats both the server and the embedded engine read from bytes. */
+export interface EncodedRows {
+  format: RawInsertFormat;
+  columns: readonly string[];
+  bytes: Buffer;
+  rows: number;
+}
+
+/** One JSON array per row, in `columns` order. */
+export function encodeJsonCompactEachRow(columns: readonly string[], rows: unknown[][]): EncodedRows {
+  const bytes = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'));
+  return { format: 'JSONCompactEachRow', columns, bytes, rows: rows.length };
+}
 
 export type QueryParams = Record<string, unknown>;
 
@@ -120,8 +135,7 @@ export class ClickHouseGateway {
 
   /**
    * Rows as arrays in `columns` order (JSONCompactEachRow): less to serialize and parse than
-   * objects. The embedded engine takes the payload as one buffer with the settings on the
-   * INSERT itself, so it needs no exclusive session and other requests go on meanwhile.
+   * objects. See insertEncoded.
    */
   async insertColumns(
     table: string,
@@ -130,15 +144,24 @@ export class ClickHouseGateway {
     settings?: ClickHouseSettings,
   ): Promise<void> {
     if (rows.length === 0) return;
+    await this.insertEncoded(table, encodeJsonCompactEachRow(columns, rows), settings);
+  }
+
+  /**
+   * Rows already encoded (encodeJsonCompactEachRow, or a writer's own encoder). The embedded
+   * engine takes the payload as one buffer with the settings on the INSERT itself, so it needs
+   * no exclusive session and other requests go on meanwhile.
+   */
+  async insertEncoded(table: string, encoded: EncodedRows, settings?: ClickHouseSettings): Promise<void> {
+    if (encoded.rows === 0) return;
     const rawInsert = this.rawInsert;
     if (rawInsert) {
-      const values = Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n'));
       await this.lock.withShared(() =>
         rawInsert({
           table: `${quoteIdentifier(this.database)}.${quoteIdentifier(table)}`,
-          columns,
-          format: 'JSONCompactEachRow',
-          values,
+          columns: encoded.columns,
+          format: encoded.format,
+          values: encoded.bytes,
           settings,
         }),
       );
@@ -147,9 +170,10 @@ export class ClickHouseGateway {
     await this.run(settings, () =>
       this.client.insert({
         table,
-        values: rows,
-        format: 'JSONCompactEachRow',
-        columns: columns as [string, ...string[]],
+        // bytes, not objects: the server client streams them as the request body
+        values: Readable.from([encoded.bytes], { objectMode: false }),
+        format: encoded.format,
+        columns: encoded.columns as [string, ...string[]],
         clickhouse_settings: settings,
       }),
     );

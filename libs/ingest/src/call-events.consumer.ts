@@ -6,6 +6,7 @@ import {
   BatchSteps,
   Chunk,
   ChunkBounds,
+  DeadLetterPolicy,
   Decoded,
   IdempotentProducer,
   RejectedMessage,
@@ -30,9 +31,23 @@ import { TestKeyDirectory } from './test-key-directory';
  */
 export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
   private readonly loop: BatchConsumer<CallEventRow[]>;
-  private writeQueue: Promise<unknown> = Promise.resolve();
+  /** dedup-then-insert steps, one at a time (see store) */
+  private readonly writes = new Turns();
+  /**
+   * Decoding, one partition's chunk at a time: the partitions of a fetch are handed over
+   * together, and decoded side by side they would all finish last; in turn, the first goes on to
+   * its lookups and insert (the engine works off the main thread) while the next decodes.
+   */
+  private readonly decodes = new Turns();
   /** when a chunk's DLQ + dedup + insert began, per partition, for ingest_write_seconds */
   private readonly writeStarted = new Map<number, bigint>();
+  /**
+   * Per partition, the offset after the last chunk this consumer recorded and committed itself
+   * since the group last assigned it its partitions: a batch that starts there follows its own
+   * commit, so no recorded chunk can start in it (another owner would have needed the partition,
+   * which a rebalance, clearing this, precedes) and the plan needs no lookup.
+   */
+  private readonly continuesAt = new Map<number, string>();
 
   constructor(
     kafka: Kafka,
@@ -56,15 +71,21 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
         // a crashed worker's partitions move to the others after 10 s, not the default 30
         sessionTimeout: 10_000,
       },
-      // partitions are decoded and priced concurrently, so one partition's JavaScript work
-      // overlaps another's ClickHouse write; the dedup check and insert stay serial (see serially)
+      // partitions are handled concurrently, so one partition's JavaScript work overlaps another's
+      // ClickHouse write; decoding, and the dedup check with the insert, each go in turn (Turns)
       partitionsConsumedConcurrently: config.kafka.topicPartitions,
       handler: this,
-      deadLetters: sendToDeadLetterTopic(dlqProducer, config.kafka.callsDlqTopic),
+      deadLetters: timedDeadLetters(metrics, sendToDeadLetterTopic(dlqProducer, config.kafka.callsDlqTopic)),
       hooks: {
         onFetch: (partition, highWatermark, next) => metrics.observeFetch(partition, highWatermark, next),
-        onCommitted: (partition, highWatermark, next) => metrics.observeProgress(partition, highWatermark, next),
-        onAssigned: (partitions) => metrics.keepPartitions(partitions),
+        onCommitted: (partition, highWatermark, next) => {
+          this.continuesAt.set(partition, next);
+          metrics.observeProgress(partition, highWatermark, next);
+        },
+        onAssigned: (partitions) => {
+          this.continuesAt.clear();
+          metrics.keepPartitions(partitions);
+        },
         onCrash: () => metrics.consumerCrashes.inc(),
         onStepFailure: (stage) => metrics.stepFailures.inc({ stage }),
       },
@@ -86,7 +107,12 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
    */
   async plan(batch: Batch, steps: BatchSteps): Promise<ChunkBounds[]> {
     const first = batch.messages[0].offset;
-    const recorded = await steps.retry('plan', () => this.writer.recordedChunks(batch.topic, batch.partition, first));
+    const recorded =
+      this.continuesAt.get(batch.partition) === first
+        ? new Map<string, string>()
+        : await this.metrics.timeStage('plan', () =>
+            steps.retry('plan', () => this.writer.recordedChunks(batch.topic, batch.partition, first)),
+          );
     const chunks = planChunks(
       batch.messages.map((m) => m.offset),
       this.config.ingest.batchMaxEvents,
@@ -111,9 +137,13 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
    */
   async decode(chunk: Chunk, steps: BatchSteps): Promise<Decoded<CallEventRow[]>> {
     // a Postgres outage is retried like a ClickHouse one; thrown, it would restart the consumer
-    await steps.retry('prices', () => this.prices.refreshIfStale());
-    const decoded = this.priceAndValidate(chunk.messages, chunk.partition);
-    await steps.retry('test-keys', () => this.testKeys.learn(decoded.records.map((row) => row.api_key_id)));
+    await this.metrics.timeStage('prices', () => steps.retry('prices', () => this.prices.refreshIfStale()));
+    const decoded = await this.metrics.timeStage('decode', () =>
+      this.decodes.run(() => this.priceAndValidate(chunk.messages, chunk.partition)),
+    );
+    await this.metrics.timeStage('test-keys', () =>
+      steps.retry('test-keys', () => this.testKeys.learn(decoded.records.map((row) => row.api_key_id))),
+    );
     for (const row of decoded.records) row.is_test = this.testKeys.isTest(row.api_key_id);
     this.writeStarted.set(chunk.partition, process.hrtime.bigint());
     return decoded;
@@ -124,10 +154,22 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     const { topic, partition, messages, retry } = chunk;
     const first = messages[0].offset;
     const last = messages[messages.length - 1].offset;
-    if (!retry) await steps.retry('record', () => this.writer.recordChunk(topic, partition, first, last));
-    const written = await this.serially(async () => {
-      const fresh = await steps.retry('dedup', () => this.writer.dropKnown(rows, { retry }));
-      await steps.retry('insert', () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`));
+    // until this chunk is committed, a batch starting at its first offset may repeat it
+    this.continuesAt.delete(partition);
+    if (!retry) {
+      await this.metrics.timeStage('record', () =>
+        steps.retry('record', () => this.writer.recordChunk(topic, partition, first, last)),
+      );
+    }
+    // an event id that reached two partitions (producers with different partitioners) must see
+    // the other's insert before its own check
+    const written = await this.writes.run(async () => {
+      const fresh = await this.metrics.timeStage('dedup', () =>
+        steps.retry('dedup', () => this.writer.dropKnown(rows, { retry })),
+      );
+      await this.metrics.timeStage('insert', () =>
+        steps.retry('insert', () => this.writer.insert(fresh, `${topic}:${partition}:${first}-${last}`)),
+      );
       return fresh.length;
     });
     const started = this.writeStarted.get(partition) ?? process.hrtime.bigint();
@@ -142,20 +184,7 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
     });
   }
 
-  /**
-   * Runs dedup-then-insert steps one at a time: an event id that reached two partitions
-   * (producers with different partitioners) must see the other's insert before its own check.
-   */
-  private serially<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.writeQueue.then(step);
-    this.writeQueue = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  private priceAndValidate(messages: KafkaMessage[], partition: number): Decoded<CallEventRow[]> {
+  private async priceAndValidate(messages: KafkaMessage[], partition: number): Promise<Decoded<CallEventRow[]>> {
     const rows: CallEventRow[] = [];
     const rejected: RejectedMessage[] = [];
     const deps = {
@@ -165,11 +194,37 @@ export class CallEventsConsumer implements BatchHandler<CallEventRow[]> {
       horizonDays: this.config.ingest.horizonDays,
       priceAt: (model: string, at: number) => this.prices.priceAt(model, at),
     };
-    for (const message of messages) {
-      const result = toRowOrReason(message, deps);
-      if (result.row) rows.push(result.row);
-      else rejected.push({ message, reason: result.reason });
+    for (let start = 0; start < messages.length; start += DECODE_SLICE) {
+      // lets the replies of other partitions' lookups and inserts in, so their next step starts
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const message of messages.slice(start, start + DECODE_SLICE)) {
+        const result = toRowOrReason(message, deps);
+        if (result.row) rows.push(result.row);
+        else rejected.push({ message, reason: result.reason });
+      }
     }
     return { records: rows, rejected };
   }
+}
+
+/** Messages decoded between two yields to the event loop (about 50-100 ms on this machine's cores). */
+const DECODE_SLICE = 2_000;
+
+/** Runs steps one at a time, in the order they were asked for; a failed step does not stop the next. */
+class Turns {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(step);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+/** The DLQ step's time counts as the stage `dlq`. */
+function timedDeadLetters(metrics: IngestMetrics, policy: DeadLetterPolicy): DeadLetterPolicy {
+  return { handle: (rejected, chunk, steps) => metrics.timeStage('dlq', () => policy.handle(rejected, chunk, steps)) };
 }

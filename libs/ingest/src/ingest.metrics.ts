@@ -13,6 +13,7 @@ export class IngestMetrics {
   readonly partitionLag: Gauge;
   readonly partitionStalledSeconds: Gauge;
   readonly consumerCrashes: Counter;
+  readonly stageSeconds: Counter;
   /** per assigned partition: messages behind, and when it last moved forward */
   private readonly progress = new Map<number, { lag: number; lastProgressAt: number }>();
 
@@ -87,6 +88,22 @@ export class IngestMetrics {
       help: 'Times the ingest consumer crashed and was restarted (by kafkajs or by the worker)',
       registers,
     });
+    this.stageSeconds = new Counter({
+      name: 'ingest_stage_seconds_total',
+      help: 'Wall time spent per step of the worker (partitions overlap, so the stages can sum past the wall clock)',
+      labelNames: ['stage'],
+      registers,
+    });
+  }
+
+  /** Runs `step` and adds its wall time to the stage's total, whether it succeeds or throws. */
+  async timeStage<T>(stage: string, step: () => Promise<T> | T): Promise<T> {
+    const started = process.hrtime.bigint();
+    try {
+      return await step();
+    } finally {
+      this.stageSeconds.inc({ stage }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   /** A batch was fetched: `nextOffset` is the first offset not yet committed. */
