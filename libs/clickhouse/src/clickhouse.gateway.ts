@@ -167,16 +167,18 @@ export class ClickHouseGateway {
       );
       return;
     }
-    await this.run(settings, () =>
-      this.client.insert({
-        table,
-        // bytes, not objects: the server client streams them as the request body
+    // the bytes as the request body: the client's insert() takes a byte stream only for CSV-like
+    // formats and would want objects back for JSON ones
+    const columns = encoded.columns.map(quoteIdentifier).join(', ');
+    await this.run(settings, async () => {
+      const { stream } = await this.client.exec({
+        query: `INSERT INTO ${quoteIdentifier(table)} (${columns}) FORMAT ${encoded.format}`,
         values: Readable.from([encoded.bytes], { objectMode: false }),
-        format: encoded.format,
-        columns: encoded.columns as [string, ...string[]],
         clickhouse_settings: settings,
-      }),
-    );
+      });
+      // the server answers an INSERT once it is written; its (empty) body is not read
+      stream.destroy();
+    });
   }
 
   async ping(): Promise<boolean> {
