@@ -5,8 +5,30 @@
  * Against a running service (`npm start`, data from `npm run demo` or a loaded bench database),
  * Debian's Chromium opens each page fresh (a new tab, the token already in sessionStorage, the
  * bundle cached as a returning visitor has it) and times from navigation to the moment the
- * page's figures and charts are in the DOM. Prints the median and the worst per page.
+ * page's figures and charts are in the DOM. Prints the median and the worst per page, and the
+ * machine's load average before and after (a busy machine slows every figure).
+ *
+ * With 10M events behind the pages (about 40 min on two busy cores; only one process may open the
+ * engine's data directory, so the service is stopped for the load and for bench:web-data):
+ *
+ *   npm run bench:query -- --events 10000000 --runs 1 --postgres-events 0 --data /tmp/bench10m
+ *   # the service on that data, with its own Postgres database, port and Kafka names:
+ *   export CLICKHOUSE_PATH=/tmp/bench10m/ch CLICKHOUSE_DATABASE=bench PORT=3100 \
+ *     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_web DEMO_URL=http://127.0.0.1:3100 \
+ *     KAFKA_CALLS_TOPIC=bench-web-calls.v1 KAFKA_TEAM_EVENTS_TOPIC=bench-web-team-events.v1 \
+ *     KAFKA_CONSUMER_GROUP=bench-web-ingest KAFKA_CLIENT_ID=bench-web DEMO_BACKFILL_DAYS=0
+ *   npm start &                       # wait for curl -sf http://127.0.0.1:3100/health
+ *   npm run demo                      # writes .data/demo.json; stop it once it prints the token
+ *   # stop the service (SIGINT to its node process), then copy history to the demo teams:
+ *   npm run bench:web-data -- --data /tmp/bench10m
+ *   npm start &                       # again, wait for /health
+ *   npm run bench:web -- --url http://127.0.0.1:3100 --runs 5 \
+ *     --token "$(node -p "require('./.data/demo.json').ownerToken")"
+ *
+ * Pages share the token's budget of expensive work (RATE_LIMIT_EXPENSIVE_PER_MINUTE, 120): other
+ * reads with the same token just before a run (a probe of each read) got RATE_LIMITED answers.
  */
+import * as os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
@@ -42,7 +64,13 @@ async function main(): Promise<void> {
   await warm.goto(url);
   await warm.waitForSelector('header nav');
   await warm.close();
-  process.stdout.write(`first render, ${runs} runs per page, ${url}\n`);
+  // the machine may be shared: the load beside the figures tells a slow run from a busy machine
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  process.stdout.write(`first render, ${runs} runs per page, ${url}, load average ${load()}\n`);
   for (const [route, ready] of PAGES) {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -58,6 +86,7 @@ async function main(): Promise<void> {
       `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms\n`,
     );
   }
+  process.stdout.write(`load average ${load()}\n`);
   await browser.close();
 }
 
