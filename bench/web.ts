@@ -5,8 +5,9 @@
  * Against a running service (`npm start`, data from `npm run demo` or a loaded bench database),
  * Debian's Chromium opens each page fresh (a new tab, the token already in sessionStorage, the
  * bundle cached as a returning visitor has it) and times from navigation to the moment the
- * page's figures and charts are in the DOM. Prints the median and the worst per page, and the
- * machine's load average before and after (a busy machine slows every figure).
+ * page's figures and charts are in the DOM. Prints the median and the worst per page, where the
+ * time went (Phases), and the machine's load average before and after (a busy machine slows
+ * every figure).
  *
  * With 10M events behind the pages (about 40 min on two busy cores; only one process may open the
  * engine's data directory, so the service is stopped for the load and for bench:web-data):
@@ -52,6 +53,39 @@ const PAGES: Array<[string, string[]]> = [
   ['seats', ['#seats-plans h3, #seats-plans p', '#seats-credits [data-table="credits-member"]']],
 ];
 
+/**
+ * Where a first render's time goes, in ms from the tab's navigation (medians printed beside each
+ * page): the bundle ran (DOMContentLoaded), `me` answered, the page's reads were sent, the last
+ * of them answered, and the figures were found in the DOM.
+ */
+interface Phases {
+  script: number;
+  me: number;
+  reads: number;
+  answered: number;
+  shown: number;
+}
+
+/** Runs in the page: its navigation and resource timings (the first GraphQL request is main.ts's `me`). */
+const PHASES = (): Phases => {
+  // the page's own timings; this file compiles without the DOM's types
+  interface Timing {
+    name: string;
+    startTime: number;
+    responseEnd: number;
+    domContentLoadedEventEnd: number;
+  }
+  const timings = (globalThis as any).performance as { now(): number; getEntriesByType(type: string): Timing[] };
+  const api = timings.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql'));
+  return {
+    script: timings.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+    me: api[0]?.responseEnd ?? NaN,
+    reads: api[1]?.startTime ?? NaN,
+    answered: Math.max(...api.map((e) => e.responseEnd)),
+    shown: timings.now(),
+  };
+};
+
 async function main(): Promise<void> {
   if (!token) throw new Error('--token (or BENCH_TOKEN): a personal access token to sign in with');
   const browser = await chromium.launch({
@@ -73,17 +107,22 @@ async function main(): Promise<void> {
   process.stdout.write(`first render, ${runs} runs per page, ${url}, load average ${load()}\n`);
   for (const [route, ready] of PAGES) {
     const times: number[] = [];
+    const phases: Phases[] = [];
     for (let i = 0; i < runs; i++) {
       const page = await context.newPage();
       const started = Date.now();
       await page.goto(`${url}/#/${route}`);
       await Promise.all(ready.map((s) => page.waitForSelector(s, { timeout: 30_000 })));
       times.push(Date.now() - started);
+      phases.push(await page.evaluate(PHASES));
       await page.close();
     }
     times.sort((a, b) => a - b);
+    const median = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+    const phase = (name: keyof Phases) => `${name} ${median(phases.map((p) => p[name]))}`;
     process.stdout.write(
-      `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms\n`,
+      `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms` +
+        `   (${(['script', 'me', 'reads', 'answered', 'shown'] as const).map(phase).join(', ')})\n`,
     );
   }
   process.stdout.write(`load average ${load()}\n`);
