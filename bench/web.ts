@@ -5,8 +5,31 @@
  * Against a running service (`npm start`, data from `npm run demo` or a loaded bench database),
  * Debian's Chromium opens each page fresh (a new tab, the token already in sessionStorage, the
  * bundle cached as a returning visitor has it) and times from navigation to the moment the
- * page's figures and charts are in the DOM. Prints the median and the worst per page.
+ * page's figures and charts are in the DOM. Prints the median and the worst per page, where the
+ * time went (Phases), and the machine's load average before and after (a busy machine slows
+ * every figure).
+ *
+ * With 10M events behind the pages (about 40 min on two busy cores; only one process may open the
+ * engine's data directory, so the service is stopped for the load and for bench:web-data):
+ *
+ *   npm run bench:query -- --events 10000000 --runs 1 --postgres-events 0 --data /tmp/bench10m
+ *   # the service on that data, with its own Postgres database, port and Kafka names:
+ *   export CLICKHOUSE_PATH=/tmp/bench10m/ch CLICKHOUSE_DATABASE=bench PORT=3100 \
+ *     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_web DEMO_URL=http://127.0.0.1:3100 \
+ *     KAFKA_CALLS_TOPIC=bench-web-calls.v1 KAFKA_TEAM_EVENTS_TOPIC=bench-web-team-events.v1 \
+ *     KAFKA_CONSUMER_GROUP=bench-web-ingest KAFKA_CLIENT_ID=bench-web DEMO_BACKFILL_DAYS=0
+ *   npm start &                       # wait for curl -sf http://127.0.0.1:3100/health
+ *   npm run demo                      # writes .data/demo.json; stop it once it prints the token
+ *   # stop the service (SIGINT to its node process), then copy history to the demo teams:
+ *   npm run bench:web-data -- --data /tmp/bench10m
+ *   npm start &                       # again, wait for /health
+ *   npm run bench:web -- --url http://127.0.0.1:3100 --runs 5 \
+ *     --token "$(node -p "require('./.data/demo.json').ownerToken")"
+ *
+ * Pages share the token's budget of expensive work (RATE_LIMIT_EXPENSIVE_PER_MINUTE, 120): other
+ * reads with the same token just before a run (a probe of each read) got RATE_LIMITED answers.
  */
+import * as os from 'node:os';
 import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
@@ -30,6 +53,39 @@ const PAGES: Array<[string, string[]]> = [
   ['seats', ['#seats-plans h3, #seats-plans p', '#seats-credits [data-table="credits-member"]']],
 ];
 
+/**
+ * Where a first render's time goes, in ms from the tab's navigation (medians printed beside each
+ * page): the bundle ran (DOMContentLoaded), `me` answered, the page's reads were sent, the last
+ * of them answered, and the figures were found in the DOM.
+ */
+interface Phases {
+  script: number;
+  me: number;
+  reads: number;
+  answered: number;
+  shown: number;
+}
+
+/** Runs in the page: its navigation and resource timings (the first GraphQL request is main.ts's `me`). */
+const PHASES = (): Phases => {
+  // the page's own timings; this file compiles without the DOM's types
+  interface Timing {
+    name: string;
+    startTime: number;
+    responseEnd: number;
+    domContentLoadedEventEnd: number;
+  }
+  const timings = (globalThis as any).performance as { now(): number; getEntriesByType(type: string): Timing[] };
+  const api = timings.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql'));
+  return {
+    script: timings.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+    me: api[0]?.responseEnd ?? NaN,
+    reads: api[1]?.startTime ?? NaN,
+    answered: Math.max(...api.map((e) => e.responseEnd)),
+    shown: timings.now(),
+  };
+};
+
 async function main(): Promise<void> {
   if (!token) throw new Error('--token (or BENCH_TOKEN): a personal access token to sign in with');
   const browser = await chromium.launch({
@@ -42,22 +98,34 @@ async function main(): Promise<void> {
   await warm.goto(url);
   await warm.waitForSelector('header nav');
   await warm.close();
-  process.stdout.write(`first render, ${runs} runs per page, ${url}\n`);
+  // the machine may be shared: the load beside the figures tells a slow run from a busy machine
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  process.stdout.write(`first render, ${runs} runs per page, ${url}, load average ${load()}\n`);
   for (const [route, ready] of PAGES) {
     const times: number[] = [];
+    const phases: Phases[] = [];
     for (let i = 0; i < runs; i++) {
       const page = await context.newPage();
       const started = Date.now();
       await page.goto(`${url}/#/${route}`);
       await Promise.all(ready.map((s) => page.waitForSelector(s, { timeout: 30_000 })));
       times.push(Date.now() - started);
+      phases.push(await page.evaluate(PHASES));
       await page.close();
     }
     times.sort((a, b) => a - b);
+    const median = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+    const phase = (name: keyof Phases) => `${name} ${median(phases.map((p) => p[name]))}`;
     process.stdout.write(
-      `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms\n`,
+      `${route.padEnd(11)} median ${String(times[Math.floor(times.length / 2)]).padStart(5)} ms   worst ${String(times.at(-1)).padStart(5)} ms` +
+        `   (${(['script', 'me', 'reads', 'answered', 'shown'] as const).map(phase).join(', ')})\n`,
     );
   }
+  process.stdout.write(`load average ${load()}\n`);
   await browser.close();
 }
 
