@@ -3,13 +3,9 @@
  *   npm run bench:verify -- [--connections 200] [--seconds 15]
  *
  * Starts the standalone app as a child, creates an admin, a team with a plan, a seat, a quota,
- * a key and budgets on the team and the key through the API, then loads POST /v1/keys/verify and
- * prints requests/s, p50 and p99. Halfway through the load it revokes a second key through GraphQL
- * and prints how long verify kept accepting it.
- *
- * The load comes from wrk when it is on the PATH (`apt-get install wrk`), else from autocannon
- * (`--client autocannon` asks for it). On these 2 cores the load generator takes its CPU from the
- * server: autocannon, in Node, took about as much as the server; wrk, in C, leaves it more.
+ * a key and budgets on the team and the key through the API, then runs autocannon against
+ * POST /v1/keys/verify and prints requests/s, p50 and p99. Halfway through the load it revokes a
+ * second key through GraphQL and prints how long verify kept accepting it.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -89,11 +85,22 @@ async function main() {
       await gql(`mutation { createApiKey(teamId: "${team}", name: "doomed") { secret apiKey { id } } }`, admin)
     ).createApiKey;
     const seconds = Number(arg('seconds', '15'));
-    const client = arg('client', onPath('wrk') ? 'wrk' : 'autocannon');
-    const request = { url: `${app.url}/v1/keys/verify`, serviceToken, body: JSON.stringify({ key: secret }) };
-    const connections = Number(arg('connections', '200'));
     const [load, revocation] = await Promise.all([
-      client === 'wrk' ? wrk(request, connections, seconds) : autocannon(request, connections, seconds),
+      autocannon([
+        '-c',
+        arg('connections', '200'),
+        '-d',
+        String(seconds),
+        '-m',
+        'POST',
+        '-H',
+        `authorization=Bearer ${serviceToken}`,
+        '-H',
+        'content-type=application/json',
+        '-b',
+        JSON.stringify({ key: secret }),
+        `${app.url}/v1/keys/verify`,
+      ]),
       (async () => {
         await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
         return revocationDelay(app.url, serviceToken, doomed.secret, () =>
@@ -104,7 +111,7 @@ async function main() {
     const { latency, requests, non2xx, errors } = load;
     process.stdout.write(
       `verify: ${requests.average.toFixed(0)} req/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms ` +
-        `(${connections} connections, ${seconds} s, ${client}, ${non2xx} non-2xx, ${errors} errors)\n` +
+        `(${arg('connections', '200')} connections, ${seconds} s, ${non2xx} non-2xx, ${errors} errors)\n` +
         `revocation: refused ${revocation.afterSent.toFixed(1)} ms after revokeApiKey was sent, ` +
         `${revocation.afterAnswer.toFixed(1)} ms after its answer (under the load above)\n`,
     );
@@ -121,84 +128,19 @@ interface LoadResult {
   errors: number;
 }
 
-interface LoadRequest {
-  url: string;
-  serviceToken: string;
-  body: string;
-}
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
-}
-
-/** A load generator in its own process (as the gateway would be): what it printed on stdout. */
-function run(command: string, cliArgs: string[]): Promise<string> {
+/** autocannon in its own process (as the gateway would be), its result as JSON. */
+function autocannon(cliArgs: string[]): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, cliArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/autocannon'), ['-j', ...cliArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`autocannon exited with ${code}`)),
+    );
   });
-}
-
-async function autocannon(request: LoadRequest, connections: number, seconds: number): Promise<LoadResult> {
-  const out = await run(path.join(REPO_ROOT, 'node_modules/.bin/autocannon'), [
-    '-j',
-    ...['-c', String(connections), '-d', String(seconds), '-m', 'POST'],
-    ...['-H', `authorization=Bearer ${request.serviceToken}`, '-H', 'content-type=application/json'],
-    ...['-b', request.body, request.url],
-  ]);
-  return JSON.parse(out) as LoadResult;
-}
-
-/** wrk with a Lua script for the POST (its only way to send a body), read from its --latency report. */
-async function wrk(request: LoadRequest, connections: number, seconds: number): Promise<LoadResult> {
-  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-wrk-')), 'verify.lua');
-  fs.writeFileSync(
-    script,
-    [
-      'wrk.method = "POST"',
-      `wrk.body = ${JSON.stringify(request.body)}`,
-      'wrk.headers["Content-Type"] = "application/json"',
-      `wrk.headers["Authorization"] = ${JSON.stringify(`Bearer ${request.serviceToken}`)}`,
-    ].join('\n'),
-  );
-  try {
-    // one thread per core the machine has left after the server's
-    const threads = Math.max(1, os.availableParallelism() - 1);
-    const out = await run('wrk', [
-      ...['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`],
-      ...['--latency', '-s', script, request.url],
-    ]);
-    return parseWrk(out);
-  } finally {
-    fs.rmSync(path.dirname(script), { recursive: true, force: true });
-  }
-}
-
-/** wrk prints latencies with their unit (`812.00us`, `4.21ms`, `1.02s`). */
-function wrkMs(text: string): number {
-  const [, value, unit] = /^([\d.]+)(us|ms|s|m)$/.exec(text) ?? [];
-  if (value === undefined) throw new Error(`not a wrk latency: ${text}`);
-  return Number(value) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[unit as 'us' | 'ms' | 's' | 'm'];
-}
-
-function parseWrk(out: string): LoadResult {
-  const percentile = (p: number) => {
-    const match = new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out);
-    if (!match) throw new Error(`wrk printed no ${p}% latency:\n${out}`);
-    return wrkMs(match[1]);
-  };
-  const rate = /^Requests\/sec:\s+([\d.]+)/m.exec(out);
-  if (!rate) throw new Error(`wrk printed no Requests/sec:\n${out}`);
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return {
-    latency: { p50: percentile(50), p99: percentile(99) },
-    requests: { average: Number(rate[1]) },
-    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
-    errors: socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
-  };
 }
 
 /**
