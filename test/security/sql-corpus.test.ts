@@ -339,7 +339,12 @@ describe('ad hoc SQL: hostile corpus', () => {
     console.log(`/health during the corpus: ${health.length} probes, slowest ${JSON.stringify(slowest)}`);
     expect(wrong).toEqual([]);
     expect(health.length).toBeGreaterThan(10);
-    expect(slowest[0].ms).toBeLessThan(200);
+    // a statement that held the event loop would stall the probe in flight for as long: none may come near a
+    // second; and /health stays fast throughout. One probe in a thousand can meet the other test worker's
+    // CPU on 2 cores (254 ms once in CI, during `SELECT 1`), so the bound on all of them is the 99th percentile.
+    expect(slowest[0].ms).toBeLessThan(1_000);
+    const byTime = health.map((p) => p.ms).sort((a, b) => a - b);
+    expect(byTime[Math.ceil(0.99 * byTime.length) - 1]).toBeLessThan(200);
   }, 600_000);
 
   it('keeps a team OWNER inside their team whatever the join, subquery, CTE or UNION', async () => {
