@@ -10,7 +10,7 @@ import { createKafka, IdempotentProducer } from '@app/kafka';
 import { fromAmountUnits, priceIn, priceTokens, PriceVersion, toAmountUnits } from '@app/pricing';
 import { createTestUser, graphql, startStandalone, TestUser } from '../harness/app';
 import { makeEvent } from '../harness/events';
-import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedConfig, SERVICE_TOKEN, topicEnd, waitFor } from '../harness/test-env';
 
 const DAY = 86_400_000;
 const EVENTS = 50_000;
@@ -271,7 +271,7 @@ describe('ledger: close, restate, reprice, reconcile', () => {
     );
     await waitFor(
       '200 too_old in the DLQ',
-      () => topicEnd(config.kafka.callsDlqTopic),
+      () => topicEnd(kafka, config.kafka.callsDlqTopic),
       (n) => n === 200,
       60_000,
     );
@@ -482,15 +482,5 @@ describe('ledger: close, restate, reprice, reconcile', () => {
       const price = priceIn(prices.get(e.model) ?? [], Date.parse(e.occurred_at));
       return sum + toAmountUnits(priceTokens(e, price, config.pricing.creditsPerUnit).cost);
     }, 0n);
-  }
-
-  async function topicEnd(topic: string): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
   }
 });

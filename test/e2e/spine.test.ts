@@ -7,7 +7,7 @@ import type { AppConfig } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { graphql, startStandalone } from '../harness/app';
 import { makeEvent, sums } from '../harness/events';
-import { dropDatabase, isolatedConfig, SERVICE_TOKEN, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedConfig, SERVICE_TOKEN, topicEnd, waitFor } from '../harness/test-env';
 
 // every count the event carries, as the catalogue names them
 const COUNTS = EVENT_MEASURE_COLUMNS.map(camelName);
@@ -36,17 +36,6 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
     });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data!.usageSummary;
-  }
-
-  async function topicEndOffsets(topic: string): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((s, o) => s + Number(o.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   it('counts events POSTed to /v1/events exactly, from the minute rollup', async () => {
@@ -109,10 +98,10 @@ describe('the event spine: POST /v1/events and kcat → Kafka → worker → Cli
 
     let before: number;
     beforeAll(async () => {
-      before = await topicEndOffsets(config.kafka.callsTopic);
+      before = await topicEnd(kafka, config.kafka.callsTopic);
     });
     afterAll(async () => {
-      expect(await topicEndOffsets(config.kafka.callsTopic)).toBe(before);
+      expect(await topicEnd(kafka, config.kafka.callsTopic)).toBe(before);
     });
 
     it('malformed JSON → 400', async () => {

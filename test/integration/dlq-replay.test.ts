@@ -3,7 +3,7 @@ import { DlqReplayCommand } from '@app/ingest';
 import { applicationTopics, createKafka, ensureTopics, IdempotentProducer } from '@app/kafka';
 import { Kafka } from 'kafkajs';
 import { makeEvent } from '../harness/events';
-import { isolatedConfig } from '../harness/test-env';
+import { isolatedConfig, topicEnd } from '../harness/test-env';
 
 describe('DLQ replay on the real broker', () => {
   let config: AppConfig;
@@ -20,16 +20,6 @@ describe('DLQ replay on the real broker', () => {
     await producer.disconnect();
   });
 
-  async function endOffset(topic: string): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   it('re-publishes the messages that now pass, leaves the rest, and does not replay twice', async () => {
     const nowValid = Array.from({ length: 3 }, () => makeEvent());
     await producer.send(config.kafka.callsDlqTopic, [
@@ -45,7 +35,7 @@ describe('DLQ replay on the real broker', () => {
         headers: { 'dlq-reason': 'input_tokens: must be >= 0' },
       },
     ]);
-    const before = await endOffset(config.kafka.callsTopic);
+    const before = await topicEnd(kafka, config.kafka.callsTopic);
 
     const report = await new DlqReplayCommand(kafka, config, producer).execute();
     expect(report).toEqual({
@@ -53,10 +43,10 @@ describe('DLQ replay on the real broker', () => {
       replayed: 3,
       stillInvalid: { 'message: not valid JSON': 1, 'input_tokens: must be >= 0': 1 },
     });
-    expect(await endOffset(config.kafka.callsTopic)).toBe(before + 3);
+    expect(await topicEnd(kafka, config.kafka.callsTopic)).toBe(before + 3);
 
     const again = await new DlqReplayCommand(kafka, config, producer).execute();
     expect(again).toEqual({ read: 0, replayed: 0, stillInvalid: {} });
-    expect(await endOffset(config.kafka.callsTopic)).toBe(before + 3);
+    expect(await topicEnd(kafka, config.kafka.callsTopic)).toBe(before + 3);
   });
 });

@@ -7,7 +7,7 @@ import { ClickHouseGateway } from '@app/clickhouse';
 import { createKafka } from '@app/kafka';
 import { platformAdminToken, startStandalone } from '../harness/app';
 import { makeEvent } from '../harness/events';
-import { dropDatabase, isolatedConfig, waitFor } from '../harness/test-env';
+import { dropDatabase, isolatedConfig, topicEnd, waitFor } from '../harness/test-env';
 
 /** Only the model gateway may state usage: POST /v1/events takes service tokens, not a person's. */
 describe('event authority: POST /v1/events', () => {
@@ -37,16 +37,6 @@ describe('event authority: POST /v1/events', () => {
     return (token ? req.set('Authorization', `Bearer ${token}`) : req).send(JSON.stringify(body));
   };
 
-  async function topicEnd(): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.fetchTopicOffsets(config.kafka.callsTopic)).reduce((sum, p) => sum + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   async function rowsOfTeam(teamId: string): Promise<number> {
     const [row] = await app
       .get(ClickHouseGateway)
@@ -59,7 +49,7 @@ describe('event authority: POST /v1/events', () => {
   it("refuses a person's token with 403 FORBIDDEN and writes nothing, even a platform admin's", async () => {
     expect(adminToken).toMatch(/^uat_/);
     const teamId = randomUUID();
-    const before = await topicEnd();
+    const before = await topicEnd(kafka, config.kafka.callsTopic);
     const res = await post([makeEvent({ team_id: teamId })], adminToken);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
@@ -79,7 +69,7 @@ describe('event authority: POST /v1/events', () => {
     );
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await rowsOfTeam(teamId)).toBe(1);
-    expect(await topicEnd()).toBe(before + 1);
+    expect(await topicEnd(kafka, config.kafka.callsTopic)).toBe(before + 1);
   });
 
   it('accepts each of the two rotated service tokens with 202', async () => {
@@ -100,12 +90,12 @@ describe('event authority: POST /v1/events', () => {
   });
 
   it('answers 401 without a token or with an unknown one, and writes nothing', async () => {
-    const before = await topicEnd();
+    const before = await topicEnd(kafka, config.kafka.callsTopic);
     const anonymous = await post([makeEvent()]);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
     const unknown = await post([makeEvent()], `${incoming}-revoked`);
     expect(unknown.status).toBe(401);
-    expect(await topicEnd()).toBe(before);
+    expect(await topicEnd(kafka, config.kafka.callsTopic)).toBe(before);
   });
 });
