@@ -118,15 +118,17 @@ export class CallUsageStream implements OnApplicationBootstrap, BeforeApplicatio
             continue;
           }
           const { row } = toRowOrReason(message, deps);
+          if (!row) continue;
+          // events may spell UUIDs in capitals; Postgres and the rollups do not
+          const apiKeyId = row.api_key_id.toLowerCase();
           // the rollups the seeds read leave test keys' calls out (ROLLUP_KEEPS_RAW): so does the count
-          if (!row || this.keys.isTestKey(row.api_key_id.toLowerCase())) continue;
+          if (this.keys.isTestKey(apiKeyId)) continue;
           calls.push({
             partition: batch.partition,
             offset: Number(message.offset),
-            // events may spell UUIDs in capitals; Postgres and the rollups do not
             teamId: row.team_id.toLowerCase(),
             userId: row.user_id.toLowerCase(),
-            apiKeyId: row.api_key_id.toLowerCase(),
+            apiKeyId,
             occurredAt: Date.parse(`${row.occurred_at.replace(' ', 'T')}Z`),
             tokens: row.input_tokens + row.output_tokens,
             credits: row.credits,
