@@ -170,6 +170,45 @@ async function walk(app: INestApplication, schema: GraphQLSchema, viewer: TestUs
   return result;
 }
 
+/**
+ * Each ID argument of each root query and mutation sent empty and malformed, the other arguments
+ * as the walk makes them first (a mutation whose other arguments it cannot make is left out): each
+ * is refused with a specific error, never an internal one (an empty teamId once reached Postgres
+ * as a uuid). Answers how many were sent.
+ */
+async function sendHostileIds(app: INestApplication, schema: GraphQLSchema, viewer: TestUser, w: TwoTeams) {
+  const unexpected: string[] = [];
+  let sent = 0;
+  const roots = [
+    ...Object.values(schema.getQueryType()!.getFields()).map((field) => ({ field, operation: '' })),
+    ...Object.values(schema.getMutationType()!.getFields()).map((field) => ({ field, operation: 'mutation ' })),
+  ];
+  for (const { field, operation } of roots) {
+    for (const hostile of field.args.filter((a) => getNamedType(a.type).name === 'ID')) {
+      let others: string[];
+      try {
+        others = field.args
+          .filter((a) => a !== hostile && isNonNullType(a.type))
+          .map((a) => `${a.name}: ${argumentValues(a, w)[0]}`);
+      } catch {
+        continue;
+      }
+      const selection = isObjectType(getNamedType(field.type)) ? ' { __typename }' : '';
+      for (const bad of ['""', '"not-an-id"']) {
+        const value = isListType(getNullableType(hostile.type)) ? `[${bad}]` : bad;
+        const args = [...others, `${hostile.name}: ${value}`].join(', ');
+        const query = `${operation}{ ${field.name}(${args})${selection} }`;
+        const res = await graphql(app, query, {}, viewer.token);
+        sent += 1;
+        const codes = (res.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
+        if (codes.length === 0 || codes.some((c) => !ALLOWED_REFUSALS.has(c)))
+          unexpected.push(`${query}: ${codes.join(', ')}`);
+      }
+    }
+  }
+  return { sent, unexpected };
+}
+
 /** What of team B only B's people (and platform staff) may read. */
 function secretsOfB(w: TwoTeams): string[] {
   return [
@@ -264,6 +303,16 @@ describe('schema walk: no path through nested fields reaches what the viewer may
     // invitations carry invitees' addresses: SRE reads them, FINANCE does not
     expect(r.seen.has(w.b.invitationIds[0])).toBe(who === 'sre');
   });
+
+  it.each(['ownerA', 'sre'] as const)(
+    'as %s, an empty or malformed id is refused with a specific error',
+    async (who) => {
+      const { sent, unexpected } = await sendHostileIds(app, schema, w[who], w);
+      sizes.push(`${who} ${sent} hostile ids`);
+      expect(unexpected).toEqual([]);
+      expect(sent).toBeGreaterThan(20);
+    },
+  );
 
   it('every object type of the schema is reached by the walk', () => {
     const objectTypes = Object.values(schema.getTypeMap()).filter(

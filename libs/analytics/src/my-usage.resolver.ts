@@ -37,11 +37,12 @@ export class MyUsageResolver {
   ): Promise<PersonalUsageType> {
     if (principal?.kind !== 'user') throw new ForbiddenError('myUsage needs a user access token');
     const me = principal.userId;
-    if (teamId) {
+    // an empty string is a teamId too, and not a valid one: absent is only undefined or null
+    if (teamId != null) {
       assertUuid(teamId, 'teamId');
       if (!(await this.memberships.rolesOf(me)).has(teamId)) throw new ForbiddenError('teamId: not a team of yours');
     }
-    const usage = await this.queries.summary({ range, userIds: [me], ...(teamId ? { teamIds: [teamId] } : {}) });
+    const usage = await this.queries.summary({ range, userIds: [me], ...(teamId != null ? { teamIds: [teamId] } : {}) });
     return { usage, quotas: await this.quotas.onUserAndTheirKeys(me, teamId ?? null) };
   }
 }

@@ -75,11 +75,11 @@ export class SqlRunner {
   /** SRE and ADMIN read everything, FINANCE the usage relations, a team's OWNER or ADMIN their team. */
   async scopeOf(principal: Principal | undefined, teamId?: string | null): Promise<SqlScope> {
     if (principal?.kind !== 'user') throw new ForbiddenError('SQL needs a personal access token');
-    if (teamId) assertUuid(teamId, 'teamId');
-    const team = teamId ? { teamId } : {};
+    if (teamId != null) assertUuid(teamId, 'teamId');
+    const team = teamId != null ? { teamId } : {};
     if (hasPlatformRole(principal, 'ADMIN', 'SRE')) return { kind: 'PLATFORM', ...team };
     if (hasPlatformRole(principal, 'FINANCE')) return { kind: 'FINANCE', ...team };
-    if (!teamId) throw new BadUserInputError('teamId: required (SQL is scoped to a team you manage)');
+    if (teamId == null) throw new BadUserInputError('teamId: required (SQL is scoped to a team you manage)');
     const role = (await this.memberships.rolesOf(principal.userId)).get(teamId);
     if (role !== 'OWNER' && role !== 'ADMIN') throw new ForbiddenError('SQL on a team needs its OWNER or ADMIN role');
     return { kind: 'TEAM', teamId };

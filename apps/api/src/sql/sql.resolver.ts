@@ -79,7 +79,7 @@ export class SqlResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
   ): Promise<Omit<SavedQueryType, 'owner'>[]> {
-    if (teamId) assertUuid(teamId, 'teamId');
+    if (teamId != null) assertUuid(teamId, 'teamId');
     // the SavedQuery rule drops shared ones of a team the caller does not manage
     return (await this.store.savedQueries(userIdOf(principal), teamId ?? null)).map(savedQuery);
   }

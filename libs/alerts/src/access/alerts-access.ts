@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ForbiddenError, PlatformRole, Principal } from '@app/auth';
 import { BadUserInputError, NotFoundError } from '@app/errors';
 import { UsageFilterInput } from '@app/analytics';
-import { MembershipReader } from '@app/teams';
+import { assertUuid, MembershipReader } from '@app/teams';
 
 /** A person acting on alerts (service tokens act on none). */
 export interface AlertsActor {
@@ -15,6 +15,14 @@ export interface AlertsActor {
 export function alertsActor(principal: Principal | undefined): AlertsActor {
   if (principal?.kind !== 'user') throw new ForbiddenError('alerts need a personal access token');
   return { userId: principal.userId, platformRoles: principal.platformRoles };
+}
+
+/**
+ * A team id as the caller sent it, checked before anything reads with it: platform roles skip the
+ * membership lookup, and Postgres would refuse an empty or malformed one with an internal error.
+ */
+function checkTeamId(teamId: string | null): void {
+  if (teamId !== null) assertUuid(teamId, 'teamId');
 }
 
 const has = (actor: AlertsActor, ...roles: PlatformRole[]) => roles.some((r) => actor.platformRoles.includes(r));
@@ -45,6 +53,7 @@ export class AlertsAccess {
 
   /** Managing rules and webhooks of a team, or of the platform when teamId is null. */
   async requireManager(actor: AlertsActor, teamId: string | null, what: string): Promise<void> {
+    checkTeamId(teamId);
     if (teamId === null) {
       if (!has(actor, 'ADMIN', 'SRE'))
         throw new ForbiddenError(`platform ${what} are managed by platform ADMIN or SRE`);
@@ -56,11 +65,13 @@ export class AlertsAccess {
   }
 
   async requireRuleReader(actor: AlertsActor, teamId: string | null, what: string): Promise<void> {
+    checkTeamId(teamId);
     if (has(actor, 'ADMIN', 'SRE')) return;
     await this.requireManager(actor, teamId, what);
   }
 
   async requireBudgetSetter(actor: AlertsActor, teamId: string): Promise<void> {
+    checkTeamId(teamId);
     if (has(actor, 'ADMIN', 'FINANCE')) {
       await this.requireTeam(teamId);
       return;
@@ -73,6 +84,7 @@ export class AlertsAccess {
   }
 
   async requireBudgetReader(actor: AlertsActor, teamId: string): Promise<void> {
+    checkTeamId(teamId);
     if (has(actor, 'ADMIN', 'SRE', 'FINANCE')) return;
     if (!(await this.roleIn(actor, teamId))) throw new ForbiddenError(`you are not a member of team ${teamId}`);
   }
