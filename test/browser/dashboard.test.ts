@@ -146,7 +146,8 @@ describe('web dashboard in a real browser', () => {
     await page.goto(base);
     await page.fill('#token', owner.token);
     await page.click('button[type=submit]');
-    await page.waitForSelector('header nav');
+    // the team and time zone pickers come with `me`'s answer
+    await page.waitForSelector('#timezone');
   });
 
   afterAll(async () => {
@@ -171,6 +172,36 @@ describe('web dashboard in a real browser', () => {
     expect(await page.evaluate(() => (globalThis as any).document.cookie)).toBe('');
     // the time zone picker defaults to the browser's
     expect(await page.$eval('#timezone', (s) => (s as any).value)).toBe(TIME_ZONE);
+  });
+
+  it("a reload reads the tab's team beside `me`; a remembered team not the viewer's gives way to theirs", async () => {
+    await open('overview', '#overview-usage [data-kpi="requests"]');
+    const remembered = () => page.evaluate(() => (globalThis as any).sessionStorage.getItem('usage-analytics.team'));
+    expect(await remembered()).toBe(teamId);
+    await page.reload();
+    await page.waitForSelector('#overview-usage [data-kpi="requests"]');
+    const [me, firstRead] = await page.evaluate(() =>
+      (globalThis as any).performance
+        .getEntriesByType('resource')
+        .filter((e: any) => e.name.endsWith('/graphql'))
+        .map((e: any) => ({ sent: e.startTime, answered: e.responseEnd })),
+    );
+    expect(firstRead.sent).toBeLessThan(me.answered);
+
+    // a forged or stale team id in the tab's storage: its reads are refused, then the page shows the viewer's team
+    await page.evaluate(() =>
+      (globalThis as any).sessionStorage.setItem('usage-analytics.team', '00000000-0000-4000-8000-000000000000'),
+    );
+    await page.reload();
+    await page.waitForSelector('#team');
+    expect(await page.$eval('#team', (s) => (s as any).value)).toBe(teamId);
+    await page.waitForSelector('#overview-usage [data-kpi="requests"]');
+    const shown = await kpiValues('#overview-usage');
+    const d = await ok(`query($f: UsageFilter!) { usageSummary(filter: $f) { requests } }`, {
+      f: { range: range('LAST_1_DAY'), teamIds: [teamId] },
+    });
+    expect(Number(shown.requests)).toBe(d.usageSummary.requests);
+    expect(await remembered()).toBe(teamId);
   });
 
   it('team overview (000): KPIs, member ranking and call logs equal the API, test calls when asked; accessible', async () => {

@@ -6,10 +6,19 @@ export interface TeamRef {
   name: string;
 }
 
-/** What every page gets: who is signed in, the team in view and the time zone picked. */
+export interface Me {
+  id: string;
+  username: string;
+  platformRoles: string[];
+}
+
+/**
+ * What every page gets: who is signed in, the team in view and the time zone picked. `me` is a
+ * promise because a tab that remembers its team renders the page while `me` is still on its way.
+ */
 export interface PageContext {
-  me: { id: string; username: string; platformRoles: string[] };
-  team: TeamRef | null;
+  me: Promise<Me>;
+  team: Pick<TeamRef, 'id'> | null;
   timeZone: string;
 }
 

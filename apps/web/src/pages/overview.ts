@@ -5,6 +5,7 @@ import { formatCount, formatMoney, formatMs, formatPercent, formatTime } from '.
 import {
   granularityFor,
   kpi,
+  Me,
   messageArea,
   Page,
   RangeChoice,
@@ -185,8 +186,12 @@ export const overviewPage: Page = (ctx, root) => {
 
   async function loadPeople(): Promise<void> {
     let team: TeamDetail | null;
+    let me: Me;
     try {
-      team = (await gql<{ team: TeamDetail | null }>(TEAM, { team: teamId })).team;
+      [team, me] = await Promise.all([
+        gql<{ team: TeamDetail | null }>(TEAM, { team: teamId }).then((d) => d.team),
+        ctx.me,
+      ]);
     } catch (error) {
       message.show(error);
       return;
@@ -201,7 +206,7 @@ export const overviewPage: Page = (ctx, root) => {
       h(
         'span',
         { class: 'actions' },
-        m.user.id === ctx.me.id
+        m.user.id === me.id
           ? h('button', { type: 'button', onclick: () => void act('You left the team.', LEAVE, { teamId }) }, 'Leave')
           : [
               h(
