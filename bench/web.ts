@@ -1,10 +1,11 @@
 /**
  * First render of each dashboard page (not a test):
- *   npm run bench:web -- --url http://127.0.0.1:3000 --token uat_… [--runs 5]
+ *   npm run bench:web -- --url http://127.0.0.1:3000 --token uat_… [--runs 5] [--new-tabs]
  *
  * Against a running service (`npm start`, data from `npm run demo` or a loaded bench database),
- * Debian's Chromium opens each page fresh (a new tab, the bundle cached as a returning visitor has
- * it) and times, on the page's own clock, from navigation to the first frame painted with the
+ * Debian's Chromium loads each page afresh (a tab navigates from about:blank, as a reload or a typed
+ * address does; `--new-tabs` opens a new tab per run instead; the bundle is cached as a returning
+ * visitor has it) and times, on the page's own clock, from navigation to the first frame painted with the
  * page's figures and charts in the DOM. Two kinds of tab: one that knows its team (a reload, or
  * any page after the first: the token and the team in sessionStorage, the reads sent beside
  * `me`) and a tab's first page (the token only: the reads wait for `me` to name the team).
@@ -43,6 +44,12 @@ const option = (name: string, fallback?: string) => {
 const url = option('url', 'http://127.0.0.1:3000')!;
 const token = option('token', process.env.BENCH_TOKEN);
 const runs = Number(option('runs', '5'));
+/**
+ * A new tab for every run instead of one tab navigating afresh: Playwright's new tab cost the
+ * browser process ~420-500 ms of CPU per run against ~250 ms for a navigation (per overview load,
+ * from /proc), on the two cores the service answers on, and the first renders with it.
+ */
+const newTabs = args.includes('--new-tabs');
 
 /** What each page shows once its data is in: the selectors the browser tests wait for too. */
 const PAGES: Array<[string, string[]]> = [
@@ -119,8 +126,10 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(
       ([t, id]) => {
-        (globalThis as any).sessionStorage.setItem('usage-analytics.token', t);
-        if (id) (globalThis as any).sessionStorage.setItem('usage-analytics.team', id);
+        const storage = (globalThis as any).location.protocol === 'about:' ? null : (globalThis as any).sessionStorage;
+        storage?.setItem('usage-analytics.token', t);
+        if (id) storage?.setItem('usage-analytics.team', id);
+        else storage?.removeItem('usage-analytics.team');
       },
       [token, team] as const,
     );
@@ -151,16 +160,20 @@ async function main(): Promise<void> {
     for (const [route, ready] of PAGES) {
       const harness: number[] = [];
       const phases: Phases[] = [];
+      const reused = newTabs ? undefined : await context.newPage();
       for (let i = 0; i < runs; i++) {
-        const page = await context.newPage();
+        const page = reused ?? (await context.newPage());
+        // a full load of the page's document every run, not a change of its #hash
+        if (reused) await page.goto('about:blank');
         const started = Date.now();
         await page.goto(`${url}/#/${route}`);
         await Promise.all(ready.map((s) => page.waitForSelector(s, { timeout: 30_000 })));
         await page.waitForFunction(() => (globalThis as any).__painted !== undefined);
         harness.push(Date.now() - started);
         phases.push(await page.evaluate(PHASES));
-        await page.close();
+        if (!reused) await page.close();
       }
+      await reused?.close();
       const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
       const median = (values: number[]) => Math.round(sorted(values)[Math.floor(values.length / 2)]);
       const rendered = phases.map((p) => p.painted);
