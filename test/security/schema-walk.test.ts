@@ -170,13 +170,17 @@ async function walk(app: INestApplication, schema: GraphQLSchema, viewer: TestUs
   return result;
 }
 
+/** Strings a hostile caller sends where an API takes text: empty, a NUL, SQL, long, a path. */
+const HOSTILE_TEXT = ['', '\u0000', "'; DROP TABLE teams; --", 'x'.repeat(5000), '../../etc/passwd'];
+
 /**
- * Each ID argument of each root query and mutation sent empty and malformed, the other arguments
- * as the walk makes them first (a mutation whose other arguments it cannot make is left out): each
- * is refused with a specific error, never an internal one (an empty teamId once reached Postgres
- * as a uuid). Answers how many were sent.
+ * Each ID and String argument of each root query and mutation sent hostile, the other arguments
+ * as the walk makes them first (a field whose other arguments it cannot make is left out). An ID
+ * empty or malformed is refused with a specific error; a hostile text may be accepted or refused,
+ * never answered with an internal error (an empty teamId once reached Postgres as a uuid).
+ * Answers how many were sent and what was answered otherwise.
  */
-async function sendHostileIds(app: INestApplication, schema: GraphQLSchema, viewer: TestUser, w: TwoTeams) {
+async function sendHostileArguments(app: INestApplication, schema: GraphQLSchema, viewer: TestUser, w: TwoTeams) {
   const unexpected: string[] = [];
   let sent = 0;
   const roots = [
@@ -184,7 +188,7 @@ async function sendHostileIds(app: INestApplication, schema: GraphQLSchema, view
     ...Object.values(schema.getMutationType()!.getFields()).map((field) => ({ field, operation: 'mutation ' })),
   ];
   for (const { field, operation } of roots) {
-    for (const hostile of field.args.filter((a) => getNamedType(a.type).name === 'ID')) {
+    for (const hostile of field.args.filter((a) => ['ID', 'String'].includes(getNamedType(a.type).name))) {
       let others: string[];
       try {
         others = field.args
@@ -193,16 +197,19 @@ async function sendHostileIds(app: INestApplication, schema: GraphQLSchema, view
       } catch {
         continue;
       }
+      const isId = getNamedType(hostile.type).name === 'ID';
       const selection = isObjectType(getNamedType(field.type)) ? ' { __typename }' : '';
-      for (const bad of ['""', '"not-an-id"']) {
+      for (const bad of (isId ? ['', 'not-an-id'] : HOSTILE_TEXT).map((v) => JSON.stringify(v))) {
         const value = isListType(getNullableType(hostile.type)) ? `[${bad}]` : bad;
         const args = [...others, `${hostile.name}: ${value}`].join(', ');
         const query = `${operation}{ ${field.name}(${args})${selection} }`;
         const res = await graphql(app, query, {}, viewer.token);
         sent += 1;
         const codes = (res.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
-        if (codes.length === 0 || codes.some((c) => !ALLOWED_REFUSALS.has(c)))
-          unexpected.push(`${query}: ${codes.join(', ')}`);
+        const refusedRightly = isId
+          ? codes.length > 0 && codes.every((c) => ALLOWED_REFUSALS.has(c))
+          : codes.every((c) => !['INTERNAL_SERVER_ERROR', 'NONE', 'GRAPHQL_VALIDATION_FAILED'].includes(c));
+        if (!refusedRightly) unexpected.push(`${query.slice(0, 200)}: ${codes.join(', ')}`);
       }
     }
   }
@@ -305,10 +312,10 @@ describe('schema walk: no path through nested fields reaches what the viewer may
   });
 
   it.each(['ownerA', 'sre'] as const)(
-    'as %s, an empty or malformed id is refused with a specific error',
+    'as %s, a hostile id is refused with a specific error and hostile text never gets an internal one',
     async (who) => {
-      const { sent, unexpected } = await sendHostileIds(app, schema, w[who], w);
-      sizes.push(`${who} ${sent} hostile ids`);
+      const { sent, unexpected } = await sendHostileArguments(app, schema, w[who], w);
+      sizes.push(`${who} ${sent} hostile arguments`);
       expect(unexpected).toEqual([]);
       expect(sent).toBeGreaterThan(20);
     },
