@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import {
   AlertRaiser,
   alertsStore,
+  AnomalyAlerts,
   AlertScheduler,
   BudgetEvaluator,
   BudgetSpend,
@@ -18,6 +19,7 @@ import {
   verifySignature,
 } from '@app/alerts';
 import { UsageQueries } from '@app/analytics';
+import { AnomalyIncidents, AnomalyStore } from '@app/anomalies';
 import type { AppConfig } from '@app/config';
 import { PriceBook } from '@app/pricing';
 import { KeyBudgets, KeyStateChanges, UsageTally } from '@app/teams';
@@ -602,5 +604,50 @@ describe('alerts, budgets and webhooks on the real services', () => {
     const platformFeed = (await ok(EVENTS, { t: null }, w.sre.token)).alertEvents.edges.map((e: any) => e.node);
     expect(platformFeed.filter((n: any) => n.rule?.id === platformRule.id)).toHaveLength(1);
     expect(code(await gql(EVENTS, { t: null }, w.ownerA.token))).toBe('FORBIDDEN');
+  });
+
+  it('alerts an incident stored while nothing listened, once, opening before resolution; a failed write is retried', async () => {
+    const bRule = (
+      await ok(
+        RULE,
+        { i: rule(w.b.id, { above: null, windowMinutes: null, anomalyScore: 3, metric: 'REQUESTS' }) },
+        w.ownerB.token,
+      )
+    ).createAlertRule;
+    const store = app.get(AnomalyStore);
+    const alerts = app.get(AnomalyAlerts);
+    const postgres = app.get(DataSource);
+    const states = async (anomalyId: string) =>
+      (
+        await postgres.query<Array<{ state: string }>>(
+          `SELECT state FROM alert_events WHERE anomaly_id = $1 AND rule_id = $2 ORDER BY at, id`,
+          [anomalyId, bRule.id],
+        )
+      ).map((r) => r.state);
+    const series = { id: `TEAM:${w.b.id}`, dimension: 'TEAM' as const, key: w.b.id, teamId: w.b.id, ownerId: null };
+    const judgement = { expected: 100, observed: 900, score: 9, direction: 'SPIKE' as const };
+    const at = Date.now() - 120_000;
+    // the detector stored the incident and its end, and the process died before either was alerted
+    const anomaly = (await store.open({ kind: 'opened', series, metric: 'REQUESTS', startedAt: at, at, judgement }))!;
+    await store.resolve({ kind: 'resolved', series, metric: 'REQUESTS', endedAt: at + 60_000, at: at + 60_000 });
+
+    const raiser = app.get(AlertRaiser);
+    const failing = jest.spyOn(raiser, 'anomalyOpened').mockRejectedValueOnce(new Error('connection reset'));
+    await alerts.catchUp();
+    failing.mockRestore();
+    // the opening's write failed, so neither it nor the resolution (which waits for it) was claimed
+    expect(await states(anomaly.id)).toEqual([]);
+    const toAlert = async () =>
+      (await app.get(AnomalyIncidents).toAlert()).filter((e) => e.anomaly.id === anomaly.id).map((e) => e.kind);
+    expect(await toAlert()).toEqual(['opened', 'resolved']);
+
+    await alerts.catchUp();
+    expect(await states(anomaly.id)).toEqual(['FIRING', 'RESOLVED']);
+    // told again, by a catch-up and by the live stream: nothing more
+    app.get(AnomalyIncidents).publish({ kind: 'opened', anomaly });
+    app.get(AnomalyIncidents).publish({ kind: 'resolved', anomaly });
+    await alerts.catchUp();
+    expect(await states(anomaly.id)).toEqual(['FIRING', 'RESOLVED']);
+    expect(await toAlert()).toEqual([]);
   });
 });

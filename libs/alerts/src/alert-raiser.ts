@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertEventRow, alertsStore, AlertsStore, NewAlertEvent } from './persistence';
 
+/** Marks an incident's transition as alerted in the raising transaction; false when it already was. */
+export type AnomalyClaim = (manager: EntityManager) => Promise<boolean>;
+
 /** Where an alert event goes: the given endpoints (kept to those of the event's own team or platform scope). */
 export type AlertTargets = { webhookIds: readonly string[] } | { allOfTeam: string };
 
@@ -50,17 +53,22 @@ export class AlertRaiser {
 
   /**
    * An anomaly incident opened (the detector's hook): every enabled anomaly rule of its team or
-   * of the platform on its metric whose score it reaches fires, once per incident.
+   * of the platform on its metric whose score it reaches fires, once per incident. `claim` runs
+   * first in the same transaction: false (another run alerted it) writes nothing.
    */
-  anomalyOpened(incident: {
-    anomalyId: string;
-    teamId: string | null;
-    metric: string;
-    score: number;
-    observed: number;
-    message: string;
-  }): Promise<AlertEventRow[]> {
-    return this.transaction(async (store) => {
+  anomalyOpened(
+    incident: {
+      anomalyId: string;
+      teamId: string | null;
+      metric: string;
+      score: number;
+      observed: number;
+      message: string;
+    },
+    claim?: AnomalyClaim,
+  ): Promise<AlertEventRow[]> {
+    return this.transaction(async (store, manager) => {
+      if (claim && !(await claim(manager))) return [];
       const rules = await store.rules.anomalyRulesFor(incident.teamId, incident.metric);
       // told twice about one incident, a rule still fires once for it
       const fired = new Set((await store.events.firingRulesOfAnomaly(incident.anomalyId)).map((f) => f.rule_id));
@@ -89,9 +97,13 @@ export class AlertRaiser {
     });
   }
 
-  /** The incident resolved: each rule it fired gets its RESOLVED event. */
-  anomalyResolved(incident: { anomalyId: string; observed: number; message: string }): Promise<AlertEventRow[]> {
-    return this.transaction(async (store) => {
+  /** The incident resolved: each rule it fired gets its RESOLVED event (`claim` as for the opening). */
+  anomalyResolved(
+    incident: { anomalyId: string; observed: number; message: string },
+    claim?: AnomalyClaim,
+  ): Promise<AlertEventRow[]> {
+    return this.transaction(async (store, manager) => {
+      if (claim && !(await claim(manager))) return [];
       const fired = await store.events.firingRulesOfAnomaly(incident.anomalyId);
       const rules = new Map((await store.rules.byIds(fired.map((f) => f.rule_id))).map((r) => [r.id, r]));
       const events: AlertEventRow[] = [];

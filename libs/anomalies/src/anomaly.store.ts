@@ -22,6 +22,9 @@ export interface AnomalyRow {
   score: number;
   peak_observed: number;
   peak_score: number;
+  /** when its opening, and its resolution, were turned into alert events (AnomalyIncidents.claimAlerting) */
+  opening_alerted_at: Date | null;
+  resolution_alerted_at: Date | null;
 }
 
 export interface AnomalyQuery {

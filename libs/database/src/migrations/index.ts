@@ -7,6 +7,7 @@ import { AnomalyIncidents1000000000017 } from './1000000000017-AnomalyIncidents'
 import { KeySuspensionAndTeamQuotas1000000000018 } from './1000000000018-KeySuspensionAndTeamQuotas';
 import { PeriodCloseAndRepricing1000000000019 } from './1000000000019-PeriodCloseAndRepricing';
 import { KeyStateNotify1000000000020 } from './1000000000020-KeyStateNotify';
+import { AnomalyAlertMarks1000000000021 } from './1000000000021-AnomalyAlertMarks';
 
 /** Every Postgres migration, in order. Forward-only: add a file, never edit an applied one. */
 export const POSTGRES_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const POSTGRES_MIGRATIONS = [
   KeySuspensionAndTeamQuotas1000000000018,
   PeriodCloseAndRepricing1000000000019,
   KeyStateNotify1000000000020,
+  AnomalyAlertMarks1000000000021,
 ];
