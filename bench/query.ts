@@ -22,6 +22,7 @@ import {
   Granularity,
   ListCursors,
   RangePreset,
+  summaryMeasures,
   UsageAggregator,
   UsageDimension,
   UsageMetric,
@@ -94,6 +95,9 @@ async function timeRounds(set: Timed[]): Promise<{ label: string; p50: number; p
   process.stdout.write('\n');
   return set.map(([label], i) => ({ label, p50: pct(samples[i], 50), p95: pct(samples[i], 95) }));
 }
+
+/** The fields apps/web's team overview asks of usageSummary. */
+const OVERVIEW_KPIS = ['requests', 'successRate', 'latencyP95', 'totalTokens', 'cost'];
 
 async function main() {
   const dir = DATA ? path.resolve(DATA) : fs.mkdtempSync(path.join(os.tmpdir(), 'bench-query-'));
@@ -295,6 +299,11 @@ async function main() {
     [
       'ranking, 30 days, top tags by requests',
       () => queries.ranking(month, UsageDimension.TAG, UsageMetric.REQUESTS, 10, Granularity.DAY, now),
+    ],
+    // what the API reads for the team overview's KPI cards: the fields asked for, not all thirty
+    [
+      "summary, 7 days, one team, the overview's KPI fields",
+      () => queries.summary({ ...week, teamIds: [team] }, now, summaryMeasures(OVERVIEW_KPIS)),
     ],
   ]);
   // --postgres-events 0 leaves Postgres out (a 100M-row copy and its indexes take longer than the ClickHouse side)

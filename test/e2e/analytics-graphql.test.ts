@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { camelName, EVENT_MEASURE_COLUMNS } from '@app/catalog';
@@ -207,6 +209,39 @@ describe('usage views through GraphQL and the CSV export', () => {
       .get('/v1/exports/usage.csv?preset=LAST_1_DAY&teamIds=nope')
       .set('Authorization', `Bearer ${await platformAdminToken(app)}`);
     expect(bad.status).toBe(400);
+  });
+
+  it('a summary answers each field alone, in a fragment or beside others, as it does among all of them', async () => {
+    const summaryType = app.get(GraphQLSchemaHost).schema.getType('UsageSummary') as GraphQLObjectType;
+    const fields = Object.keys(summaryType.getFields());
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    // a range to the minute reads raw at its edges, a preset the rollups
+    const ranges = [
+      { preset: 'LAST_1_DAY' },
+      { from: new Date(minute - 7 * 3_600_000 - 17 * 60_000).toISOString(), to: new Date(minute).toISOString() },
+    ];
+    const SUMMARY = (selection: string) => `query($f: UsageFilter!) { usageSummary(filter: $f) { ${selection} } }`;
+    for (const range of ranges) {
+      const f = { range, teamIds: [team] };
+      const all = (await ok(SUMMARY(fields.join(' ')), { f })).usageSummary;
+      expect(all.requests).toBeGreaterThan(0);
+      for (const field of fields) {
+        expect({ field, ...(await ok(SUMMARY(field), { f })).usageSummary }).toEqual({ field, [field]: all[field] });
+      }
+      const kpis = await ok(
+        `query($f: UsageFilter!) { usageSummary(filter: $f) { n: requests ...Kpis } }
+         fragment Kpis on UsageSummary { successRate latencyP95 totalTokens cost activeUsers }`,
+        { f },
+      );
+      expect(kpis.usageSummary).toEqual({
+        n: all.requests,
+        successRate: all.successRate,
+        latencyP95: all.latencyP95,
+        totalTokens: all.totalTokens,
+        cost: all.cost,
+        activeUsers: all.activeUsers,
+      });
+    }
   });
 
   it('RANGE_TOO_LARGE names the limit', async () => {

@@ -22,3 +22,4 @@ export { assertFromTotals, metricValue } from './usage-metrics';
 export { buildWhere } from './query/where-clause';
 export type { TimeRange } from './query/where-clause';
 export type { BoundSql } from './query/usage-read';
+export * from './summary-measures';

@@ -1,8 +1,10 @@
-import { Args, Field, Float, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Info, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { assertUuid, MembershipReader, QuotaStatus, QuotaStatusReader, QuotaType } from '@app/teams';
 import { TimeRangeInput } from './dto/usage-filter.input';
 import { UsageSummary } from './dto/usage-summary.type';
+import { selectedFields, summaryMeasures } from './summary-measures';
 import { UsageQueries } from './usage-queries';
 
 @ObjectType('QuotaUsage')
@@ -33,6 +35,7 @@ export class MyUsageResolver {
   async myUsage(
     @CurrentPrincipal() principal: Principal,
     @Args('range', { type: () => TimeRangeInput }) range: TimeRangeInput,
+    @Info() info: GraphQLResolveInfo,
     @Args('teamId', { type: () => ID, nullable: true }) teamId?: string,
   ): Promise<PersonalUsageType> {
     if (principal?.kind !== 'user') throw new ForbiddenError('myUsage needs a user access token');
@@ -42,7 +45,11 @@ export class MyUsageResolver {
       assertUuid(teamId, 'teamId');
       if (!(await this.memberships.rolesOf(me)).has(teamId)) throw new ForbiddenError('teamId: not a team of yours');
     }
-    const usage = await this.queries.summary({ range, userIds: [me], ...(teamId != null ? { teamIds: [teamId] } : {}) });
-    return { usage, quotas: await this.quotas.onUserAndTheirKeys(me, teamId ?? null) };
+    const filter = { range, userIds: [me], ...(teamId != null ? { teamIds: [teamId] } : {}) };
+    const [usage, quotas] = await Promise.all([
+      this.queries.summary(filter, Date.now(), summaryMeasures(selectedFields(info, ['usage']) ?? [])),
+      this.quotas.onUserAndTheirKeys(me, teamId ?? null),
+    ]);
+    return { usage, quotas };
   }
 }

@@ -8,6 +8,7 @@ import {
   dimensionRecord,
   Granularity,
   isDecimal,
+  Measure,
   RAW_TABLE,
   SUMMED_COLUMNS,
   SummedTotals,
@@ -92,11 +93,14 @@ export class UsageQueries {
     return this.config.pricing.currency;
   }
 
-  async totals(filter: UsageFilterInput, now = Date.now()): Promise<UsageTotals> {
+  /** `measures`: what to read besides the request count (every measure by default); the others come out 0. */
+  async totals(filter: UsageFilterInput, now = Date.now(), measures?: ReadonlySet<Measure>): Promise<UsageTotals> {
     const range = resolveRange(filter.range, now);
     const from = range.from.getTime();
     const to = range.to.getTime();
-    const [row] = await this.aggregator.aggregate(planned({ filter, from, to, now, timeZone: range.timeZone }));
+    const [row] = await this.aggregator.aggregate(
+      planned({ filter, from, to, now, timeZone: range.timeZone, measures }),
+    );
     return row ?? EMPTY_TOTALS;
   }
 
@@ -119,8 +123,9 @@ export class UsageQueries {
       .sort(byText);
   }
 
-  async summary(filter: UsageFilterInput, now = Date.now()): Promise<UsageSummary> {
-    const t = await this.totals(filter, now);
+  /** `measures` as for totals (summaryMeasures of the fields asked for): a field whose measure was left out is 0. */
+  async summary(filter: UsageFilterInput, now = Date.now(), measures?: ReadonlySet<Measure>): Promise<UsageSummary> {
+    const t = await this.totals(filter, now, measures);
     const unpricedModels = await this.unpricedModels(filter, t, now);
     const { activeUsers, latency, ttft, businessCalls, internalCalls, ...sums } = t;
     return {

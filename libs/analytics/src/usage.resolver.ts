@@ -1,4 +1,5 @@
-import { Args, Context, ID, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AuthService, bearerToken, CurrentPrincipal, Expensive, ForbiddenError, Principal } from '@app/auth';
 import { CallLogsQuery } from './call-logs.query';
 import { CallLogOrder } from './dto/call-log-order';
@@ -14,6 +15,7 @@ import {
 } from './dto/usage-types';
 import { UsageSummary } from './dto/usage-summary.type';
 import { UsageAccessPolicy } from './usage-access.policy';
+import { selectedFields, summaryMeasures } from './summary-measures';
 import { UsageQueries } from './usage-queries';
 import { LiveUpdate, LiveUsageHub } from './live-usage.hub';
 
@@ -75,8 +77,10 @@ export class UsageResolver {
   async usageSummary(
     @CurrentPrincipal() principal: Principal,
     @Args('filter') filter: UsageFilterInput,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UsageSummary> {
-    return this.queries.summary(await this.access.scope(principal, filter, 'aggregates'));
+    const scoped = await this.access.scope(principal, filter, 'aggregates');
+    return this.queries.summary(scoped, Date.now(), summaryMeasures(selectedFields(info)!));
   }
 
   @Query(() => [Series])
