@@ -97,7 +97,7 @@ async function main() {
   await pg.end();
   const app = new ChildApp('apps/standalone/src/main.ts', env, await freePort());
   const kafka: Kafka = createKafka(config.kafka, '-bench');
-  const teams = Array.from({ length: 200 }, () => randomUUID());
+  const teams = teamPool();
   if (PRELOAD) {
     await ensureTopics(kafka, applicationTopics(config.kafka));
   } else {
@@ -232,11 +232,40 @@ async function engineCeiling(config: AppConfig, payloads: Array<{ value: string 
   }
 }
 
-function payloadsFor(teams: string[]): Array<{ key: string; value: string }> {
+interface BenchTeam {
+  id: string;
+  /** each key belongs to one of the team's members */
+  keys: Array<{ id: string; user: string }>;
+}
+
+/**
+ * 200 teams of 20 members with 30 keys each, as bench:query's data has them: a call names one of
+ * its team's keys and that key's owner. (Until 2026-12-02 every event had a key and a user of its
+ * own, so the key and user rollups grew a row per event and each chunk looked up 20,000 new keys.)
+ */
+function teamPool(): BenchTeam[] {
+  return Array.from({ length: 200 }, () => {
+    const users = Array.from({ length: 20 }, () => randomUUID());
+    return {
+      id: randomUUID(),
+      keys: Array.from({ length: 30 }, (_, k) => ({ id: randomUUID(), user: users[k % 20] })),
+    };
+  });
+}
+
+/** A call of the team through one of its keys, the busiest keys called most. */
+function callOf(team: BenchTeam, tags?: string[]): string {
+  const key = team.keys[Math.floor(Math.random() ** 2 * team.keys.length)];
+  return JSON.stringify(
+    makeEvent({ team_id: team.id, api_key_id: key.id, user_id: key.user, ...(tags ? { tags } : {}) }),
+  );
+}
+
+function payloadsFor(teams: BenchTeam[]): Array<{ key: string; value: string }> {
   process.stdout.write(`generating ${EVENTS} events…\n`);
   return Array.from({ length: EVENTS }, (_, i) => {
     const team = teams[Math.floor(Math.random() ** 2 * teams.length)];
-    return { key: team, value: JSON.stringify(makeEvent({ team_id: team, tags: [`b${i % 7}`] })) };
+    return { key: team.id, value: callOf(team, [`b${i % 7}`]) };
   });
 }
 
@@ -314,7 +343,7 @@ async function throughput(
 async function soak(
   producer: import('kafkajs').Producer,
   topic: string,
-  teams: string[],
+  teams: BenchTeam[],
   app: ChildApp,
   count: () => Promise<number>,
 ) {
@@ -326,7 +355,7 @@ async function soak(
     const tickStart = Date.now();
     const messages = Array.from({ length: Math.max(1, Math.round(RATE / 10)) }, () => {
       const team = teams[Math.floor(Math.random() * teams.length)];
-      return { key: team, value: JSON.stringify(makeEvent({ team_id: team })) };
+      return { key: team.id, value: callOf(team) };
     });
     await producer.send({ topic, acks: -1, messages });
     produced += messages.length;
