@@ -108,6 +108,10 @@ describe('alerts, budgets and webhooks on the real services', () => {
     windowMinutes: 5,
     ...extra,
   });
+  /** An anomaly rule of the team (null: the platform's) on the detector's `metric`, created as `token`. */
+  const anomalyRule = async (teamId: string | null, anomalyScore: number, metric: string, token: string) =>
+    (await ok(RULE, { i: rule(teamId, { above: null, windowMinutes: null, anomalyScore, metric }) }, token))
+      .createAlertRule;
 
   beforeAll(async () => {
     receiver = new Receiver(await freePort());
@@ -556,20 +560,8 @@ describe('alerts, budgets and webhooks on the real services', () => {
     expect(JSON.stringify(shared.errors)).toContain('FORBIDDEN');
   });
   it("turns the detector's anomaly incidents into alert events: once per matching rule, resolved once", async () => {
-    const teamRule = (
-      await ok(
-        RULE,
-        { i: rule(w.a.id, { above: null, windowMinutes: null, anomalyScore: 3, metric: 'ERRORS' }) },
-        w.ownerA.token,
-      )
-    ).createAlertRule;
-    const platformRule = (
-      await ok(
-        RULE,
-        { i: rule(null, { above: null, windowMinutes: null, anomalyScore: 10, metric: 'ERRORS' }) },
-        w.sre.token,
-      )
-    ).createAlertRule;
+    const teamRule = await anomalyRule(w.a.id, 3, 'ERRORS', w.ownerA.token);
+    const platformRule = await anomalyRule(null, 10, 'ERRORS', w.sre.token);
     const raiser = app.get(AlertRaiser);
     const anomalyId = randomUUID();
     const incident = { anomalyId, teamId: w.a.id, metric: 'ERRORS', score: 4.2, observed: 57, message: 'errors up' };
@@ -607,13 +599,7 @@ describe('alerts, budgets and webhooks on the real services', () => {
   });
 
   it('alerts an incident stored while nothing listened, once, opening before resolution; a failed write is retried', async () => {
-    const bRule = (
-      await ok(
-        RULE,
-        { i: rule(w.b.id, { above: null, windowMinutes: null, anomalyScore: 3, metric: 'REQUESTS' }) },
-        w.ownerB.token,
-      )
-    ).createAlertRule;
+    const bRule = await anomalyRule(w.b.id, 3, 'REQUESTS', w.ownerB.token);
     const store = app.get(AnomalyStore);
     const alerts = app.get(AnomalyAlerts);
     const postgres = app.get(DataSource);
