@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { DetectedMetric, Direction, IncidentChange, OpenIncident, SeriesRef } from './detector/detector';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -99,6 +99,34 @@ export class AnomalyStore {
       incident: { seriesId: r.series_id, metric: r.metric, startedAt: r.started_at.getTime(), direction: r.direction },
       ref: { id: r.series_id, dimension: r.dimension, key: r.series_key, teamId: r.team_id, ownerId: r.owner_id },
     }));
+  }
+
+  /**
+   * Marks an incident's opening or resolution as alerted, in the caller's transaction: true for
+   * the one transaction that marks it (the row lock makes a concurrent one wait, then find it
+   * marked). A resolution is marked only once its opening was: its alerts resolve what it fired.
+   */
+  async markAlerted(manager: EntityManager, id: string, kind: 'opened' | 'resolved'): Promise<boolean> {
+    const [rows] = await manager.query<[unknown[], number]>(
+      kind === 'opened'
+        ? `UPDATE anomaly_incidents SET opening_alerted_at = now()
+           WHERE id = $1 AND opening_alerted_at IS NULL RETURNING id`
+        : `UPDATE anomaly_incidents SET resolution_alerted_at = now()
+           WHERE id = $1 AND status = 'RESOLVED' AND opening_alerted_at IS NOT NULL
+             AND resolution_alerted_at IS NULL RETURNING id`,
+      [id],
+    );
+    return rows.length === 1;
+  }
+
+  /** Incidents with an opening, or a resolution, not yet alerted: the oldest `limit`. */
+  unalerted(limit: number): Promise<AnomalyRow[]> {
+    return this.postgres.query<AnomalyRow[]>(
+      `SELECT * FROM anomaly_incidents
+       WHERE opening_alerted_at IS NULL OR (status = 'RESOLVED' AND resolution_alerted_at IS NULL)
+       ORDER BY started_at, id LIMIT $1`,
+      [limit],
+    );
   }
 
   async countOpen(): Promise<number> {
